@@ -1,0 +1,88 @@
+"""Named dependencies: a handler's signature says everything it needs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.orm import Session
+
+from api.security import read_token
+from intake.errors import NotAuthenticated, NotPermitted
+from intake.settings import Settings, get_settings
+from intake.storage import Storage, storage_for
+from models.db import new_session
+from models.repo import users
+from models.schemas import Role
+from models.tables import Patient, User
+
+SESSION_COOKIE = "intake_session"
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+_bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
+
+
+def get_session(settings: SettingsDep) -> Iterator[Session]:
+    """One session per request; it commits when the handler succeeds."""
+    session = new_session(settings.resolved_database_url)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_storage(settings: SettingsDep) -> Storage:
+    return storage_for(settings)
+
+
+StorageDep = Annotated[Storage, Depends(get_storage)]
+
+
+def get_current_user(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(_bearer)],
+) -> User:
+    token = token or request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise NotAuthenticated()
+    user = users.get(session, read_token(token, settings))
+    if user is None or not user.is_active:
+        raise NotAuthenticated()
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require_role(*roles: Role) -> Callable[[User], User]:
+    def check(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise NotPermitted()
+        return user
+
+    return check
+
+
+def get_current_patient(session: SessionDep, user: CurrentUser) -> Patient:
+    if user.role != Role.patient:
+        raise NotPermitted("This is for patients' own records.")
+    patient = users.patient_of(session, user)
+    if patient is None:
+        raise NotPermitted()
+    return patient
+
+
+CurrentPatient = Annotated[Patient, Depends(get_current_patient)]
+CurrentClinician = Annotated[User, Depends(require_role(Role.clinician, Role.admin))]
+CurrentAdmin = Annotated[User, Depends(require_role(Role.admin))]

@@ -1,0 +1,34 @@
+"""Signed, short-lived bearer tokens (JWT, HS256) naming a user and their role."""
+
+from __future__ import annotations
+
+import datetime as dt
+from uuid import UUID
+
+import jwt
+
+from intake.errors import NotAuthenticated
+from intake.settings import Settings
+
+ALGORITHM = "HS256"
+AUDIENCE = "intake-api"
+
+
+def issue_token(user_id: UUID, role: str, settings: Settings) -> str:
+    now = dt.datetime.now(dt.UTC)
+    claims = {
+        "sub": str(user_id),
+        "role": role,
+        "aud": AUDIENCE,
+        "iat": now,
+        "exp": now + dt.timedelta(minutes=settings.token_minutes),
+    }
+    return jwt.encode(claims, settings.secret_key, algorithm=ALGORITHM)
+
+
+def read_token(token: str, settings: Settings) -> UUID:
+    try:
+        claims = jwt.decode(token, settings.secret_key, algorithms=[ALGORITHM], audience=AUDIENCE)
+        return UUID(claims["sub"])
+    except (jwt.InvalidTokenError, KeyError, ValueError) as error:
+        raise NotAuthenticated("Your session has expired. Please sign in again.") from error

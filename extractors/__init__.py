@@ -1,0 +1,1 @@
+"""Bytes to pages of text, and pages of text to facts with evidence; no storage, no queues."""

@@ -1,0 +1,27 @@
+"""Extract every fact from the pages of one document."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from extractors.biomarkers import extract_biomarkers
+from extractors.diagnosis import extract_diagnoses, extract_metastases
+from extractors.document import analyze_page
+from extractors.stage import extract_stage
+from extractors.treatments import extract_treatments
+from models.schemas import Extraction, Fact, Page
+
+
+def extract_facts(pages: list[Page], document_id: UUID | None = None) -> Extraction:
+    """Return all facts of a document, asserted or not, each with its evidence."""
+    analyzed = [analyze_page(page, document_id) for page in pages]
+    diagnoses = extract_diagnoses(analyzed)
+    primary = next((d for d in diagnoses if d.asserted), None)
+    facts: list[Fact] = [
+        *diagnoses,
+        *extract_metastases(analyzed),
+        *extract_stage(analyzed, primary),
+        *extract_biomarkers(analyzed),
+        *extract_treatments(analyzed),
+    ]
+    return Extraction(pages=len(pages), facts=facts)

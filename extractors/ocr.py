@@ -1,0 +1,62 @@
+"""OCR of one page image with tesseract, with a quality score from its word confidences."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from intake.errors import TransientError, UnreadableDocument
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+# Tesseract's OpenMP threads fight over the cores when workers run in parallel: measured on
+# this 2-core machine, a 300-dpi page took 10.7 s with threads and 1.4 s without.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+OCR_TIMEOUT_SECONDS = 120
+
+
+def ocr_image(image: Image, *, language: str = "eng") -> tuple[str, float]:
+    """Return the page's text and a quality in [0, 1] (mean word confidence)."""
+    import pytesseract
+
+    try:
+        data = pytesseract.image_to_data(
+            image.convert("L"),
+            lang=language,
+            output_type=pytesseract.Output.DICT,
+            timeout=OCR_TIMEOUT_SECONDS,
+        )
+    except pytesseract.TesseractNotFoundError as error:
+        raise UnreadableDocument(
+            "This page is a scan and text recognition is not installed on the server.",
+            reason="ocr_unavailable",
+        ) from error
+    except RuntimeError as error:  # pytesseract raises RuntimeError on its timeout
+        raise TransientError("Text recognition timed out.", reason="ocr_timeout") from error
+    return _assemble_lines(data)
+
+
+def _assemble_lines(data: dict[str, list[object]]) -> tuple[str, float]:
+    lines: list[str] = []
+    current: list[str] = []
+    key: tuple[object, ...] | None = None
+    confidences: list[float] = []
+    for index, word in enumerate(data["text"]):
+        word = str(word).strip()
+        if not word:
+            continue
+        line_key = (data["block_num"][index], data["par_num"][index], data["line_num"][index])
+        if key is not None and line_key != key:
+            lines.append(" ".join(current))
+            current = []
+        key = line_key
+        current.append(word)
+        confidence = float(str(data["conf"][index]))
+        if confidence >= 0:
+            confidences.append(confidence)
+    if current:
+        lines.append(" ".join(current))
+    quality = sum(confidences) / len(confidences) / 100 if confidences else 0.0
+    return "\n".join(lines), round(quality, 3)

@@ -1,0 +1,142 @@
+"""Load and validate the vocabulary and rule files under `extractors/vocab` and `extractors/rules`.
+
+Each file is YAML with `source`, `version` and `entries`; entries are validated by a pydantic
+model that rejects unknown keys, once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from typing import Generic, Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+E = TypeVar("E", bound=BaseModel)
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CancerTypeEntry(_Entry):
+    """An OncoTree type, the phrases that name it alone, and the site+histology pairs that imply it."""
+
+    code: str
+    name: str
+    main_type: str
+    icd10: str | None = None
+    synonyms: list[str] = Field(default_factory=list)
+    # Each pair: a site key from sites.yaml and a histology key from histologies.yaml.
+    site_histology: list[tuple[str, str]] = Field(default_factory=list)
+
+
+class SiteEntry(_Entry):
+    key: str
+    label: str
+    icd10: str | None = None
+    synonyms: list[str]
+
+
+class HistologyEntry(_Entry):
+    key: str
+    label: str
+    synonyms: list[str]
+
+
+class DrugEntry(_Entry):
+    generic: str
+    drug_class: str
+    brands: list[str] = Field(default_factory=list)
+    synonyms: list[str] = Field(default_factory=list)
+    kind: Literal["medication", "cell_therapy"] = "medication"
+
+
+class RegimenEntry(_Entry):
+    name: str
+    drugs: list[str]
+    synonyms: list[str] = Field(default_factory=list)
+
+
+class BiomarkerEntry(_Entry):
+    key: str
+    label: str
+    synonyms: list[str]
+    kind: Literal["protein", "gene", "signature", "serum"] = "gene"
+
+
+class ProcedureEntry(_Entry):
+    name: str
+    kind: Literal["surgery", "radiation", "transplant"]
+    synonyms: list[str] = Field(default_factory=list)
+
+
+class ContextRule(_Entry):
+    """A medspaCy-style ConText modifier: a literal or regex, its category and its direction."""
+
+    literal: str
+    category: Literal[
+        "NEGATED_EXISTENCE",
+        "POSSIBLE_EXISTENCE",
+        "HISTORICAL",
+        "HYPOTHETICAL",
+        "FAMILY",
+        "TERMINATE",
+        "PSEUDO",
+    ]
+    direction: Literal["FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"]
+    pattern: str | None = None
+    max_scope: int | None = Field(default=None, description="characters the modifier reaches")
+
+
+class VocabularyFile(BaseModel, Generic[E]):
+    model_config = ConfigDict(extra="forbid")
+    source: str
+    version: str
+    entries: list[E]
+
+
+def _load(package: str, filename: str, entry_type: type[E]) -> list[E]:
+    text = resources.files(package).joinpath(filename).read_text(encoding="utf-8")
+    return VocabularyFile[entry_type].model_validate(yaml.safe_load(text)).entries  # type: ignore[valid-type]
+
+
+@functools.cache
+def cancer_types() -> list[CancerTypeEntry]:
+    return _load("extractors.vocab", "cancer_types.yaml", CancerTypeEntry)
+
+
+@functools.cache
+def sites() -> list[SiteEntry]:
+    return _load("extractors.vocab", "sites.yaml", SiteEntry)
+
+
+@functools.cache
+def histologies() -> list[HistologyEntry]:
+    return _load("extractors.vocab", "histologies.yaml", HistologyEntry)
+
+
+@functools.cache
+def drugs() -> list[DrugEntry]:
+    return _load("extractors.vocab", "drugs.yaml", DrugEntry)
+
+
+@functools.cache
+def regimens() -> list[RegimenEntry]:
+    return _load("extractors.vocab", "regimens.yaml", RegimenEntry)
+
+
+@functools.cache
+def biomarkers() -> list[BiomarkerEntry]:
+    return _load("extractors.vocab", "biomarkers.yaml", BiomarkerEntry)
+
+
+@functools.cache
+def procedures() -> list[ProcedureEntry]:
+    return _load("extractors.vocab", "procedures.yaml", ProcedureEntry)
+
+
+@functools.cache
+def context_rules() -> list[ContextRule]:
+    return _load("extractors.rules", "context.yaml", ContextRule)

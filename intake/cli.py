@@ -1,0 +1,173 @@
+"""The `intake` command: extract and read local files, serve, run workers, manage users and the database."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from extractors.extract import extract_facts
+from extractors.reader import ReadMode, read_pages
+from intake.errors import IntakeError
+from intake.profile import assemble_profile
+from intake.settings import Settings, get_settings
+
+log = logging.getLogger("intake")
+
+
+def _read_file(path: str, mode: ReadMode, settings: Settings) -> list:  # type: ignore[type-arg]
+    return read_pages(
+        Path(path).read_bytes(),
+        mode=mode,
+        max_pages=settings.max_pages,
+        ocr_dpi=settings.ocr_dpi,
+        ocr_language=settings.ocr_language,
+    )
+
+
+def _each_file(paths: Sequence[str], mode: ReadMode, settings: Settings, emit) -> int:  # type: ignore[no-untyped-def]
+    """Read each file and call `emit(path, pages)`; report failures on stderr and go on."""
+    failures = 0
+    for path in paths:
+        try:
+            emit(path, _read_file(path, mode, settings))
+        except IntakeError as error:
+            failures += 1
+            print(f"intake: {path}: {error.message} ({error.reason})", file=sys.stderr)
+        except OSError as error:
+            failures += 1
+            print(f"intake: {path}: cannot open the file ({error.strerror})", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    def emit(path: str, pages: list) -> None:  # type: ignore[type-arg]
+        profile = assemble_profile(extract_facts(pages).facts)
+        print(json.dumps({"source": path, "profile": profile.model_dump(mode="json")}), flush=True)
+
+    return _each_file(args.paths, ReadMode(args.mode), get_settings(), emit)
+
+
+def cmd_read(args: argparse.Namespace) -> int:
+    def emit(path: str, pages: list) -> None:  # type: ignore[type-arg]
+        print(json.dumps({"source": path, "pages": [p.model_dump(mode="json") for p in pages]}), flush=True)
+
+    return _each_file(args.paths, ReadMode(args.mode), get_settings(), emit)
+
+
+def cmd_db_upgrade(_args: argparse.Namespace) -> int:
+    from models.migrate import upgrade
+
+    settings = get_settings()
+    settings.home.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.resolved_database_url)
+    return 0
+
+
+def cmd_users_create(args: argparse.Namespace) -> int:
+    from intake.accounts import create_user
+    from models.db import session_scope
+    from models.schemas import Role
+
+    settings = get_settings()
+    try:
+        with session_scope(settings.resolved_database_url) as session:
+            user = create_user(
+                session,
+                email=args.email,
+                password=args.password,
+                full_name=args.full_name or args.email,
+                role=Role(args.role),
+            )
+            print(json.dumps({"id": str(user.id), "email": user.email, "role": user.role}))
+    except IntakeError as error:
+        print(f"intake: {error.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def worker_argv(concurrency: int | None, queues: str | None, loglevel: str = "INFO") -> list[str]:
+    argv = ["worker", f"--loglevel={loglevel}", "--queues", queues or "documents,ocr,maintenance"]
+    if concurrency:
+        argv.append(f"--concurrency={concurrency}")
+    return argv
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from workers.app import app
+
+    app.worker_main(worker_argv(args.concurrency, args.queues))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    cmd_db_upgrade(args)
+    worker = None
+    if not args.no_worker:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "intake.cli", "worker", "--concurrency", str(args.concurrency)],
+            env=os.environ.copy(),
+        )
+    try:
+        uvicorn.run("api.main:app", host=args.host, port=args.port, workers=args.api_workers)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="intake", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    for name, handler, help_text in (
+        ("extract", cmd_extract, "print each file's profile as JSON Lines"),
+        ("read", cmd_read, "print each file's pages of text as JSON Lines"),
+    ):
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("paths", nargs="+", metavar="PATH")
+        sub.add_argument("--mode", choices=[m.value for m in ReadMode], default=ReadMode.auto.value)
+        sub.set_defaults(handler=handler)
+
+    serve = commands.add_parser("serve", help="run the API (and, by default, a worker beside it)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--no-worker", action="store_true", help="start only the API")
+    serve.add_argument("--concurrency", type=int, default=2, help="processes of the embedded worker")
+    serve.add_argument("--api-workers", type=int, default=1)
+    serve.set_defaults(handler=cmd_serve)
+
+    worker = commands.add_parser("worker", help="run a Celery worker")
+    worker.add_argument("--concurrency", type=int)
+    worker.add_argument("--queues", help="comma-separated: documents,ocr,maintenance")
+    worker.set_defaults(handler=cmd_worker)
+
+    users = commands.add_parser("users", help="manage accounts").add_subparsers(dest="action", required=True)
+    create = users.add_parser("create", help="create an account")
+    create.add_argument("--email", required=True)
+    create.add_argument("--password", required=True)
+    create.add_argument("--role", choices=["patient", "clinician", "admin"], required=True)
+    create.add_argument("--full-name")
+    create.set_defaults(handler=cmd_users_create)
+
+    db = commands.add_parser("db", help="database").add_subparsers(dest="action", required=True)
+    db.add_parser("upgrade", help="apply migrations").set_defaults(handler=cmd_db_upgrade)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,192 @@
+"""The pipeline's shell: load a document, read it, extract, assemble, match, flag, save.
+
+Each state change is committed on its own, so pages show progress while a job runs.
+A job is keyed by (document, PIPELINE_VERSION): repeating a finished job does nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import time
+from uuid import UUID
+
+from pydantic import TypeAdapter
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from extractors.extract import extract_facts
+from extractors.reader import FileKind, detect_kind, read_pages
+from intake.errors import IntakeError, TransientError, UnreadableDocument
+from intake.matcher import match_articles
+from intake.profile import assemble_profile
+from intake.review import flag_for_review
+from intake.settings import Settings
+from intake.storage import Storage, storage_for
+from models.db import session_scope
+from models.repo import documents, facts, jobs, profiles, review
+from models.schemas import DocumentStatus, Fact, Page, Profile, ProfileRead, ReviewFlag, Severity
+from models.tables import Document, Job
+
+log = logging.getLogger(__name__)
+_FACT: TypeAdapter[Fact] = TypeAdapter(Fact)
+
+PIPELINE_VERSION = "1"
+PROGRESS_INTERVAL_SECONDS = 0.5
+# Share of the job's progress each step reaches when it ends.
+_PROGRESS = {
+    DocumentStatus.queued: 0.0,
+    DocumentStatus.reading: 0.1,
+    DocumentStatus.extracting: 0.7,
+    DocumentStatus.matching: 0.85,
+    DocumentStatus.done: 1.0,
+}
+
+
+def queue_for(data: bytes) -> str:
+    """Send images to the OCR queue so slow recognition cannot hold up text documents."""
+    try:
+        return "ocr" if detect_kind(data) is FileKind.image else "documents"
+    except IntakeError:
+        return "documents"
+
+
+def pages_key(document: Document) -> str:
+    return f"{document.storage_key}.pages.json"
+
+
+def _set_state(session: Session, document: Document, job: Job, status: DocumentStatus) -> None:
+    documents.set_status(session, document, status, progress=_PROGRESS[status])
+    job.status = status
+    session.flush()
+
+
+def _transition(settings: Settings, document_id: UUID, status: DocumentStatus) -> None:
+    with session_scope(settings.resolved_database_url) as session:
+        document = documents.get(session, document_id)
+        job = _job(session, document_id)
+        _set_state(session, document, job, status)
+
+
+def _job(session: Session, document_id: UUID) -> Job:
+    job = jobs.for_document(session, document_id=document_id, pipeline_version=PIPELINE_VERSION)
+    if job is None:
+        job = jobs.create(
+            session, document_id=document_id, pipeline_version=PIPELINE_VERSION, queue="documents"
+        )
+    return job
+
+
+def process_document(document_id: UUID, *, settings: Settings, storage: Storage | None = None) -> None:
+    """Run the whole pipeline for one document; permanent failures end as a failed document."""
+    storage = storage or storage_for(settings)
+    try:
+        with session_scope(settings.resolved_database_url) as session:
+            document = documents.get(session, document_id)
+            job = _job(session, document_id)
+            if job.status in (DocumentStatus.done, DocumentStatus.failed):
+                log.info("job %s already %s; nothing to do", job.id, job.status)
+                return
+            job.attempts += 1
+            job.started_at = job.started_at or dt.datetime.now(dt.UTC)
+            _set_state(session, document, job, DocumentStatus.reading)
+            storage_key, patient_id = document.storage_key, document.patient_id
+        pages = _read(storage.get(storage_key), document_id, settings)
+        storage.put(f"{storage_key}.pages.json", json.dumps([p.model_dump(mode="json") for p in pages]).encode())
+        _transition(settings, document_id, DocumentStatus.extracting)
+        extraction = extract_facts(pages, document_id)
+        with session_scope(settings.resolved_database_url) as session:
+            document = documents.get(session, document_id)
+            document.pages = len(pages)
+            facts.replace_for_document(
+                session,
+                document_id=document_id,
+                patient_id=patient_id,
+                facts=extraction.facts,
+                pipeline_version=PIPELINE_VERSION,
+            )
+            _set_state(session, document, _job(session, document_id), DocumentStatus.matching)
+        with session_scope(settings.resolved_database_url) as session:
+            rebuild_profile(session, patient_id=patient_id)
+            document = documents.get(session, document_id)
+            job = _job(session, document_id)
+            _set_state(session, document, job, DocumentStatus.done)
+            job.finished_at = dt.datetime.now(dt.UTC)
+    except UnreadableDocument as error:
+        _fail(settings, document_id, error)
+    except OperationalError as error:
+        raise TransientError("The database could not be reached.", reason="database_unavailable") from error
+
+
+def rebuild_profile(session: Session, *, patient_id: UUID) -> Profile:
+    """Assemble the profile from every document's facts and flag what needs review."""
+    all_facts = facts.list_for_patient(session, patient_id=patient_id)
+    profile = assemble_profile(all_facts)
+    profiles.save(session, patient_id=patient_id, profile=profile)
+    review.replace_open(session, patient_id=patient_id, flags=flag_for_review(profile, all_facts))
+    return profile
+
+
+def profile_view(session: Session, *, patient_id: UUID) -> ProfileRead:
+    """Return the stored profile with its matched articles and open review flags."""
+    row = profiles.get(session, patient_id=patient_id)
+    if row is None:
+        return ProfileRead(patient_id=patient_id, updated_at=None, profile=Profile())
+    profile = Profile.model_validate(row.payload)
+    return ProfileRead(
+        patient_id=patient_id,
+        updated_at=row.updated_at,
+        profile=profile,
+        articles=match_articles(profile),
+        review_flags=[
+            ReviewFlag(
+                reason=item.reason,
+                severity=Severity(item.severity),
+                message=item.message,
+                facts=[_FACT.validate_python(f) for f in item.facts],
+            )
+            for item in review.list_open_for_patient(session, patient_id=patient_id)
+        ],
+    )
+
+
+def _read(data: bytes, document_id: UUID, settings: Settings) -> list[Page]:
+    last = time.monotonic()
+
+    def on_page(number: int, total: int) -> None:
+        nonlocal last
+        if time.monotonic() - last < PROGRESS_INTERVAL_SECONDS:
+            return
+        last = time.monotonic()
+        with session_scope(settings.resolved_database_url) as session:
+            document = documents.get(session, document_id)
+            document.progress = 0.1 + 0.6 * number / total
+
+    return read_pages(
+        data,
+        max_pages=settings.max_pages,
+        ocr_dpi=settings.ocr_dpi,
+        ocr_language=settings.ocr_language,
+        on_page=on_page,
+    )
+
+
+def _fail(settings: Settings, document_id: UUID, error: IntakeError) -> None:
+    log.info("document %s failed: %s", document_id, error.reason)
+    with session_scope(settings.resolved_database_url) as session:
+        document = documents.get(session, document_id)
+        job = _job(session, document_id)
+        documents.set_status(
+            session, document, DocumentStatus.failed, reason=error.reason, message=error.message
+        )
+        job.status = DocumentStatus.failed
+        job.error_reason, job.error_message = error.reason, error.message
+        job.finished_at = dt.datetime.now(dt.UTC)
+
+
+def load_pages(document: Document, storage: Storage) -> list[Page]:
+    """Return the pages read from a document, for showing evidence in context."""
+    if not storage.exists(pages_key(document)):
+        return []
+    return [Page.model_validate(p) for p in json.loads(storage.get(pages_key(document)))]

@@ -1,0 +1,68 @@
+"""Settings read once from `INTAKE_*` environment variables; defaults are the embedded mode."""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "change-me-embedded-only"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="INTAKE_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    home: Path = Path(".intake")
+    database_url: str | None = Field(default=None, description="None: a SQLite file under home")
+    broker_url: str | None = Field(default=None, description="None: a SQLite broker under home")
+    storage_dir: Path | None = Field(default=None, description="None: home/storage")
+    secret_key: str = DEFAULT_SECRET
+    environment: str = "local"
+
+    max_upload_bytes: int = 50 * 1024 * 1024
+    max_pages: int = 500
+    token_minutes: int = 60
+    broker_poll_seconds: float = 0.1
+    task_soft_time_limit: int = 300
+    task_time_limit: int = 360
+    reaper_interval: int = 60
+    stuck_after: int = 900
+    ocr_dpi: int = 300
+    ocr_language: str = "eng"
+
+    @model_validator(mode="after")
+    def _refuse_default_secret_outside_local(self) -> Settings:
+        if self.secret_key == DEFAULT_SECRET:
+            if self.environment != "local":
+                raise ValueError("INTAKE_SECRET_KEY must be set outside the local environment")
+            warnings.warn(
+                "INTAKE_SECRET_KEY is the embedded default; set it for any real data",
+                stacklevel=2,
+            )
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.home / 'intake.sqlite').resolve()}"
+
+    @property
+    def resolved_broker_url(self) -> str:
+        return self.broker_url or f"sqla+sqlite:///{(self.home / 'broker.sqlite').resolve()}"
+
+    @property
+    def resolved_storage_dir(self) -> Path:
+        return (self.storage_dir or self.home / "storage").resolve()
+
+    @property
+    def embedded_broker(self) -> bool:
+        return self.resolved_broker_url.startswith("sqla+")
+
+
+@functools.cache
+def get_settings() -> Settings:
+    return Settings()

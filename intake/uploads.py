@@ -1,0 +1,74 @@
+"""Accept an upload: check it, store it encrypted, record the document and its job."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from sqlalchemy.orm import Session
+
+from intake.errors import UploadRejected
+from intake.pipeline import PIPELINE_VERSION, queue_for
+from intake.settings import Settings
+from intake.storage import Storage
+from models.repo import documents, jobs
+from models.schemas import DocumentStatus
+from models.tables import Document, Patient
+
+_UNSAFE = re.compile(r"[^\w.\- ()]+")
+
+
+@dataclass(frozen=True)
+class Accepted:
+    document: Document
+    created: bool  # False when the same file was already uploaded by this patient
+
+
+def safe_filename(filename: str | None) -> str:
+    name = PurePath((filename or "upload").replace("\\", "/")).name
+    name = _UNSAFE.sub("_", name).strip(" .") or "upload"
+    return name[:200]
+
+
+def accept_upload(
+    session: Session,
+    *,
+    patient: Patient,
+    filename: str | None,
+    content_type: str | None,
+    data: bytes,
+    storage: Storage,
+    settings: Settings,
+) -> Accepted:
+    """Store the file and record a queued document; the caller enqueues after committing."""
+    if len(data) > settings.max_upload_bytes:
+        raise UploadRejected(
+            f"This file is {len(data) / 1e6:.1f} MB; the limit is "
+            f"{settings.max_upload_bytes / 1e6:.0f} MB.",
+            reason="too_large",
+        )
+    sha256 = hashlib.sha256(data).hexdigest()
+    existing = documents.find_by_sha256(session, patient_id=patient.id, sha256=sha256)
+    if existing is not None:
+        return Accepted(existing, created=False)
+    storage_key = f"{patient.id}/{sha256}"
+    storage.put(storage_key, data)
+    document = documents.add(
+        session,
+        Document(
+            patient_id=patient.id,
+            filename=safe_filename(filename),
+            content_type=(content_type or "application/octet-stream")[:100],
+            size_bytes=len(data),
+            sha256=sha256,
+            storage_key=storage_key,
+            status=DocumentStatus.queued,
+            progress=0.0,
+        ),
+    )
+    jobs.create(
+        session, document_id=document.id, pipeline_version=PIPELINE_VERSION, queue=queue_for(data)
+    )
+    return Accepted(document, created=True)

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from intake.errors import DocumentNotFound
+from models.schemas import DocumentStatus
+from models.tables import Document
+
+
+def get(session: Session, document_id: UUID) -> Document:
+    document = session.get(Document, document_id)
+    if document is None:
+        raise DocumentNotFound()
+    return document
+
+
+def get_own(session: Session, document_id: UUID, *, patient_id: UUID) -> Document:
+    """Return the patient's document; another patient's id is simply not found."""
+    document = session.get(Document, document_id)
+    if document is None or document.patient_id != patient_id:
+        raise DocumentNotFound()
+    return document
+
+
+def find_by_sha256(session: Session, *, patient_id: UUID, sha256: str) -> Document | None:
+    return session.scalars(
+        select(Document).where(Document.patient_id == patient_id, Document.sha256 == sha256)
+    ).first()
+
+
+def list_for_patient(session: Session, *, patient_id: UUID) -> list[Document]:
+    return list(
+        session.scalars(
+            select(Document)
+            .where(Document.patient_id == patient_id)
+            .order_by(Document.created_at.desc())
+        )
+    )
+
+
+def add(session: Session, document: Document) -> Document:
+    session.add(document)
+    session.flush()
+    return document
+
+
+def set_status(
+    session: Session,
+    document: Document,
+    status: DocumentStatus,
+    *,
+    progress: float | None = None,
+    reason: str | None = None,
+    message: str | None = None,
+) -> None:
+    document.status = status
+    if progress is not None:
+        document.progress = progress
+    document.error_reason = reason
+    document.error_message = message
+    session.flush()
+
+
+def delete(session: Session, document: Document) -> None:
+    session.delete(document)
+    session.flush()

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import datetime as dt
+from uuid import UUID
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.schemas import ACTIVE_STATUSES, DocumentStatus
+from models.tables import Job
+
+
+def get(session: Session, job_id: UUID) -> Job | None:
+    return session.get(Job, job_id)
+
+
+def for_document(session: Session, *, document_id: UUID, pipeline_version: str) -> Job | None:
+    return session.scalars(
+        select(Job).where(Job.document_id == document_id, Job.pipeline_version == pipeline_version)
+    ).first()
+
+
+def create(session: Session, *, document_id: UUID, pipeline_version: str, queue: str) -> Job:
+    job = Job(
+        document_id=document_id,
+        pipeline_version=pipeline_version,
+        queue=queue,
+        status=DocumentStatus.queued,
+    )
+    session.add(job)
+    session.flush()
+    return job
+
+
+def list_by_status(session: Session, *, status: DocumentStatus | None, limit: int = 100) -> list[Job]:
+    query = select(Job).order_by(Job.updated_at.desc()).limit(limit)
+    if status is not None:
+        query = query.where(Job.status == status)
+    return list(session.scalars(query))
+
+
+def count_by_status(session: Session) -> dict[str, int]:
+    rows = session.execute(select(Job.status, func.count()).group_by(Job.status))
+    return {status: count for status, count in rows}
+
+
+def stuck(session: Session, *, older_than: dt.datetime) -> list[Job]:
+    """Jobs that should be moving but have not changed since `older_than`."""
+    return list(
+        session.scalars(
+            select(Job).where(
+                Job.status.in_([str(s) for s in ACTIVE_STATUSES]), Job.updated_at < older_than
+            )
+        )
+    )

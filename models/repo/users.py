@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import datetime as dt
+from uuid import UUID
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from intake.errors import Conflict
+from models.schemas import Role
+from models.tables import Patient, User
+
+
+def get(session: Session, user_id: UUID) -> User | None:
+    return session.get(User, user_id)
+
+
+def get_by_email(session: Session, email: str) -> User | None:
+    return session.scalars(select(User).where(func.lower(User.email) == email.lower())).first()
+
+
+def create(
+    session: Session,
+    *,
+    email: str,
+    password_hash: str,
+    full_name: str,
+    role: Role,
+    date_of_birth: dt.date | None = None,
+) -> User:
+    """Create a user; a patient user also gets its patient record."""
+    if get_by_email(session, email) is not None:
+        raise Conflict("An account with this email already exists.", reason="email_taken")
+    user = User(email=email.lower(), password_hash=password_hash, full_name=full_name, role=role)
+    session.add(user)
+    if role is Role.patient:
+        session.add(Patient(user=user, full_name=full_name, date_of_birth=date_of_birth))
+    session.flush()
+    return user
+
+
+def patient_of(session: Session, user: User) -> Patient | None:
+    return session.scalars(select(Patient).where(Patient.user_id == user.id)).first()

@@ -1,0 +1,285 @@
+"""The contract: facts with evidence, the profile, job states and API bodies.
+
+Aligned with mCODE where it names a concept (cancer condition, TNM stage group, tumor marker
+test, cancer-related medication / procedure). This module imports no database code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+
+class Role(StrEnum):
+    patient = "patient"
+    clinician = "clinician"
+    admin = "admin"
+
+
+class DocumentStatus(StrEnum):
+    received = "received"
+    queued = "queued"
+    reading = "reading"
+    extracting = "extracting"
+    matching = "matching"
+    done = "done"
+    failed = "failed"
+
+
+ACTIVE_STATUSES = frozenset(
+    {
+        DocumentStatus.queued,
+        DocumentStatus.reading,
+        DocumentStatus.extracting,
+        DocumentStatus.matching,
+    }
+)
+
+
+class FactKind(StrEnum):
+    diagnosis = "diagnosis"
+    metastasis = "metastasis"
+    stage = "stage"
+    biomarker = "biomarker"
+    treatment = "treatment"
+
+
+class Origin(StrEnum):
+    """How a fact came to be: read as written, derived by rule, read by OCR, or set by a clinician."""
+
+    stated = "stated"
+    derived = "derived"
+    ocr = "ocr"
+    clinician = "clinician"
+
+
+class ReadMethod(StrEnum):
+    text_layer = "text_layer"
+    layout = "layout"
+    ocr = "ocr"
+    plain_text = "plain_text"
+
+
+class TreatmentKind(StrEnum):
+    medication = "medication"
+    surgery = "surgery"
+    radiation = "radiation"
+    cell_therapy = "cell_therapy"
+    transplant = "transplant"
+
+
+class TreatmentStatus(StrEnum):
+    planned = "planned"
+    current = "current"
+    past = "past"
+    stopped = "stopped"
+    mentioned = "mentioned"
+
+
+class Severity(StrEnum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+class ReviewStatus(StrEnum):
+    open = "open"
+    confirmed = "confirmed"
+    corrected = "corrected"
+    rejected = "rejected"
+
+
+class _Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+class Page(_Schema):
+    """One page of text; character offsets in evidence index into `text`."""
+
+    number: int = Field(ge=1)
+    text: str
+    method: ReadMethod
+    quality: float = Field(default=1.0, ge=0, le=1, description="1 for a text layer; OCR's mean word confidence")
+
+
+# --- facts ---------------------------------------------------------------------------------
+
+
+class Evidence(_Schema):
+    document_id: UUID | None = None
+    page: int = Field(ge=1)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    snippet: str
+
+
+class _Fact(_Schema):
+    """Fields every fact shares. `fact` (the subclass's tag) names the kind of fact; `kind` is
+    kept free for the contract's treatment kind (medication, surgery, ...)."""
+
+    evidence: Evidence
+    confidence: float = Field(ge=0, le=1)
+    origin: Origin = Origin.stated
+    negated: bool = False
+    uncertain: bool = False
+    historical: bool = False
+    family: bool = False
+    hypothetical: bool = False
+
+    @property
+    def asserted(self) -> bool:
+        """Negated, family and hypothetical facts are kept for audit, never asserted."""
+        return not (self.negated or self.family or self.hypothetical)
+
+
+class DiagnosisFact(_Fact):
+    fact: Literal[FactKind.diagnosis] = FactKind.diagnosis
+    oncotree_code: str
+    name: str
+    main_type: str | None = None
+    icd10: str | None = None
+    primary_site: str | None = None
+    histology: str | None = None
+    laterality: str | None = None
+    grade: str | None = None
+    date: dt.date | None = None
+
+
+class MetastasisFact(_Fact):
+    fact: Literal[FactKind.metastasis] = FactKind.metastasis
+    site: str
+
+
+class StageFact(_Fact):
+    fact: Literal[FactKind.stage] = FactKind.stage
+    system: str = "AJCC"
+    edition: int | None = None
+    classification: Literal["clinical", "pathologic", "post-therapy", "recurrence"] | None = None
+    t: str | None = None
+    n: str | None = None
+    m: str | None = None
+    group: str | None = None
+    method: Literal["stated", "derived"] = "stated"
+    assumptions: list[str] = Field(default_factory=list)
+
+
+class BiomarkerFact(_Fact):
+    fact: Literal[FactKind.biomarker] = FactKind.biomarker
+    marker: str
+    result: str | None = None
+    value: str | None = None
+    method: str | None = Field(default=None, description="assay: IHC, FISH, ISH, NGS, PCR, ...")
+    variant: str | None = None
+
+
+class TreatmentFact(_Fact):
+    fact: Literal[FactKind.treatment] = FactKind.treatment
+    name: str
+    kind: TreatmentKind = TreatmentKind.medication
+    drug_class: str | None = None
+    regimen: str | None = None
+    status: TreatmentStatus = TreatmentStatus.mentioned
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    line: int | None = None
+
+
+Fact = Annotated[
+    DiagnosisFact | MetastasisFact | StageFact | BiomarkerFact | TreatmentFact,
+    Field(discriminator="fact"),
+]
+
+
+class Extraction(_Schema):
+    """Everything read from one document, asserted or not."""
+
+    pages: int
+    facts: list[Fact]
+
+
+# --- the profile ---------------------------------------------------------------------------
+
+
+class ArticleMatchRead(_Schema):
+    slug: str
+    title: str
+    summary: str
+    reason: str
+    score: float
+
+
+class Profile(_Schema):
+    diagnoses: list[DiagnosisFact] = Field(default_factory=list)
+    metastases: list[MetastasisFact] = Field(default_factory=list)
+    stage: StageFact | None = None
+    stages: list[StageFact] = Field(default_factory=list)
+    biomarkers: list[BiomarkerFact] = Field(default_factory=list)
+    treatments: list[TreatmentFact] = Field(default_factory=list)
+    not_asserted: list[Fact] = Field(
+        default_factory=list, description="negated, family and hypothetical mentions, kept for audit"
+    )
+
+
+class ReviewFlag(_Schema):
+    reason: str
+    severity: Severity
+    message: str
+    facts: list[Fact] = Field(default_factory=list)
+
+
+# --- API bodies ----------------------------------------------------------------------------
+
+
+class UserCreate(_Schema):
+    email: EmailStr
+    password: str = Field(min_length=8, max_length=256)
+    full_name: str = Field(min_length=1, max_length=200)
+    date_of_birth: dt.date | None = None
+
+
+class UserRead(_Schema):
+    id: UUID
+    email: str
+    full_name: str
+    role: Role
+
+
+class Token(_Schema):
+    access_token: str
+    token_type: str = "bearer"
+
+
+class DocumentError(_Schema):
+    reason: str
+    message: str
+
+
+class DocumentRead(_Schema):
+    id: UUID
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    status: DocumentStatus
+    progress: float = Field(ge=0, le=1)
+    pages: int | None = None
+    error: DocumentError | None = None
+    duplicate: bool = False
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ProfileRead(_Schema):
+    patient_id: UUID
+    updated_at: dt.datetime | None
+    profile: Profile
+    articles: list[ArticleMatchRead] = Field(default_factory=list)
+    review_flags: list[ReviewFlag] = Field(default_factory=list)
+    notice: str = "General information from your records, not medical advice. Talk to your care team."

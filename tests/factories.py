@@ -1,0 +1,83 @@
+"""Build test records: PDFs with a text layer, scanned-looking PDFs, users."""
+
+from __future__ import annotations
+
+import io
+
+from fpdf import FPDF
+from PIL import Image, ImageDraw, ImageFont
+
+
+def text_pdf(pages: list[str]) -> bytes:
+    """Return a PDF with one page per string, each with a real text layer."""
+    pdf = FPDF(format="letter")
+    pdf.set_auto_page_break(auto=False)
+    for text in pages:
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=11)
+        pdf.set_xy(20, 20)
+        pdf.multi_cell(w=170, h=6, text=text)
+    return bytes(pdf.output())
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    for name in ("DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"):
+        try:
+            return ImageFont.truetype(name, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size=size)
+
+
+def page_image(text: str, *, dpi: int = 200, width_inches: float = 8.5) -> Image.Image:
+    """Render text as a page image, as a scanner would produce it."""
+    width = int(width_inches * dpi)
+    font = _font(int(dpi * 0.16))
+    line_height = int(dpi * 0.26)
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        words, line = paragraph.split(), ""
+        for word in words:
+            candidate = f"{line} {word}".strip()
+            if font.getlength(candidate) > width - 2 * dpi * 0.8:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    height = max(int(11 * dpi), int(dpi + line_height * (len(lines) + 2)))
+    image = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(image)
+    for index, line in enumerate(lines):
+        draw.text((int(dpi * 0.8), int(dpi * 0.8) + index * line_height), line, fill=0, font=font)
+    return image
+
+
+def scanned_pdf(pages: list[str], *, dpi: int = 200) -> bytes:
+    """Return an image-only PDF: no text layer, as from a scanner."""
+    images = [page_image(text, dpi=dpi) for text in pages]
+    buffer = io.BytesIO()
+    images[0].save(buffer, format="PDF", save_all=True, append_images=images[1:], resolution=dpi)
+    return buffer.getvalue()
+
+
+RECORD_PAGE_1 = """SURGICAL PATHOLOGY REPORT
+Clinical history: 54 year old woman with a left breast mass.
+Family history: mother had ovarian cancer.
+
+FINAL DIAGNOSIS:
+Left breast, lumpectomy: Invasive ductal carcinoma, Nottingham grade 2.
+Tumor size 2.5 cm. Metastatic carcinoma in 2 of 12 axillary lymph nodes.
+Pathologic stage: pT2 pN1a. No evidence of distant metastasis.
+"""
+
+RECORD_PAGE_2 = """BIOMARKERS
+Estrogen receptor: positive (95%, strong).
+Progesterone receptor: positive (40%).
+HER2 by IHC: 1+, negative for HER2 amplification by FISH.
+Ki-67: 20%.
+
+PLAN:
+She received doxorubicin and cyclophosphamide, then paclitaxel.
+She will start letrozole. If it recurs, consider pembrolizumab.
+"""

@@ -1,0 +1,56 @@
+"""The Celery app, built from Settings. The Celery command line needs a module-level `app`."""
+
+from __future__ import annotations
+
+import functools
+
+from celery import Celery
+from kombu import Queue
+
+from intake.settings import Settings, get_settings
+
+QUEUES = ("documents", "ocr", "maintenance")
+
+
+def create_app(settings: Settings) -> Celery:
+    app = Celery("intake", broker=settings.resolved_broker_url, include=["workers.tasks"])
+    app.conf.update(
+        task_default_queue="documents",
+        task_queues=[Queue(name) for name in QUEUES],
+        task_routes={"intake.process_document": {"queue": "documents"}},
+        # At-least-once: a task is acknowledged after it ran, and given back if its worker dies.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_ignore_result=True,  # state lives in the database, not in a result backend
+        task_soft_time_limit=settings.task_soft_time_limit,
+        task_time_limit=settings.task_time_limit,
+        broker_connection_retry_on_startup=True,
+        # Redis redelivers unacknowledged tasks after this; longer than the hard time limit.
+        broker_transport_options={"visibility_timeout": settings.task_time_limit * 4},
+        worker_hijack_root_logger=False,
+        task_serializer="json",
+        accept_content=["json"],
+    )
+    if settings.embedded_broker:
+        _tune_embedded_broker(app, settings)
+    return app
+
+
+def _tune_embedded_broker(app: Celery, settings: Settings) -> None:
+    # kombu's SQLAlchemy transport hands broker_transport_options to create_engine, so its
+    # polling interval (1 s by default) can only be set on the transport class.
+    from kombu.transport import sqlalchemy as sqla_transport
+
+    settings.home.mkdir(parents=True, exist_ok=True)
+    sqla_transport.Transport.polling_interval = settings.broker_poll_seconds
+    app.conf.broker_transport_options = {}
+
+
+@functools.cache
+def app_for(settings: Settings) -> Celery:
+    """Return the Celery app for these settings, built once (the API sends tasks through it)."""
+    return create_app(settings)
+
+
+app = app_for(get_settings())

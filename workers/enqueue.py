@@ -1,0 +1,59 @@
+"""Send tasks only after the transaction that created their rows has committed."""
+
+from __future__ import annotations
+
+import logging
+from uuid import UUID
+
+from kombu.exceptions import OperationalError as BrokerError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from intake.settings import Settings
+from workers.app import app_for
+
+log = logging.getLogger(__name__)
+
+_PENDING = "intake_pending_documents"
+PROCESS_DOCUMENT = "intake.process_document"
+
+
+def enqueue_after_commit(
+    session: Session, document_id: UUID, *, settings: Settings, queue: str = "documents"
+) -> None:
+    """Queue processing of a document once `session` commits; nothing is sent on rollback."""
+    pending: list[tuple[str, str, Settings]] | None = session.info.get(_PENDING)
+    if pending is None:
+        pending = session.info[_PENDING] = []
+        event.listen(session, "after_commit", _send_pending)
+        event.listen(session, "after_rollback", _drop_pending)
+    pending.append((str(document_id), queue, settings))
+
+
+def send_now(document_id: UUID, *, settings: Settings, queue: str = "documents") -> bool:
+    """Send the task; on a broker outage the job stays queued in the database for the reaper."""
+    try:
+        app_for(settings).send_task(PROCESS_DOCUMENT, args=[str(document_id)], queue=queue)
+    except (BrokerError, OSError) as error:
+        log.warning("broker unavailable, document %s left for the reaper: %s", document_id, type(error).__name__)
+        return False
+    return True
+
+
+def _send_pending(session: Session) -> None:
+    pending = session.info.pop(_PENDING, [])
+    _remove_listeners(session)
+    for document_id, queue, settings in pending:
+        send_now(UUID(document_id), settings=settings, queue=queue)
+
+
+def _drop_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+    _remove_listeners(session)
+
+
+def _remove_listeners(session: Session) -> None:
+    if event.contains(session, "after_commit", _send_pending):
+        event.remove(session, "after_commit", _send_pending)
+    if event.contains(session, "after_rollback", _drop_pending):
+        event.remove(session, "after_rollback", _drop_pending)
