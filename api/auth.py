@@ -32,7 +32,9 @@ def register(body: UserCreate, session: SessionDep) -> UserRead:
 
 @router.post("/token", response_model=Token)
 def token(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep, settings: SettingsDep
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> Token:
     user = accounts.authenticate(session, email=form.username, password=form.password)
     if user is None:

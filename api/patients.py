@@ -82,7 +82,10 @@ async def upload_document(
     )
     if accepted.created:
         enqueue_after_commit(
-            session, accepted.document.id, settings=settings, queue=queue_of(session, accepted.document)
+            session,
+            accepted.document.id,
+            settings=settings,
+            queue=queue_of(session, accepted.document),
         )
     else:
         response.status_code = status.HTTP_200_OK

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from uuid import UUID
 
 import jwt
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from intake.errors import NotAuthenticated
 from intake.settings import Settings
 
 ALGORITHM = "HS256"
 AUDIENCE = "intake-api"
+
+
+@functools.cache
+def _signing_key(secret_key: str) -> bytes:
+    # A key for tokens only, derived from the one secret and always 256 bits long.
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"intake-tokens-v1").derive(
+        secret_key.encode()
+    )
 
 
 def issue_token(user_id: UUID, role: str, settings: Settings) -> str:
@@ -23,12 +34,14 @@ def issue_token(user_id: UUID, role: str, settings: Settings) -> str:
         "iat": now,
         "exp": now + dt.timedelta(minutes=settings.token_minutes),
     }
-    return jwt.encode(claims, settings.secret_key, algorithm=ALGORITHM)
+    return jwt.encode(claims, _signing_key(settings.secret_key), algorithm=ALGORITHM)
 
 
 def read_token(token: str, settings: Settings) -> UUID:
     try:
-        claims = jwt.decode(token, settings.secret_key, algorithms=[ALGORITHM], audience=AUDIENCE)
+        claims = jwt.decode(
+            token, _signing_key(settings.secret_key), algorithms=[ALGORITHM], audience=AUDIENCE
+        )
         return UUID(claims["sub"])
     except (jwt.InvalidTokenError, KeyError, ValueError) as error:
         raise NotAuthenticated("Your session has expired. Please sign in again.") from error

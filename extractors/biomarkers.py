@@ -47,17 +47,22 @@ _RESULT = re.compile(
 )
 _IHC_SCORE = re.compile(r"(?:score\s*(?:of\s*)?)?(?<![\d.])(?P<score>[0-3])\s?\+(?!\d)")
 _PERCENT = re.compile(r"(?P<percent>(?:<\s?)?\d{1,3}(?:\.\d)?)\s?%")
-_TPS = re.compile(r"\b(?P<kind>tps|cps|tc|ic)\s*(?:score)?\s*(?:of|:|=)?\s*(?P<value>[<>≥]?\s?\d{1,3}\s?%?)")
+_TPS = re.compile(
+    r"\b(?P<kind>tps|cps|tc|ic)\s*(?:score)?\s*(?:of|:|=)?\s*(?P<value>[<>≥]?\s?\d{1,3}\s?%?)"
+)
 _VARIANT = re.compile(
     r"(?P<variant>p\.\(?[a-z]{1,3}\d{1,4}(?:[a-z]{1,3}|\*|fs\*?\d*|del|dup|ins[a-z]*)\)?"
     r"|(?<![a-z0-9])[acdefghiklmnpqrstvwy]\d{2,4}[acdefghiklmnpqrstvwy*](?![a-z0-9])"
     r"|exon\s+\d{1,2}\s+(?:deletion|insertion|skipping|mutation)s?)"
 )
 _RATIO = re.compile(r"ratio\s*(?:of|:|=)?\s*(?P<ratio>\d+(?:\.\d+)?)")
-_SERUM_VALUE = re.compile(r"(?:of|:|=|was|is|level)?\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>ng/ml|u/ml|iu/ml|ng/dl)?")
+_SERUM_VALUE = re.compile(
+    r"(?:of|:|=|was|is|level)?\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>ng/ml|u/ml|iu/ml|ng/dl)?"
+)
 _METHOD = re.compile(
-    r"\b(?P<method>ihc|immunohisto\w*|fish|sish|cish|ish|in situ hybridi[sz]ation|ngs|next[- ]generation sequencing"
-    r"|pcr|rt-pcr|sequencing|foundationone|guardant|methylation[- ]specific pcr)\b"
+    r"\b(?P<method>ihc|immunohisto\w*|fish|sish|cish|ish|in situ hybridi[sz]ation|ngs"
+    r"|next[- ]generation sequencing|pcr|rt-pcr|sequencing|foundationone|guardant"
+    r"|methylation[- ]specific pcr)\b"
 )
 _METHOD_LABEL = {
     "ihc": "IHC",
@@ -73,7 +78,7 @@ _METHOD_LABEL = {
     "guardant": "NGS",
 }
 # A clause ends here; a result beyond it belongs to something else.
-_CLAUSE_END = re.compile(r"[.;:]\s|\bbut\b|\bwhile\b|\bwhereas\b")
+_CLAUSE_END = re.compile(r"[.;]\s|\bbut\b|\bwhile\b|\bwhereas\b")
 
 
 @functools.cache
@@ -136,9 +141,12 @@ def _interpret(key: str, window: str) -> tuple[str | None, str | None, str | Non
     ratio = _RATIO.search(window)
     if key == "HER2" and score:
         value = f"{score.group('score')}+"
-        result = result or {"0": "negative", "1": "negative", "2": "equivocal", "3": "positive"}[
-            score.group("score")
-        ]
+        result = (
+            result
+            or {"0": "negative", "1": "negative", "2": "equivocal", "3": "positive"}[
+                score.group("score")
+            ]
+        )
         if score.group("score") in "12" and result == "negative":
             result = "low"  # HER2-low: IHC 1+, or 2+ without amplification
     elif tps:
@@ -152,7 +160,9 @@ def _interpret(key: str, window: str) -> tuple[str | None, str | None, str | Non
     elif _entries()[key].kind == "serum":
         serum = _SERUM_VALUE.match(window)
         if serum:
-            value = serum.group("value") + (f" {serum.group('unit')}" if serum.group("unit") else "")
+            value = serum.group("value") + (
+                f" {serum.group('unit')}" if serum.group("unit") else ""
+            )
     if result is None and variant:
         result = "mutated" if not variant.startswith("exon") else "detected"
     return result, value, variant
@@ -174,20 +184,21 @@ def extract_biomarkers(pages: list[AnalyzedPage]) -> list[BiomarkerFact]:
                 result, flags = "negative", type(flags)(**{**flags.as_dict(), "negated": False})
             elif flags.negated and result in ("positive", "detected", "amplified", "mutated"):
                 # "negative for HER2 amplification": the leading negation is the result.
-                result = {"amplified": "not amplified", "detected": "not detected"}.get(result, "negative")
+                result = {"amplified": "not amplified", "detected": "not detected"}.get(
+                    result, "negative"
+                )
                 flags = type(flags)(**{**flags.as_dict(), "negated": False})
             elif flags.negated:
                 flags = type(flags)(**{**flags.as_dict(), "negated": False})
             if result is None and value is None:
                 continue
-            before = page.text[max(0, match.start - WINDOW_BEFORE) : match.start]
             end = match.end + len(window)
             facts.append(
                 BiomarkerFact(
                     marker=entry.label,
                     result=result,
                     value=value,
-                    method=_method(window) or _method(before),
+                    method=_method(window),
                     variant=variant,
                     evidence=page.evidence(match.start, end),
                     confidence=page.confidence(0.85 if result else 0.6, flags),

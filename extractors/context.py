@@ -66,7 +66,7 @@ def _compiled_rules() -> tuple[re.Pattern[str], dict[str, tuple[str, str, int]]]
 
 
 def find_modifiers(text: str) -> list[Modifier]:
-    """Find every modifier in lower-case, whitespace-normalised text; pseudo triggers are dropped."""
+    """Find the modifiers in lower-case, whitespace-normalised text, without pseudo triggers."""
     pattern, by_literal = _compiled_rules()
     modifiers: list[Modifier] = []
     for match in pattern.finditer(text):

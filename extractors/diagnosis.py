@@ -28,7 +28,9 @@ _GRADE = re.compile(
     r"|gleason\s+(?:score\s*)?[:=]?\s*(?P<g1>[1-5])\s*\+\s*(?P<g2>[1-5])"
 )
 _LATERALITY = re.compile(r"\b(left|right|bilateral)\b")
-_METASTASIS = re.compile(r"\bmetasta(?:tic|sis|ses|sized|size)\b(?:\s+(?:disease|carcinoma|tumou?r))?")
+_METASTASIS = re.compile(
+    r"\bmetasta(?:tic|sis|ses|sized|size)\b(?:\s+(?:disease|carcinoma|tumou?r))?"
+)
 _DIFFERENTIATION_GRADE = {"well": "G1", "moderately": "G2", "poorly": "G3", "un": "G4"}
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 
@@ -82,13 +84,19 @@ def _dominant_sites(pages: list[AnalyzedPage]) -> list[str]:
     return sorted(scores, key=lambda key: -scores[key])
 
 
-def _site_near(page: AnalyzedPage, histology: TermMatch, pairs: dict[tuple[str, str], str]) -> str | None:
+def _site_near(
+    page: AnalyzedPage, histology: TermMatch, pairs: dict[tuple[str, str], str]
+) -> str | None:
     """Return the nearest site around a histology that forms a known cancer type with it."""
     best: tuple[int, str] | None = None
     for site in page.matches_of(TermCategory.site):
         if (site.key, histology.key) not in pairs:
             continue
-        distance = histology.start - site.end if site.end <= histology.start else site.start - histology.end
+        distance = (
+            histology.start - site.end
+            if site.end <= histology.start
+            else site.start - histology.end
+        )
         if 0 <= distance <= SITE_WINDOW and (best is None or distance < best[0]):
             best = (distance, site.key)
     return best[1] if best else None
@@ -114,7 +122,16 @@ def _candidates(pages: list[AnalyzedPage]) -> list[_Candidate]:
                 if site is not None:
                     code = pairs[(site, match.key)]
                     found.append(
-                        _Candidate(code, page, match.start, match.end, 2 * weight, site, match.key, confidence)
+                        _Candidate(
+                            code,
+                            page,
+                            match.start,
+                            match.end,
+                            2 * weight,
+                            site,
+                            match.key,
+                            confidence,
+                        )
                     )
     return found
 

@@ -152,7 +152,9 @@ def _read_pdf(
                     image = page.render(scale=ocr_dpi / 72).to_pil()
                     ocr_text, quality = ocr_image(image, language=ocr_language)
                     pages.append(
-                        Page(number=index + 1, text=ocr_text, method=ReadMethod.ocr, quality=quality)
+                        Page(
+                            number=index + 1, text=ocr_text, method=ReadMethod.ocr, quality=quality
+                        )
                     )
                 else:
                     pages.append(Page(number=index + 1, text=text, method=ReadMethod.text_layer))
@@ -181,12 +183,8 @@ def _text_layer(page: pdfium.PdfPage) -> str:
 
 
 def _looks_like_table(page: pdfium.PdfPage) -> bool:
-    paths = 0
-    for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2):
-        paths += 1
-        if paths >= TABLE_PATH_OBJECTS:
-            return True
-    return False
+    objects = page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2)
+    return any(count >= TABLE_PATH_OBJECTS for count, _ in enumerate(objects, start=1))
 
 
 def _reread_with_layout(data: bytes, pages: list[Page], indexes: list[int]) -> None:

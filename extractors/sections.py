@@ -69,7 +69,9 @@ _KIND_BY_HEADER = {header: kind for kind, headers in _HEADERS.items() for header
 # A header opens a line, or follows a full stop in flattened (OCR'd) text.
 _HEADER = re.compile(
     r"(?:^[ \t]*|(?<=\. ))("
-    + "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in sorted(_KIND_BY_HEADER, key=len, reverse=True))
+    + "|".join(
+        re.escape(h).replace(r"\ ", r"\s+") for h in sorted(_KIND_BY_HEADER, key=len, reverse=True)
+    )
     + r")\s*:",
     re.MULTILINE | re.IGNORECASE,
 )

@@ -137,10 +137,15 @@ def _best_cluster(pages: list[AnalyzedPage]) -> tuple[AnalyzedPage, list[_Compon
     best: tuple[tuple[int, int, float], AnalyzedPage, list[_Component]] | None = None
     for page in pages:
         for cluster in _clusters(_components(page)):
-            section_bonus = 1 if page.section(cluster[0].start) in (
-                SectionKind.diagnosis,
-                SectionKind.synoptic,
-            ) else 0
+            section_bonus = (
+                1
+                if page.section(cluster[0].start)
+                in (
+                    SectionKind.diagnosis,
+                    SectionKind.synoptic,
+                )
+                else 0
+            )
             rank = (len({c.category for c in cluster}), section_bonus, -cluster[0].start)
             if best is None or rank > best[0]:
                 best = (rank, page, cluster)
@@ -227,7 +232,9 @@ def _derive(
     age: int | None,
 ) -> tuple[str | None, list[str]]:
     if diagnosis is None:
-        return None, ["no stage group: the cancer type, which picks the staging table, was not found"]
+        return None, [
+            "no stage group: the cancer type, which picks the staging table, was not found"
+        ]
     chapter = chapter_for(diagnosis.oncotree_code, diagnosis.main_type, None)
     if chapter is None:
         return None, [f"no AJCC stage group table applies to {diagnosis.name}"]
@@ -247,5 +254,7 @@ def _derive(
     if edition is None:
         notes.append(f"AJCC edition not stated: the {table_edition}th edition table was used")
     elif edition != table_edition:
-        notes.append(f"AJCC {edition}th edition stated: the {table_edition}th edition table was used")
+        notes.append(
+            f"AJCC {edition}th edition stated: the {table_edition}th edition table was used"
+        )
     return derived.group, notes

@@ -82,10 +82,10 @@ def snippet(text: str, start: int, end: int, *, width: int = 90) -> str:
     """Return the evidence span with some words of context on each side, on one line."""
     left = max(0, start - width)
     right = min(len(text), end + width)
-    if left > 0:
+    if left > 0 and not text[left - 1].isspace():
         space = text.find(" ", left, start)
         left = space + 1 if space != -1 else left
-    if right < len(text):
+    if right < len(text) and not text[right].isspace():
         space = text.rfind(" ", end, right)
         right = space if space != -1 else right
     return _WHITESPACE.sub(" ", text[left:right]).strip()

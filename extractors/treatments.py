@@ -42,7 +42,9 @@ _STATUS_CUES: list[tuple[TreatmentStatus, re.Pattern[str]]] = [
         ),
     ),
 ]
-_RADIATION_DOSE = re.compile(r"(?P<dose>\d{1,3}(?:\.\d+)?)\s?(?:gy|cgy)\b(?:\s+in\s+(?P<fx>\d{1,2})\s+fractions?)?")
+_RADIATION_DOSE = re.compile(
+    r"(?P<dose>\d{1,3}(?:\.\d+)?)\s?(?:gy|cgy)\b(?:\s+in\s+(?P<fx>\d{1,2})\s+fractions?)?"
+)
 
 
 @functools.cache
@@ -135,7 +137,11 @@ def extract_treatments(pages: list[AnalyzedPage]) -> list[TreatmentFact]:
                 procedure = _procedures()[match.key]
                 kind = TreatmentKind(procedure.kind)
                 # A pathology specimen comes from a surgery already done.
-                default = TreatmentStatus.past if kind is TreatmentKind.surgery else TreatmentStatus.mentioned
+                default = (
+                    TreatmentStatus.past
+                    if kind is TreatmentKind.surgery
+                    else TreatmentStatus.mentioned
+                )
                 fact = _fact(page, match, name=procedure.name, kind=kind, default_status=default)
                 if kind is TreatmentKind.radiation:
                     dose = _RADIATION_DOSE.search(page.text, match.end, match.end + 80)

@@ -1,4 +1,4 @@
-"""The `intake` command: extract and read local files, serve, run workers, manage users and the database."""
+"""The `intake` command: extract and read files, serve, run workers, manage users and database."""
 
 from __future__ import annotations
 
@@ -55,7 +55,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_read(args: argparse.Namespace) -> int:
     def emit(path: str, pages: list) -> None:  # type: ignore[type-arg]
-        print(json.dumps({"source": path, "pages": [p.model_dump(mode="json") for p in pages]}), flush=True)
+        print(
+            json.dumps({"source": path, "pages": [p.model_dump(mode="json") for p in pages]}),
+            flush=True,
+        )
 
     return _each_file(args.paths, ReadMode(args.mode), get_settings(), emit)
 
@@ -141,7 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--no-worker", action="store_true", help="start only the API")
-    serve.add_argument("--concurrency", type=int, default=2, help="processes of the embedded worker")
+    serve.add_argument(
+        "--concurrency", type=int, default=2, help="processes of the embedded worker"
+    )
     serve.add_argument("--api-workers", type=int, default=1)
     serve.set_defaults(handler=cmd_serve)
 
@@ -150,7 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--queues", help="comma-separated: documents,ocr,maintenance")
     worker.set_defaults(handler=cmd_worker)
 
-    users = commands.add_parser("users", help="manage accounts").add_subparsers(dest="action", required=True)
+    users = commands.add_parser("users", help="manage accounts").add_subparsers(
+        dest="action", required=True
+    )
     create = users.add_parser("create", help="create an account")
     create.add_argument("--email", required=True)
     create.add_argument("--password", required=True)
@@ -164,7 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     args = build_parser().parse_args(argv)
     return int(args.handler(args) or 0)
 

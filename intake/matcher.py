@@ -16,12 +16,18 @@ GENERAL_LIMIT = 2
 
 class ArticleTags(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    cancer_types: list[str] = Field(default_factory=list, description="OncoTree codes or main types")
-    stages: list[str] = Field(default_factory=list, description="stage groups by roman numeral: I..IV")
+    cancer_types: list[str] = Field(
+        default_factory=list, description="OncoTree codes or main types"
+    )
+    stages: list[str] = Field(
+        default_factory=list, description="stage groups by roman numeral: I..IV"
+    )
     biomarkers: list[str] = Field(default_factory=list, description="'HER2:positive' or 'EGFR'")
     treatments: list[str] = Field(default_factory=list, description="drug classes or generic names")
     topics: list[str] = Field(default_factory=list)
-    exclude: list[str] = Field(default_factory=list, description="biomarker results or stages that contradict")
+    exclude: list[str] = Field(
+        default_factory=list, description="biomarker results or stages that contradict"
+    )
 
 
 class Article(BaseModel):
@@ -81,7 +87,9 @@ def _reason(kind: str, value: str) -> str:
     }[kind]
 
 
-def match_articles(profile: Profile, articles: tuple[Article, ...] | None = None, limit: int = 6) -> list[ArticleMatchRead]:
+def match_articles(
+    profile: Profile, articles: tuple[Article, ...] | None = None, limit: int = 6
+) -> list[ArticleMatchRead]:
     """Rank articles by the profile's facts; never one the profile contradicts."""
     articles = library() if articles is None else articles
     terms = _profile_terms(profile)
@@ -91,12 +99,20 @@ def match_articles(profile: Profile, articles: tuple[Article, ...] | None = None
         if everything & set(article.tags.exclude):
             continue
         score = _Score()
-        for kind, weight in (("cancer_types", 3.0), ("biomarkers", 2.5), ("stages", 2.0), ("treatments", 2.0)):
+        for kind, weight in (
+            ("cancer_types", 3.0),
+            ("biomarkers", 2.5),
+            ("stages", 2.0),
+            ("treatments", 2.0),
+        ):
             hits = terms[kind] & set(getattr(article.tags, kind))
             if hits:
                 score.value += weight
                 score.reasons.append(_reason(kind, sorted(hits)[0]))
-        needs_specific = any(getattr(article.tags, kind) for kind in ("cancer_types", "biomarkers", "stages", "treatments"))
+        needs_specific = any(
+            getattr(article.tags, kind)
+            for kind in ("cancer_types", "biomarkers", "stages", "treatments")
+        )
         if score.value == 0 and needs_specific:
             continue
         if score.value == 0:

@@ -78,7 +78,9 @@ def _job(session: Session, document_id: UUID) -> Job:
     return job
 
 
-def process_document(document_id: UUID, *, settings: Settings, storage: Storage | None = None) -> None:
+def process_document(
+    document_id: UUID, *, settings: Settings, storage: Storage | None = None
+) -> None:
     """Run the whole pipeline for one document; permanent failures end as a failed document."""
     storage = storage or storage_for(settings)
     try:
@@ -93,7 +95,10 @@ def process_document(document_id: UUID, *, settings: Settings, storage: Storage 
             _set_state(session, document, job, DocumentStatus.reading)
             storage_key, patient_id = document.storage_key, document.patient_id
         pages = _read(storage.get(storage_key), document_id, settings)
-        storage.put(f"{storage_key}.pages.json", json.dumps([p.model_dump(mode="json") for p in pages]).encode())
+        storage.put(
+            f"{storage_key}.pages.json",
+            json.dumps([p.model_dump(mode="json") for p in pages]).encode(),
+        )
         _transition(settings, document_id, DocumentStatus.extracting)
         extraction = extract_facts(pages, document_id)
         with session_scope(settings.resolved_database_url) as session:
@@ -116,7 +121,9 @@ def process_document(document_id: UUID, *, settings: Settings, storage: Storage 
     except UnreadableDocument as error:
         _fail(settings, document_id, error)
     except OperationalError as error:
-        raise TransientError("The database could not be reached.", reason="database_unavailable") from error
+        raise TransientError(
+            "The database could not be reached.", reason="database_unavailable"
+        ) from error
 
 
 def rebuild_profile(session: Session, *, patient_id: UUID) -> Profile:

@@ -28,7 +28,9 @@ _STATUS_RANK = {
 }
 
 
-def _best_per_key(facts: Iterable[F], key: Callable[[F], Hashable], rank: Callable[[F], tuple[float, ...]]) -> list[F]:
+def _best_per_key(
+    facts: Iterable[F], key: Callable[[F], Hashable], rank: Callable[[F], tuple[float, ...]]
+) -> list[F]:
     best: dict[Hashable, F] = {}
     for fact in facts:
         k = key(fact)
@@ -62,7 +64,12 @@ def assemble_profile(facts: Iterable[Fact]) -> Profile:
     biomarkers = _best_per_key(
         of(BiomarkerFact),
         key=lambda b: (b.marker, b.variant),
-        rank=lambda b: (b.origin is Origin.clinician, b.result is not None, b.value is not None, b.confidence),
+        rank=lambda b: (
+            b.origin is Origin.clinician,
+            b.result is not None,
+            b.value is not None,
+            b.confidence,
+        ),
     )
     treatments = _best_per_key(
         of(TreatmentFact),

@@ -20,7 +20,8 @@ def flag_for_review(profile: Profile, facts: list[Fact]) -> list[ReviewFlag]:
             ReviewFlag(
                 reason="stage_derived",
                 severity=Severity.medium,
-                message=f"Stage {group} was derived from {stage.t} {stage.n} {stage.m or ''}, not stated."
+                message=f"Stage {group} was derived from {stage.t} {stage.n} {stage.m or ''}, "
+                "not stated."
                 + (f" Assumed: {'; '.join(stage.assumptions)}." if stage.assumptions else ""),
                 facts=[stage],
             )
@@ -46,8 +47,9 @@ def flag_for_review(profile: Profile, facts: list[Fact]) -> list[ReviewFlag]:
                 ReviewFlag(
                     reason="equivocal_result",
                     severity=Severity.medium,
-                    message=f"{marker.marker} is equivocal{f' ({marker.value})' if marker.value else ''}"
-                    " and has no resolving test in the record.",
+                    message=f"{marker.marker} is equivocal"
+                    + (f" ({marker.value})" if marker.value else "")
+                    + " and has no resolving test in the record.",
                     facts=[marker],
                 )
             )
@@ -78,7 +80,11 @@ def _conflicts(profile: Profile, facts: list[Fact]) -> list[ReviewFlag]:
         )
     results: dict[str, dict[str, BiomarkerFact]] = defaultdict(dict)
     for fact in facts:
-        if isinstance(fact, BiomarkerFact) and fact.asserted and fact.result in ("positive", "negative"):
+        if (
+            isinstance(fact, BiomarkerFact)
+            and fact.asserted
+            and fact.result in ("positive", "negative")
+        ):
             results[fact.marker].setdefault(fact.result, fact)
     for marker, by_result in results.items():
         if len(by_result) > 1:
@@ -91,5 +97,3 @@ def _conflicts(profile: Profile, facts: list[Fact]) -> list[ReviewFlag]:
                 )
             )
     return flags
-
-

@@ -1,4 +1,4 @@
-"""Encrypted file storage. Files are sealed with Fernet (AES-128-CBC + HMAC) before they touch disk."""
+"""Encrypted file storage: files are sealed with Fernet (AES-128-CBC + HMAC) before any write."""
 
 from __future__ import annotations
 
@@ -25,9 +25,9 @@ class Storage(Protocol):
 
 def _fernet(secret_key: str) -> Fernet:
     # A key for files only, derived from the one secret, so tokens and files never share a key.
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"intake-storage-v1").derive(
-        secret_key.encode()
-    )
+    derived = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"intake-storage-v1"
+    ).derive(secret_key.encode())
     return Fernet(base64.urlsafe_b64encode(derived))
 
 

@@ -49,7 +49,7 @@ class FactKind(StrEnum):
 
 
 class Origin(StrEnum):
-    """How a fact came to be: read as written, derived by rule, read by OCR, or set by a clinician."""
+    """How a fact came to be: as written, derived by rule, read by OCR, or set by a clinician."""
 
     stated = "stated"
     derived = "derived"
@@ -106,7 +106,9 @@ class Page(_Schema):
     number: int = Field(ge=1)
     text: str
     method: ReadMethod
-    quality: float = Field(default=1.0, ge=0, le=1, description="1 for a text layer; OCR's mean word confidence")
+    quality: float = Field(
+        default=1.0, ge=0, le=1, description="1 for a text layer; OCR's mean word confidence"
+    )
 
 
 # --- facts ---------------------------------------------------------------------------------
@@ -223,7 +225,8 @@ class Profile(_Schema):
     biomarkers: list[BiomarkerFact] = Field(default_factory=list)
     treatments: list[TreatmentFact] = Field(default_factory=list)
     not_asserted: list[Fact] = Field(
-        default_factory=list, description="negated, family and hypothetical mentions, kept for audit"
+        default_factory=list,
+        description="negated, family and hypothetical mentions, kept for audit",
     )
 
 
@@ -282,4 +285,6 @@ class ProfileRead(_Schema):
     profile: Profile
     articles: list[ArticleMatchRead] = Field(default_factory=list)
     review_flags: list[ReviewFlag] = Field(default_factory=list)
-    notice: str = "General information from your records, not medical advice. Talk to your care team."
+    notice: str = (
+        "General information from your records, not medical advice. Talk to your care team."
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -30,7 +30,7 @@ def _now() -> dt.datetime:
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSONType, list[Any]: JSONType}
+    type_annotation_map: ClassVar = {dict[str, Any]: JSONType, list[Any]: JSONType}
 
 
 class User(Base):
@@ -145,7 +145,9 @@ class ReviewItem(Base):
     message: Mapped[str] = mapped_column(Text)
     facts: Mapped[list[Any]] = mapped_column(JSONType)
     status: Mapped[str] = mapped_column(String(20), default="open")
-    decided_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
     decision_comment: Mapped[str | None] = mapped_column(Text)
     corrected_value: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)

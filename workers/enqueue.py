@@ -22,12 +22,7 @@ def enqueue_after_commit(
     session: Session, document_id: UUID, *, settings: Settings, queue: str = "documents"
 ) -> None:
     """Queue processing of a document once `session` commits; nothing is sent on rollback."""
-    pending: list[tuple[str, str, Settings]] | None = session.info.get(_PENDING)
-    if pending is None:
-        pending = session.info[_PENDING] = []
-        event.listen(session, "after_commit", _send_pending)
-        event.listen(session, "after_rollback", _drop_pending)
-    pending.append((str(document_id), queue, settings))
+    session.info.setdefault(_PENDING, []).append((str(document_id), queue, settings))
 
 
 def send_now(document_id: UUID, *, settings: Settings, queue: str = "documents") -> bool:
@@ -35,25 +30,21 @@ def send_now(document_id: UUID, *, settings: Settings, queue: str = "documents")
     try:
         app_for(settings).send_task(PROCESS_DOCUMENT, args=[str(document_id)], queue=queue)
     except (BrokerError, OSError) as error:
-        log.warning("broker unavailable, document %s left for the reaper: %s", document_id, type(error).__name__)
+        log.warning(
+            "broker unavailable, document %s left for the reaper: %s",
+            document_id,
+            type(error).__name__,
+        )
         return False
     return True
 
 
+@event.listens_for(Session, "after_commit")
 def _send_pending(session: Session) -> None:
-    pending = session.info.pop(_PENDING, [])
-    _remove_listeners(session)
-    for document_id, queue, settings in pending:
+    for document_id, queue, settings in session.info.pop(_PENDING, []):
         send_now(UUID(document_id), settings=settings, queue=queue)
 
 
+@event.listens_for(Session, "after_rollback")
 def _drop_pending(session: Session) -> None:
     session.info.pop(_PENDING, None)
-    _remove_listeners(session)
-
-
-def _remove_listeners(session: Session) -> None:
-    if event.contains(session, "after_commit", _send_pending):
-        event.remove(session, "after_commit", _send_pending)
-    if event.contains(session, "after_rollback", _drop_pending):
-        event.remove(session, "after_rollback", _drop_pending)

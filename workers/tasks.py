@@ -47,5 +47,8 @@ def process_document(document_id: str) -> None:
         pipeline._fail(
             settings,
             UUID(document_id),
-            IntakeError("An unexpected error stopped processing. Our team has been told.", reason="internal_error"),
+            IntakeError(
+                "An unexpected error stopped processing. Our team has been told.",
+                reason="internal_error",
+            ),
         )

@@ -21,7 +21,7 @@ class _Entry(BaseModel):
 
 
 class CancerTypeEntry(_Entry):
-    """An OncoTree type, the phrases that name it alone, and the site+histology pairs that imply it."""
+    """An OncoTree type, phrases that name it alone, and site+histology pairs that imply it."""
 
     code: str
     name: str

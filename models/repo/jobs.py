@@ -32,7 +32,9 @@ def create(session: Session, *, document_id: UUID, pipeline_version: str, queue:
     return job
 
 
-def list_by_status(session: Session, *, status: DocumentStatus | None, limit: int = 100) -> list[Job]:
+def list_by_status(
+    session: Session, *, status: DocumentStatus | None, limit: int = 100
+) -> list[Job]:
     query = select(Job).order_by(Job.updated_at.desc()).limit(limit)
     if status is not None:
         query = query.where(Job.status == status)
@@ -41,7 +43,7 @@ def list_by_status(session: Session, *, status: DocumentStatus | None, limit: in
 
 def count_by_status(session: Session) -> dict[str, int]:
     rows = session.execute(select(Job.status, func.count()).group_by(Job.status))
-    return {status: count for status, count in rows}
+    return dict(rows)
 
 
 def stuck(session: Session, *, older_than: dt.datetime) -> list[Job]:

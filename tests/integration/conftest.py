@@ -19,7 +19,9 @@ from fastapi.testclient import TestClient
 
 from intake.settings import Settings, get_settings
 
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 WORKER_START_SECONDS = 60
 
@@ -35,7 +37,12 @@ class Stack:
     def register(self, email: str, password: str = "correct horse battery") -> dict[str, str]:
         response = self.client.post(
             "/api/auth/register",
-            json={"email": email, "password": password, "full_name": "Test Patient", "date_of_birth": "1970-01-02"},
+            json={
+                "email": email,
+                "password": password,
+                "full_name": "Test Patient",
+                "date_of_birth": "1970-01-02",
+            },
         )
         assert response.status_code == 201, response.text
         token = self.client.post("/api/auth/token", data={"username": email, "password": password})
@@ -48,9 +55,13 @@ class Stack:
             body = self.client.get(f"/api/documents/{document_id}", headers=headers).json()
             if body["status"] in ("done", "failed"):
                 return body
-            assert self.worker.poll() is None, "the worker died:\n" + self.log_path.read_text()[-4000:]
+            assert self.worker.poll() is None, (
+                "the worker died:\n" + self.log_path.read_text()[-4000:]
+            )
             time.sleep(0.2)
-        raise AssertionError(f"document {document_id} still {body['status']}:\n" + self.log_path.read_text()[-4000:])
+        raise AssertionError(
+            f"document {document_id} still {body['status']}:\n" + self.log_path.read_text()[-4000:]
+        )
 
 
 def _unreachable(mode: str) -> str | None:
@@ -79,12 +90,16 @@ def _fresh_postgres() -> None:
 
     engine = sqlalchemy.create_engine(POSTGRES_URL)
     with engine.begin() as connection:
-        connection.execute(sqlalchemy.text("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public"))
+        connection.execute(
+            sqlalchemy.text("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public")
+        )
     engine.dispose()
 
 
 @pytest.fixture(scope="session", params=["embedded", "services"])
-def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def stack(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
     mode = request.param
     reason = _unreachable(mode)
     if reason:

@@ -1,4 +1,4 @@
-"""One record end to end: upload a PDF through the API, let a real worker process it, read the profile."""
+"""One record end to end: upload a PDF, a real worker processes it, read back the profile."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ def _span_text(pages, evidence) -> str:
 def test_uploaded_record_becomes_an_evidence_linked_profile(stack, record_pages):
     headers = stack.register(f"patient-{stack.mode}@example.org")
     pdf = text_pdf(record_pages)
-    response = stack.client.post("/api/documents", files={"file": ("record.pdf", pdf, "application/pdf")}, headers=headers)
+    response = stack.client.post(
+        "/api/documents", files={"file": ("record.pdf", pdf, "application/pdf")}, headers=headers
+    )
     assert response.status_code == 202, response.text
     document = stack.wait_for(response.json()["id"], headers)
     assert document["status"] == "done", document
@@ -33,11 +35,17 @@ def test_uploaded_record_becomes_an_evidence_linked_profile(stack, record_pages)
     assert "ductal carcinoma" in _span_text(pages, diagnosis["evidence"]).lower()
 
     stage = profile["stage"]
-    assert (stage["t"], stage["n"], stage["group"], stage["method"]) == ("pT2", "pN1a", "IIB", "derived")
+    assert (stage["t"], stage["n"], stage["group"], stage["method"]) == (
+        "pT2",
+        "pN1a",
+        "IIB",
+        "derived",
+    )
     assert "pT2" in _span_text(pages, stage["evidence"])
 
     markers = {b["marker"]: b for b in profile["biomarkers"]}
-    assert markers["ER"]["result"] == "positive" and markers["ER"]["value"] == "95%"
+    assert markers["ER"]["result"] == "positive"
+    assert markers["ER"]["value"] == "95%"
     assert markers["PR"]["result"] == "positive"
     assert markers["HER2"]["result"] in ("negative", "low", "not amplified")
     assert markers["ER"]["evidence"]["page"] == 2
@@ -57,7 +65,11 @@ def test_uploaded_record_becomes_an_evidence_linked_profile(stack, record_pages)
 def test_a_patient_cannot_see_another_patients_document(stack, record_pages):
     owner = stack.register(f"owner-{stack.mode}@example.org")
     other = stack.register(f"other-{stack.mode}@example.org")
-    response = stack.client.post("/api/documents", files={"file": ("r.txt", b"Invasive ductal carcinoma.", "text/plain")}, headers=owner)
+    response = stack.client.post(
+        "/api/documents",
+        files={"file": ("r.txt", b"Invasive ductal carcinoma.", "text/plain")},
+        headers=owner,
+    )
     document_id = response.json()["id"]
     assert stack.client.get(f"/api/documents/{document_id}", headers=other).status_code == 404
     assert stack.client.get(f"/api/documents/{document_id}", headers=owner).status_code == 200
@@ -66,7 +78,9 @@ def test_a_patient_cannot_see_another_patients_document(stack, record_pages):
 def test_a_broken_pdf_ends_failed_with_a_reason(stack):
     headers = stack.register(f"broken-{stack.mode}@example.org")
     response = stack.client.post(
-        "/api/documents", files={"file": ("broken.pdf", b"%PDF-1.7\n garbage without structure", "application/pdf")}, headers=headers
+        "/api/documents",
+        files={"file": ("broken.pdf", b"%PDF-1.7\n garbage without structure", "application/pdf")},
+        headers=headers,
     )
     assert response.status_code == 202
     document = stack.wait_for(response.json()["id"], headers)
@@ -80,7 +94,9 @@ def test_the_same_file_twice_is_one_document(stack):
     files = {"file": ("note.txt", b"Adenocarcinoma of the lung, pT1b N0.", "text/plain")}
     first = stack.client.post("/api/documents", files=files, headers=headers)
     second = stack.client.post("/api/documents", files=files, headers=headers)
-    assert first.status_code == 202 and second.status_code == 200
-    assert first.json()["id"] == second.json()["id"] and second.json()["duplicate"] is True
+    assert first.status_code == 202
+    assert second.status_code == 200
+    assert first.json()["id"] == second.json()["id"]
+    assert second.json()["duplicate"] is True
     stack.wait_for(first.json()["id"], headers)
     assert len(stack.client.get("/api/documents", headers=headers).json()) == 1

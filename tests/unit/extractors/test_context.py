@@ -20,11 +20,17 @@ def test_negative_for_her2_amplification_is_a_negative_result(extract):
 
 def test_negated_list_gives_each_marker_a_negative_result(extract):
     facts = _of(extract("The tumor cells are negative for ER, PR and HER2."), BiomarkerFact)
-    assert {f.marker: f.result for f in facts} == {"ER": "negative", "PR": "negative", "HER2": "negative"}
+    assert {f.marker: f.result for f in facts} == {
+        "ER": "negative",
+        "PR": "negative",
+        "HER2": "negative",
+    }
 
 
 def test_no_evidence_of_distant_metastasis_is_not_asserted(extract):
-    extraction = extract("Invasive ductal carcinoma of the breast. No evidence of distant metastasis to the liver.")
+    extraction = extract(
+        "Invasive ductal carcinoma of the breast. No evidence of distant metastasis to the liver."
+    )
     metastases = _of(extraction, MetastasisFact)
     assert metastases, "the mention is kept for audit"
     assert all(not m.asserted and m.negated for m in metastases)
@@ -33,21 +39,27 @@ def test_no_evidence_of_distant_metastasis_is_not_asserted(extract):
 def test_mother_had_ovarian_cancer_is_family_history(extract):
     extraction = extract("Mother had ovarian cancer.")
     diagnoses = _of(extraction, DiagnosisFact)
-    assert diagnoses and all(d.family and not d.asserted for d in diagnoses)
+    assert diagnoses
+    assert all(d.family and not d.asserted for d in diagnoses)
 
 
 def test_family_history_section_marks_its_mentions(extract):
-    text = "Family history: breast cancer in her sister.\nAssessment: invasive ductal carcinoma of the left breast."
+    text = (
+        "Family history: breast cancer in her sister.\n"
+        "Assessment: invasive ductal carcinoma of the left breast."
+    )
     diagnoses = _of(extract(text), DiagnosisFact)
     asserted = [d for d in diagnoses if d.asserted]
-    assert asserted and asserted[0].oncotree_code == "IDC"
+    assert asserted
+    assert asserted[0].oncotree_code == "IDC"
 
 
 def test_conditional_treatment_is_hypothetical(extract):
     treatments = _of(extract("If it recurs, consider pembrolizumab."), TreatmentFact)
     assert len(treatments) == 1
     assert treatments[0].name == "pembrolizumab"
-    assert treatments[0].hypothetical and not treatments[0].asserted
+    assert treatments[0].hypothetical
+    assert not treatments[0].asserted
 
 
 def test_received_treatment_is_past_and_asserted(extract):
@@ -62,12 +74,21 @@ def test_planned_treatment(extract):
 
 
 def test_no_carcinoma_identified_is_negated(extract):
-    extraction = extract("Bladder, biopsy: no carcinoma identified. Squamous cell carcinoma of the cervix.")
+    extraction = extract(
+        "Bladder, biopsy: no carcinoma identified. Squamous cell carcinoma of the cervix."
+    )
     asserted = [d for d in _of(extraction, DiagnosisFact) if d.asserted]
     assert asserted[0].primary_site == "Cervix" or asserted[0].oncotree_code in ("CSCC", "CESC")
 
 
 def test_stage_mentions_are_read(extract):
-    stages = _of(extract("Invasive ductal carcinoma of the breast, pT2 pN1a, AJCC stage IIB."), StageFact)
+    stages = _of(
+        extract("Invasive ductal carcinoma of the breast, pT2 pN1a, AJCC stage IIB."), StageFact
+    )
     assert len(stages) == 1
-    assert (stages[0].group, stages[0].t, stages[0].n, stages[0].method) == ("IIB", "pT2", "pN1a", "stated")
+    assert (stages[0].group, stages[0].t, stages[0].n, stages[0].method) == (
+        "IIB",
+        "pT2",
+        "pN1a",
+        "stated",
+    )

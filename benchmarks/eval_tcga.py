@@ -1,0 +1,182 @@
+"""Measure the extractors on real TCGA pathology reports (../shared/data/tcga_dev).
+
+Prints cancer-type accuracy over all reports (OncoTree codes mapped to TCGA study codes here,
+in the benchmark only), stage accuracy at the level I/II/III/IV over reports with a true stage,
+coverage, a per-type table, the worst confusions, and reports per second on one core.
+
+    python benchmarks/eval_tcga.py [--data PATH] [--misses TYPE] [--stage-misses TYPE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from extractors.extract import extract_facts
+from intake.profile import assemble_profile
+from models.schemas import Page, Profile, ReadMethod
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "tcga_dev" / "reports.jsonl"
+ONCOTREE = ROOT.parent / "shared" / "data" / "oncotree" / "oncotree_2025_10_03.json"
+
+# From the most specific OncoTree ancestor to the TCGA study that collects it.
+TCGA_BY_ONCOTREE = {
+    "ULMS": "SARC",
+    "UCS": "UCS",
+    "UTERUS": "UCEC",
+    "GB": "GBM",
+    "GBM": "GBM",
+    "BRAIN": "LGG",
+    "LUAD": "LUAD",
+    "LUSC": "LUSC",
+    "LUNG": "LUAD",
+    "CCRCC": "KIRC",
+    "PRCC": "KIRP",
+    "CHRCC": "KICH",
+    "KIDNEY": "KIRC",
+    "READ": "READ",
+    "BOWEL": "COAD",
+    "ESCC": "ESCA",
+    "EAC": "ESCA",
+    "GEJ": "ESCA",
+    "STOMACH": "STAD",
+    "IHCH": "CHOL",
+    "EHCH": "CHOL",
+    "PHCH": "CHOL",
+    "CHOL": "CHOL",
+    "BILIARY_TRACT": "CHOL",
+    "GBC": "CHOL",
+    "LIVER": "LIHC",
+    "PHC": "PCPG",
+    "PGNG": "PCPG",
+    "ACC": "ACC",
+    "ADRENAL_GLAND": "ACC",
+    "PLEURA": "MESO",
+    "PEMESO": "MESO",
+    "PERITONEUM": "MESO",
+    "UM": "UVM",
+    "OM": "UVM",
+    "EYE": "UVM",
+    "SKIN": "SKCM",
+    "BREAST": "BRCA",
+    "PANCREAS": "PAAD",
+    "PROSTATE": "PRAD",
+    "BLADDER": "BLCA",
+    "TESTIS": "TGCT",
+    "THYROID": "THCA",
+    "THYMUS": "THYM",
+    "SOFT_TISSUE": "SARC",
+    "BONE": "SARC",
+    "OVARY": "OV",
+    "CERVIX": "CESC",
+    "HEAD_NECK": "HNSC",
+    "LYMPH": "DLBC",
+}
+
+
+def _ancestors() -> dict[str, list[str]]:
+    tree = json.loads(ONCOTREE.read_text())["TISSUE"]
+    chains: dict[str, list[str]] = {}
+
+    def walk(node: dict, chain: list[str]) -> None:
+        chain = [node["code"], *chain]
+        chains[node["code"]] = chain
+        for child in node["children"].values():
+            walk(child, chain)
+
+    walk(tree, [])
+    return chains
+
+
+def tcga_type(code: str | None, chains: dict[str, list[str]]) -> str | None:
+    if code is None:
+        return None
+    for ancestor in chains.get(code, [code]):
+        if ancestor in TCGA_BY_ONCOTREE:
+            return TCGA_BY_ONCOTREE[ancestor]
+    return None
+
+
+def stage_level(group: str | None) -> str | None:
+    if not group:
+        return None
+    for level in ("IV", "III", "II", "I"):
+        if group.upper().startswith(level):
+            return level
+    return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--misses", help="print the type misses of this TCGA type (or ALL)")
+    parser.add_argument("--stage-misses", help="print the stage misses of this TCGA type (or ALL)")
+    args = parser.parse_args()
+
+    reports = [json.loads(line) for line in args.data.read_text().splitlines() if line.strip()]
+    chains = _ancestors()
+    profiles: list[Profile] = []
+    started = time.process_time()
+    for report in reports:
+        page = Page(number=1, text=report["text"], method=ReadMethod.plain_text)
+        profiles.append(assemble_profile(extract_facts([page]).facts))
+    elapsed = time.process_time() - started
+
+    per_type: dict[str, Counter[str]] = defaultdict(Counter)
+    confusions: Counter[tuple[str, str]] = Counter()
+    type_right = covered = stage_total = stage_right = stage_covered = 0
+    for report, profile in zip(reports, profiles, strict=True):
+        truth = report["tcga_type"]
+        code = profile.diagnoses[0].oncotree_code if profile.diagnoses else None
+        predicted = tcga_type(code, chains)
+        counts = per_type[truth]
+        counts["n"] += 1
+        covered += predicted is not None
+        if predicted == truth:
+            type_right += 1
+            counts["type_right"] += 1
+        else:
+            confusions[(truth, predicted or "none")] += 1
+            if args.misses in (truth, "ALL"):
+                print(f"TYPE MISS {report['id']} {truth} -> {predicted} ({code})")
+        true_stage = stage_level((report.get("stage_overall") or "").replace("Stage ", ""))
+        if true_stage:
+            stage_total += 1
+            counts["staged"] += 1
+            group = profile.stage.group if profile.stage else None
+            stage_covered += group is not None
+            if stage_level(group) == true_stage:
+                stage_right += 1
+                counts["stage_right"] += 1
+            elif args.stage_misses in (truth, "ALL"):
+                s = profile.stage
+                tnm = f"{s.t} {s.n} {s.m} {s.method} {s.assumptions}" if s else "-"
+                print(
+                    f"STAGE MISS {report['id']} {truth} true {true_stage} "
+                    f"got {group} [{tnm}] ({code})"
+                )
+
+    n = len(reports)
+    print(f"\nTCGA dev set: {n} reports, {stage_total} with a true stage\n")
+    print("| measure | value |\n|---|---:|")
+    print(f"| cancer type accuracy | {type_right / n:.3f} |")
+    print(f"| cancer type coverage | {covered / n:.3f} |")
+    print(f"| stage accuracy (I-IV) | {stage_right / stage_total:.3f} |")
+    print(f"| stage coverage | {stage_covered / stage_total:.3f} |")
+    print(f"| reports per second (one core, text to facts) | {n / elapsed:.0f} |")
+    print("\n| type | reports | type acc | staged | stage acc |\n|---|---:|---:|---:|---:|")
+    for tcga in sorted(per_type):
+        c = per_type[tcga]
+        stage = f"{c['stage_right'] / c['staged']:.2f}" if c["staged"] else "-"
+        print(f"| {tcga} | {c['n']} | {c['type_right'] / c['n']:.2f} | {c['staged']} | {stage} |")
+    print("\nWorst confusions (true -> predicted: count)")
+    for (truth, predicted), count in confusions.most_common(12):
+        print(f"  {truth} -> {predicted}: {count}")
+
+
+if __name__ == "__main__":
+    main()
