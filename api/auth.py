@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 from fastapi.security import OAuth2PasswordRequestForm
 
+from api import ratelimit
 from api.deps import SessionDep, SettingsDep
 from api.security import issue_token
 from intake import accounts
@@ -36,6 +37,7 @@ def token(
     session: SessionDep,
     settings: SettingsDep,
 ) -> Token:
+    ratelimit.check(settings, settings.login_rate_limit, "login", form.username.lower())
     user = accounts.authenticate(session, email=form.username, password=form.password)
     if user is None:
         raise NotAuthenticated("Wrong email or password.", reason="bad_credentials")

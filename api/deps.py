@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
@@ -19,6 +21,9 @@ from models.schemas import Role
 from models.tables import Patient, User
 
 SESSION_COOKIE = "intake_session"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
@@ -47,13 +52,36 @@ def get_storage(settings: SettingsDep) -> Storage:
 StorageDep = Annotated[Storage, Depends(get_storage)]
 
 
-def get_current_user(
+def csrf_token(session_cookie: str, settings: Settings) -> str:
+    """Return the token a page's forms carry, bound to the session cookie: no other site has it."""
+    return hmac.new(
+        settings.secret_key.encode(), session_cookie.encode(), hashlib.sha256
+    ).hexdigest()
+
+
+async def _check_csrf(request: Request, session_cookie: str, settings: Settings) -> None:
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not sent or not hmac.compare_digest(sent, csrf_token(session_cookie, settings)):
+        raise NotPermitted("The form has expired. Please reload the page.", reason="csrf_failed")
+
+
+async def get_current_user(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
     token: Annotated[str | None, Depends(_bearer)],
 ) -> User:
-    token = token or request.cookies.get(SESSION_COOKIE)
+    """Accept a bearer token (API clients) or the session cookie (pages, with a CSRF check)."""
+    if token is None:
+        token = request.cookies.get(SESSION_COOKIE)
+        if token and request.method not in _SAFE_METHODS:
+            await _check_csrf(request, token, settings)
     if not token:
         raise NotAuthenticated()
     user = users.get(session, read_token(token, settings))
@@ -84,5 +112,5 @@ def get_current_patient(session: SessionDep, user: CurrentUser) -> Patient:
 
 
 CurrentPatient = Annotated[Patient, Depends(get_current_patient)]
-CurrentClinician = Annotated[User, Depends(require_role(Role.clinician, Role.admin))]
+CurrentClinician = Annotated[User, Depends(require_role(Role.clinician))]
 CurrentAdmin = Annotated[User, Depends(require_role(Role.admin))]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from api.ratelimit import RateLimited
 from intake.errors import (
     Conflict,
     IntakeError,
@@ -17,6 +18,7 @@ from intake.errors import (
 )
 
 _STATUS: list[tuple[type[IntakeError], int]] = [
+    (RateLimited, 429),
     (NotFound, 404),
     (NotAuthenticated, 401),
     (NotPermitted, 403),

@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from collections.abc import Awaitable, Callable
+from pathlib import Path
 
-from api import auth, health, pages, patients
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+
+from api import admins, auth, clinicians, health, metrics, pages, patients
 from api.errors import install_error_handlers
+
+# Pages load nothing from outside: hospital deployments may have no internet.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
+    "style-src 'self' 'unsafe-inline'; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+async def _security_headers(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    response = await call_next(request)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
 
 
 def create_app() -> FastAPI:
@@ -16,8 +40,22 @@ def create_app() -> FastAPI:
         version="0.1.0",
     )
     install_error_handlers(app)
-    for router in (health.router, auth.router, patients.router, pages.router):
+    app.middleware("http")(_security_headers)
+    app.middleware("http")(metrics.measure_requests)
+    for router in (
+        health.router,
+        metrics.router,
+        auth.router,
+        patients.router,
+        clinicians.router,
+        admins.router,
+        pages.router,
+        patients.pages,
+        clinicians.pages,
+        admins.pages,
+    ):
         app.include_router(router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app
 
 

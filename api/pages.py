@@ -1,30 +1,60 @@
-"""Web pages for patients: sign in, upload with live status, and the profile with its evidence."""
+"""Pages shared by every role: sign in, sign up, sign out, and the page templates."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
-from typing import Annotated
-from uuid import UUID
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
 
-from api.deps import SESSION_COOKIE, CurrentPatient, SessionDep, SettingsDep, StorageDep
+from api import ratelimit
+from api.deps import SESSION_COOKIE, CurrentUser, SessionDep, SettingsDep, csrf_token
 from api.security import issue_token
 from intake import accounts
-from intake.pipeline import load_pages, profile_view
-from models.repo import audit, documents
+from intake.errors import IntakeError
+from intake.settings import Settings
+from models.schemas import Role, UserCreate
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
+HOME_BY_ROLE = {Role.patient: "/records", Role.clinician: "/review", Role.admin: "/admin"}
+
+
+def render(
+    request: Request, template: str, settings: Settings, status_code: int = 200, **context: Any
+) -> Response:
+    """Render a page with its CSRF token; every template shows the not-medical-advice note."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    context["csrf_token"] = csrf_token(cookie, settings) if cookie else ""
+    return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def _signed_in(request: Request, user_id: Any, role: str, settings: Settings) -> Response:
+    response = RedirectResponse(HOME_BY_ROLE[Role(role)], status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        issue_token(user_id, role, settings),
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        max_age=settings.token_minutes * 60,
+    )
+    return response
+
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request) -> Response:
-    if request.cookies.get(SESSION_COOKIE):
-        return RedirectResponse("/records", status_code=303)
-    return templates.TemplateResponse(request, "login.html", {"error": None})
+def home(request: Request, settings: SettingsDep) -> Response:
+    return render(request, "login.html", settings, error=None)
+
+
+@router.get("/me")
+def my_home(user: CurrentUser) -> Response:
+    return RedirectResponse(HOME_BY_ROLE[Role(user.role)], status_code=303)
 
 
 @router.post("/login")
@@ -35,85 +65,60 @@ def login(
     session: SessionDep,
     settings: SettingsDep,
 ) -> Response:
+    try:
+        ratelimit.check(settings, settings.login_rate_limit, "login", email.lower())
+    except ratelimit.RateLimited as error:
+        return render(request, "login.html", settings, status_code=429, error=error.message)
     user = accounts.authenticate(session, email=email, password=password)
     if user is None:
-        return templates.TemplateResponse(
-            request, "login.html", {"error": "Wrong email or password."}, status_code=401
+        return render(
+            request, "login.html", settings, status_code=401, error="Wrong email or password."
         )
-    response = RedirectResponse("/records", status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        issue_token(user.id, user.role, settings),
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-        max_age=settings.token_minutes * 60,
-    )
-    return response
+    return _signed_in(request, user.id, user.role, settings)
+
+
+@router.get("/signup", response_class=HTMLResponse)
+def signup_page(request: Request, settings: SettingsDep) -> Response:
+    return render(request, "signup.html", settings, error=None)
+
+
+@router.post("/signup")
+def signup(
+    request: Request,
+    email: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    full_name: Annotated[str, Form()],
+    date_of_birth: Annotated[str, Form()],
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    try:
+        body = UserCreate(
+            email=email,
+            password=password,
+            full_name=full_name,
+            date_of_birth=dt.date.fromisoformat(date_of_birth) if date_of_birth else None,
+        )
+        user = accounts.create_user(
+            session,
+            email=body.email,
+            password=body.password,
+            full_name=body.full_name,
+            role=Role.patient,
+            date_of_birth=body.date_of_birth,
+        )
+    except (ValidationError, ValueError) as error:
+        message = "Please check the form: a valid email and a password of at least 8 characters."
+        if isinstance(error, ValueError) and not isinstance(error, ValidationError):
+            message = "Please give the date of birth as YYYY-MM-DD."
+        return render(request, "signup.html", settings, status_code=422, error=message)
+    except IntakeError as error:
+        return render(request, "signup.html", settings, status_code=409, error=error.message)
+    return _signed_in(request, user.id, user.role, settings)
 
 
 @router.post("/logout")
-def logout() -> Response:
+def logout(_user: CurrentUser) -> Response:
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
-
-
-@router.get("/records", response_class=HTMLResponse)
-def records(request: Request, session: SessionDep, patient: CurrentPatient) -> Response:
-    view = profile_view(session, patient_id=patient.id)
-    audit.record(
-        session,
-        actor_id=patient.user_id,
-        action="read",
-        subject_type="profile",
-        subject_id=str(patient.id),
-        patient_id=patient.id,
-    )
-    return templates.TemplateResponse(
-        request,
-        "records.html",
-        {
-            "documents": documents.list_for_patient(session, patient_id=patient.id),
-            "view": view,
-        },
-    )
-
-
-@router.get("/documents/{document_id}/pages/{page_number}", response_class=HTMLResponse)
-def evidence_page(
-    request: Request,
-    document_id: UUID,
-    page_number: int,
-    session: SessionDep,
-    storage: StorageDep,
-    patient: CurrentPatient,
-    start: int = 0,
-    end: int = 0,
-) -> Response:
-    """Show a page's text with the evidence span highlighted."""
-    document = documents.get_own(session, document_id, patient_id=patient.id)
-    audit.record(
-        session,
-        actor_id=patient.user_id,
-        action="read",
-        subject_type="document_page",
-        subject_id=f"{document.id}:{page_number}",
-        patient_id=patient.id,
-    )
-    pages = load_pages(document, storage)
-    page = next((p for p in pages if p.number == page_number), None)
-    text = page.text if page else ""
-    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
-    return templates.TemplateResponse(
-        request,
-        "evidence.html",
-        {
-            "document": document,
-            "page_number": page_number,
-            "page_count": len(pages),
-            "before": text[:start],
-            "highlight": text[start:end],
-            "after": text[end:],
-        },
-    )

@@ -4,11 +4,26 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, Response, UploadFile, status
+from fastapi import APIRouter, Request, Response, UploadFile, status
+from fastapi.responses import HTMLResponse, RedirectResponse
+from markupsafe import Markup
 
-from api.deps import CurrentPatient, SessionDep, SettingsDep, StorageDep
+from api import ratelimit
+from api.deps import (
+    SESSION_COOKIE,
+    CurrentPatient,
+    CurrentUser,
+    SessionDep,
+    SettingsDep,
+    StorageDep,
+)
+from api.evidence import evidence_context
+from api.pages import render
+from api.svg import TimelineEvent, timeline_svg
+from intake import erasure
 from intake.errors import UploadRejected
-from intake.pipeline import PIPELINE_VERSION, profile_view
+from intake.pipeline import PIPELINE_VERSION, load_pages, profile_view
+from intake.timeline import profile_events
 from intake.uploads import accept_upload
 from models.repo import audit, documents, jobs
 from models.schemas import DocumentError, DocumentRead, DocumentStatus, ProfileRead
@@ -70,6 +85,13 @@ async def upload_document(
     storage: StorageDep,
     patient: CurrentPatient,
 ) -> DocumentRead:
+    ratelimit.check(
+        settings,
+        settings.upload_rate_limit,
+        "upload",
+        str(patient.id),
+        message="Too many uploads at once. Please wait a minute and try again.",
+    )
     data = await read_limited(file, settings.max_upload_bytes)
     accepted = accept_upload(
         session,
@@ -121,3 +143,122 @@ def read_profile(session: SessionDep, patient: CurrentPatient) -> ProfileRead:
         patient_id=patient.id,
     )
     return profile_view(session, patient_id=patient.id)
+
+
+@router.delete("/documents/{document_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_document(
+    document_id: UUID, session: SessionDep, storage: StorageDep, patient: CurrentPatient
+) -> Response:
+    """Delete a document, its file and its facts; the profile is rebuilt without them."""
+    document = documents.get_own(session, document_id, patient_id=patient.id)
+    erasure.delete_document(session, document=document, storage=storage)
+    audit.record(
+        session,
+        actor_id=patient.user_id,
+        action="delete",
+        subject_type="document",
+        subject_id=str(document_id),
+        patient_id=patient.id,
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.delete("/account", status_code=status.HTTP_204_NO_CONTENT)
+def delete_account(
+    session: SessionDep, storage: StorageDep, patient: CurrentPatient, user: CurrentUser
+) -> Response:
+    """Erase the account: every file, fact, profile and review item of this patient."""
+    patient_id, user_id = patient.id, user.id
+    erasure.erase_account(session, user=user, storage=storage)
+    audit.record(
+        session,
+        actor_id=None,
+        action="erase",
+        subject_type="account",
+        subject_id=str(user_id),
+        patient_id=patient_id,
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+pages = APIRouter(include_in_schema=False)
+
+
+@pages.get("/records", response_class=HTMLResponse)
+def records_page(
+    request: Request, session: SessionDep, settings: SettingsDep, patient: CurrentPatient
+) -> Response:
+    view = profile_view(session, patient_id=patient.id)
+    owned = documents.list_for_patient(session, patient_id=patient.id)
+    order = {str(d.id): index for index, d in enumerate(reversed(owned))}
+    events = [TimelineEvent(e.label, e.kind, e.when) for e in profile_events(view.profile, order)]
+    audit.record(
+        session,
+        actor_id=patient.user_id,
+        action="read",
+        subject_type="profile",
+        subject_id=str(patient.id),
+        patient_id=patient.id,
+    )
+    return render(
+        request,
+        "patient_records.html",
+        settings,
+        documents=owned,
+        view=view,
+        timeline=Markup(timeline_svg(events)),
+        evidence_base="/documents",
+    )
+
+
+@pages.get("/documents/{document_id}/pages/{page_number}", response_class=HTMLResponse)
+def evidence_page(
+    request: Request,
+    document_id: UUID,
+    page_number: int,
+    session: SessionDep,
+    settings: SettingsDep,
+    storage: StorageDep,
+    patient: CurrentPatient,
+    start: int = 0,
+    end: int = 0,
+) -> Response:
+    """Show a page's text with the evidence span highlighted."""
+    document = documents.get_own(session, document_id, patient_id=patient.id)
+    audit.record(
+        session,
+        actor_id=patient.user_id,
+        action="read",
+        subject_type="document_page",
+        subject_id=f"{document.id}:{page_number}",
+        patient_id=patient.id,
+    )
+    return render(
+        request,
+        "evidence.html",
+        settings,
+        **evidence_context(document, load_pages(document, storage), page_number, start, end),
+        back="/records",
+        image_url=None,
+        add_fact_url=None,
+    )
+
+
+@pages.post("/documents/{document_id}/delete")
+def delete_document_page(
+    document_id: UUID, session: SessionDep, storage: StorageDep, patient: CurrentPatient
+) -> Response:
+    delete_document(document_id, session, storage, patient)
+    return RedirectResponse("/records", status_code=303)
+
+
+@pages.post("/account/delete")
+def delete_account_page(
+    session: SessionDep, storage: StorageDep, patient: CurrentPatient, user: CurrentUser
+) -> Response:
+    delete_account(session, storage, patient, user)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response

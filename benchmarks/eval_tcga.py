@@ -41,7 +41,7 @@ TCGA_BY_ONCOTREE = {
     "READ": "READ",
     "BOWEL": "COAD",
     "ESCC": "ESCA",
-    "EAC": "ESCA",
+    "ESCA": "ESCA",  # OncoTree ESCA is esophageal adenocarcinoma (there is no EAC)
     "GEJ": "ESCA",
     "STOMACH": "STAD",
     "IHCH": "CHOL",
@@ -55,6 +55,7 @@ TCGA_BY_ONCOTREE = {
     "PGNG": "PCPG",
     "ACC": "ACC",
     "ADRENAL_GLAND": "ACC",
+    "PSEC": "OV",  # primary peritoneal serous carcinoma: Mullerian, not mesothelial
     "PLEURA": "MESO",
     "PEMESO": "MESO",
     "PERITONEUM": "MESO",
@@ -70,6 +71,7 @@ TCGA_BY_ONCOTREE = {
     "THYROID": "THCA",
     "THYMUS": "THYM",
     "SOFT_TISSUE": "SARC",
+    "MPNST": "SARC",  # one of the TCGA SARC subtypes, filed under PNS in OncoTree
     "BONE": "SARC",
     "OVARY": "OV",
     "CERVIX": "CESC",

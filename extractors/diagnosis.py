@@ -53,6 +53,36 @@ def _types_by_code() -> dict[str, vocab.CancerTypeEntry]:
 
 
 @functools.cache
+def _ancestors() -> dict[str, tuple[str, ...]]:
+    """Map each code to its ancestors in the vocabulary, nearest first."""
+    by_code = _types_by_code()
+    chains: dict[str, tuple[str, ...]] = {}
+    for code, entry in by_code.items():
+        chain: list[str] = []
+        parent = entry.parent
+        while parent is not None and parent in by_code:
+            chain.append(parent)
+            parent = by_code[parent].parent
+        chains[code] = tuple(chain)
+    return chains
+
+
+def _fold_into_descendants(scores: dict[str, float]) -> dict[str, float]:
+    """Give a generic code's support to its best-supported descendant.
+
+    "Renal cell carcinoma" and "clear cell type" name one tumour, CCRCC, not two rivals.
+    """
+    ancestors = _ancestors()
+    folded = dict(scores)
+    for code in sorted(scores, key=lambda c: -len(ancestors[c])):  # deepest first
+        descendants = [other for other in folded if code in ancestors[other]]
+        if descendants:
+            best = max(descendants, key=folded.__getitem__)
+            folded[best] += folded.pop(code)
+    return folded
+
+
+@functools.cache
 def _type_by_site_histology() -> dict[tuple[str, str], str]:
     return {
         (site, histology): entry.code
@@ -192,7 +222,9 @@ def extract_diagnoses(pages: list[AnalyzedPage]) -> list[DiagnosisFact]:
             unasserted.setdefault(candidate.code, candidate)
         else:
             asserted[candidate.code].append(candidate)
-    scores = {code: sum(c.score for c in found) for code, found in asserted.items()}
+    scores = _fold_into_descendants(
+        {code: sum(c.score for c in found) for code, found in asserted.items()}
+    )
     total = sum(scores.values())
     facts = []
     for code in sorted(scores, key=lambda c: -scores[c]):

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 _WHITESPACE = re.compile(r"\s+")
+# Only runs of two or more characters shift later offsets; a lone space, tab or newline
+# becomes one space and keeps the mapping linear, so the offset map skips it.
+_LONG_WHITESPACE = re.compile(r"\s{2,}")
 # Sentence ends: a stop followed by space, a blank line, or a bullet on a new line. OCR'd
 # reports put ". " mid-sentence, so scopes are also bounded by characters (see context.py).
 _SENTENCE_END = re.compile(r"[.!?;]\s+|\n\s*\n|\n(?=\s*[-•*]\s)")
@@ -18,6 +23,9 @@ class NormalizedText:
 
     original: str
     text: str
+    # Where the offset between the two texts changes: after each collapsed run of two or
+    # more whitespace characters, position `_norm_starts[i]` in `text` is
+    # `_orig_starts[i]` in `original`; between such points the mapping is a shift.
     _norm_starts: list[int] = field(repr=False)
     _orig_starts: list[int] = field(repr=False)
 
@@ -26,21 +34,11 @@ class NormalizedText:
         lowered = original.lower()
         if len(lowered) != len(original):  # a few characters lower-case to two ("İ")
             lowered = "".join(ch.lower()[0] for ch in original)
-        parts: list[str] = []
-        norm_starts = [0]
-        orig_starts = [0]
-        position = 0
-        length = 0
-        for match in _WHITESPACE.finditer(lowered):
-            parts.append(lowered[position : match.start()])
-            length += match.start() - position
-            parts.append(" ")
-            length += 1
-            position = match.end()
-            norm_starts.append(length)
-            orig_starts.append(position)
-        parts.append(lowered[position:])
-        return cls(original, "".join(parts), norm_starts, orig_starts)
+        runs = [(match.start(), match.end()) for match in _LONG_WHITESPACE.finditer(lowered)]
+        orig_starts = [0, *(end for _, end in runs)]
+        removed = accumulate(end - start - 1 for start, end in runs)
+        norm_starts = [0, *(end - gone for (_, end), gone in zip(runs, removed, strict=True))]
+        return cls(original, _WHITESPACE.sub(" ", lowered), norm_starts, orig_starts)
 
     def to_original(self, position: int) -> int:
         """Map a position in `text` to the position in `original`."""
@@ -59,6 +57,13 @@ class NormalizedText:
         if index + 1 < len(self._norm_starts):
             normalized = min(normalized, self._norm_starts[index + 1] - 1)
         return max(0, min(normalized, len(self.text)))
+
+    def many_to_normalized(self, positions: Iterable[int]) -> list[int]:
+        """Map many positions in `original` to positions in `text`, as `to_normalized` does."""
+        if len(self._orig_starts) == 1:  # no run to collapse: only the end can be clipped
+            length = len(self.text)
+            return [max(0, min(position, length)) for position in positions]
+        return [self.to_normalized(position) for position in positions]
 
     def span_to_original(self, start: int, end: int) -> tuple[int, int]:
         if end <= start:

@@ -20,12 +20,12 @@ from extractors.extract import extract_facts
 from extractors.reader import FileKind, detect_kind, read_pages
 from intake.errors import IntakeError, TransientError, UnreadableDocument
 from intake.matcher import match_articles
-from intake.profile import assemble_profile
+from intake.profile import apply_overrides, assemble_profile, fact_key
 from intake.review import flag_for_review
 from intake.settings import Settings
 from intake.storage import Storage, storage_for
 from models.db import session_scope
-from models.repo import documents, facts, jobs, profiles, review
+from models.repo import documents, facts, jobs, overrides, profiles, review
 from models.schemas import DocumentStatus, Fact, Page, Profile, ProfileRead, ReviewFlag, Severity
 from models.tables import Document, Job
 
@@ -129,10 +129,25 @@ def process_document(
 def rebuild_profile(session: Session, *, patient_id: UUID) -> Profile:
     """Assemble the profile from every document's facts and flag what needs review."""
     all_facts = facts.list_for_patient(session, patient_id=patient_id)
-    profile = assemble_profile(all_facts)
+    decisions = overrides.list_for_patient(session, patient_id=patient_id)
+    profile = assemble_profile(all_facts, decisions)
     profiles.save(session, patient_id=patient_id, profile=profile)
-    review.replace_open(session, patient_id=patient_id, flags=flag_for_review(profile, all_facts))
+    # A flag a clinician already decided stays decided when the same facts come back.
+    decided = {
+        _flag_signature(item.reason, [_FACT.validate_python(f) for f in item.facts])
+        for item in review.list_decided_for_patient(session, patient_id=patient_id)
+    }
+    flags = [
+        flag
+        for flag in flag_for_review(profile, apply_overrides(all_facts, decisions))
+        if _flag_signature(flag.reason, flag.facts) not in decided
+    ]
+    review.replace_open(session, patient_id=patient_id, flags=flags)
     return profile
+
+
+def _flag_signature(reason: str, flagged: list[Fact]) -> tuple[str, frozenset[str]]:
+    return reason, frozenset(fact_key(fact) for fact in flagged)
 
 
 def profile_view(session: Session, *, patient_id: UUID) -> ProfileRead:

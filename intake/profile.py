@@ -11,6 +11,8 @@ from models.schemas import (
     Fact,
     MetastasisFact,
     Origin,
+    Override,
+    OverrideAction,
     Profile,
     StageFact,
     TreatmentFact,
@@ -50,9 +52,36 @@ def _stage_rank(stage: StageFact) -> tuple[float, ...]:
     )
 
 
-def assemble_profile(facts: Iterable[Fact]) -> Profile:
+def fact_key(fact: Fact) -> str:
+    """Name the concept a fact is about, so a clinician's decision on it can be applied again."""
+    if isinstance(fact, DiagnosisFact):
+        return f"diagnosis:{fact.oncotree_code}"
+    if isinstance(fact, StageFact):
+        return "stage"
+    if isinstance(fact, BiomarkerFact):
+        return f"biomarker:{fact.marker}" + (f":{fact.variant}" if fact.variant else "")
+    if isinstance(fact, TreatmentFact):
+        return f"treatment:{fact.kind}:{fact.name}"
+    return f"metastasis:{fact.site}"
+
+
+def apply_overrides(facts: list[Fact], overrides: Iterable[Override]) -> list[Fact]:
+    """Drop rejected and corrected facts, then add the clinicians' facts; later decisions win."""
+    latest: dict[str, Override] = {}
+    for override in overrides:
+        latest[override.fact_key] = override
+    kept = [fact for fact in facts if fact_key(fact) not in latest]
+    kept.extend(
+        override.fact
+        for override in latest.values()
+        if override.action is not OverrideAction.reject and override.fact is not None
+    )
+    return kept
+
+
+def assemble_profile(facts: Iterable[Fact], overrides: Iterable[Override] = ()) -> Profile:
     """Keep the strongest asserted fact per concept; unasserted facts are listed for audit."""
-    facts = list(facts)
+    facts = apply_overrides(list(facts), overrides)
     asserted = [fact for fact in facts if fact.asserted]
     of = lambda kind: [f for f in asserted if isinstance(f, kind)]  # noqa: E731
     diagnoses = _best_per_key(

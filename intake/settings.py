@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     task_time_limit: int = 360
     reaper_interval: int = 60
     stuck_after: int = 900
+    login_rate_limit: str = "10/minute"
+    upload_rate_limit: str = "120/minute"
+    rate_limit_storage: str = Field(
+        default="memory://", description="memory:// for one process; redis://... to share limits"
+    )
     ocr_dpi: int = 300
     ocr_language: str = "eng"
 

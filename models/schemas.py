@@ -230,6 +230,21 @@ class Profile(_Schema):
     )
 
 
+class OverrideAction(StrEnum):
+    add = "add"
+    correct = "correct"
+    reject = "reject"
+
+
+class Override(_Schema):
+    """A clinician's decision about a fact; it outlives re-processing of the documents."""
+
+    action: OverrideAction
+    fact_key: str
+    fact: Fact | None = None
+    comment: str | None = None
+
+
 class ReviewFlag(_Schema):
     reason: str
     severity: Severity
@@ -240,11 +255,86 @@ class ReviewFlag(_Schema):
 # --- API bodies ----------------------------------------------------------------------------
 
 
+class ReviewDecisionKind(StrEnum):
+    confirm = "confirm"
+    correct = "correct"
+    reject = "reject"
+
+
+class ReviewDecision(_Schema):
+    decision: ReviewDecisionKind
+    value: Fact | None = Field(
+        default=None, description="the corrected fact, required when the decision is 'correct'"
+    )
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class ReviewItemRead(_Schema):
+    id: UUID
+    patient_id: UUID
+    reason: str
+    severity: Severity
+    message: str
+    facts: list[Fact]
+    status: ReviewStatus
+    decision_comment: str | None = None
+    created_at: dt.datetime
+    decided_at: dt.datetime | None = None
+
+
+class FactAdd(_Schema):
+    """A fact a clinician adds from selected text of a document page."""
+
+    fact: Fact
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class JobRead(_Schema):
+    id: UUID
+    document_id: UUID
+    status: DocumentStatus
+    queue: str
+    attempts: int
+    error_reason: str | None = None
+    error_message: str | None = None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+
+
+class QueueRead(_Schema):
+    name: str
+    depth: int | None = Field(description="messages waiting in the broker; None when unknown")
+
+
+class QueuesRead(_Schema):
+    queues: list[QueueRead]
+    jobs_by_status: dict[str, int]
+    workers: dict[str, list[str]] = Field(
+        default_factory=dict, description="worker name to the ids of its active tasks"
+    )
+
+
+class AuditEventRead(_Schema):
+    id: UUID
+    actor_id: UUID | None
+    action: str
+    subject_type: str
+    subject_id: str | None
+    patient_id: UUID | None
+    at: dt.datetime
+
+
 class UserCreate(_Schema):
     email: EmailStr
     password: str = Field(min_length=8, max_length=256)
     full_name: str = Field(min_length=1, max_length=200)
     date_of_birth: dt.date | None = None
+
+
+class StaffCreate(UserCreate):
+    role: Role
 
 
 class UserRead(_Schema):

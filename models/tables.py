@@ -154,6 +154,25 @@ class ReviewItem(Base):
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class OverrideRow(Base):
+    """A clinician's correction, rejection or added fact; applied on every profile assembly."""
+
+    __tablename__ = "overrides"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    patient_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    review_item_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("review_items.id", ondelete="SET NULL")
+    )
+    action: Mapped[str] = mapped_column(String(20))
+    fact_key: Mapped[str] = mapped_column(String(200))
+    fact: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    comment: Mapped[str | None] = mapped_column(Text)
+    author_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
 class Article(Base):
     __tablename__ = "articles"
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)

@@ -26,6 +26,8 @@ class CancerTypeEntry(_Entry):
     code: str
     name: str
     main_type: str
+    # The nearest OncoTree ancestor that this vocabulary lists; None under the OncoTree root.
+    parent: str | None = None
     icd10: str | None = None
     synonyms: list[str] = Field(default_factory=list)
     # Each pair: a site key from sites.yaml and a histology key from histologies.yaml.

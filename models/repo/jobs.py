@@ -55,3 +55,16 @@ def stuck(session: Session, *, older_than: dt.datetime) -> list[Job]:
             )
         )
     )
+
+
+def finished_since(session: Session, *, since: dt.datetime) -> list[Job]:
+    return list(session.scalars(select(Job).where(Job.finished_at >= since)))
+
+
+def failures_by_reason(session: Session) -> dict[str, int]:
+    rows = session.execute(
+        select(Job.error_reason, func.count())
+        .where(Job.status == DocumentStatus.failed)
+        .group_by(Job.error_reason)
+    )
+    return {reason or "unknown": count for reason, count in rows}

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import datetime as dt
 from uuid import UUID
 
-from sqlalchemy import delete, select
+from sqlalchemy import case, delete, select
 from sqlalchemy.orm import Session
 
-from models.schemas import ReviewFlag, ReviewStatus
+from intake.errors import NotFound
+from models.schemas import ReviewFlag, ReviewStatus, Severity
 from models.tables import ReviewItem
+
+_SEVERITY_ORDER = case(
+    {Severity.high: 0, Severity.medium: 1, Severity.low: 2}, value=ReviewItem.severity, else_=3
+)
 
 
 def replace_open(session: Session, *, patient_id: UUID, flags: list[ReviewFlag]) -> None:
@@ -29,11 +35,57 @@ def replace_open(session: Session, *, patient_id: UUID, flags: list[ReviewFlag])
     session.flush()
 
 
+def get(session: Session, item_id: UUID) -> ReviewItem:
+    item = session.get(ReviewItem, item_id)
+    if item is None:
+        raise NotFound("No such review item.", reason="review_item_not_found")
+    return item
+
+
+def list_open(session: Session, *, limit: int = 200) -> list[ReviewItem]:
+    """The review queue: most severe first, then oldest first."""
+    return list(
+        session.scalars(
+            select(ReviewItem)
+            .where(ReviewItem.status == ReviewStatus.open)
+            .order_by(_SEVERITY_ORDER, ReviewItem.created_at)
+            .limit(limit)
+        )
+    )
+
+
 def list_open_for_patient(session: Session, *, patient_id: UUID) -> list[ReviewItem]:
     return list(
         session.scalars(
-            select(ReviewItem).where(
-                ReviewItem.patient_id == patient_id, ReviewItem.status == ReviewStatus.open
-            )
+            select(ReviewItem)
+            .where(ReviewItem.patient_id == patient_id, ReviewItem.status == ReviewStatus.open)
+            .order_by(_SEVERITY_ORDER, ReviewItem.created_at)
         )
     )
+
+
+def list_decided_for_patient(session: Session, *, patient_id: UUID) -> list[ReviewItem]:
+    return list(
+        session.scalars(
+            select(ReviewItem)
+            .where(ReviewItem.patient_id == patient_id, ReviewItem.status != ReviewStatus.open)
+            .order_by(ReviewItem.decided_at.desc())
+        )
+    )
+
+
+def decide(
+    session: Session,
+    item: ReviewItem,
+    *,
+    status: ReviewStatus,
+    decided_by: UUID,
+    comment: str | None,
+    corrected_value: dict[str, object] | None = None,
+) -> None:
+    item.status = status
+    item.decided_by = decided_by
+    item.decision_comment = comment
+    item.corrected_value = corrected_value
+    item.decided_at = dt.datetime.now(dt.UTC)
+    session.flush()

@@ -41,3 +41,28 @@ def create(
 
 def patient_of(session: Session, user: User) -> Patient | None:
     return session.scalars(select(Patient).where(Patient.user_id == user.id)).first()
+
+
+def delete_patient(session: Session, patient: Patient) -> None:
+    """Delete a patient; documents, facts, profile, review items and overrides cascade."""
+    session.delete(patient)
+    session.flush()
+
+
+def delete(session: Session, user: User) -> None:
+    session.delete(user)
+    session.flush()
+
+
+def list_all(session: Session, *, limit: int = 500) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.created_at.desc()).limit(limit)))
+
+
+def get_patient(session: Session, patient_id: UUID) -> Patient | None:
+    return session.get(Patient, patient_id)
+
+
+def patients_by_ids(session: Session, patient_ids: set[UUID]) -> list[Patient]:
+    if not patient_ids:
+        return []
+    return list(session.scalars(select(Patient).where(Patient.id.in_(patient_ids))))

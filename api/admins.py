@@ -1,0 +1,219 @@
+"""Admins: queues, jobs, failures, retries, users and the audit trail; no health data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Form, Request, Response, status
+from fastapi.responses import HTMLResponse, RedirectResponse
+from markupsafe import Markup
+
+from api.deps import CurrentAdmin, SessionDep, SettingsDep
+from api.pages import render
+from api.svg import bar_chart_svg
+from intake import accounts, operations
+from intake.errors import NotFound
+from models.repo import audit, jobs, users
+from models.schemas import (
+    ACTIVE_STATUSES,
+    AuditEventRead,
+    DocumentStatus,
+    JobRead,
+    QueueRead,
+    QueuesRead,
+    Role,
+    StaffCreate,
+    UserRead,
+)
+from models.tables import Job
+from workers import monitor
+from workers.enqueue import enqueue_after_commit
+
+router = APIRouter(prefix="/api/admin", tags=["admins"])
+
+
+def job_read(job: Job) -> JobRead:
+    return JobRead(
+        id=job.id,
+        document_id=job.document_id,
+        status=DocumentStatus(job.status),
+        queue=job.queue,
+        attempts=job.attempts,
+        error_reason=job.error_reason,
+        error_message=job.error_message,
+        created_at=job.created_at,
+        updated_at=job.updated_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+    )
+
+
+@router.get("/queues", response_model=QueuesRead)
+def read_queues(session: SessionDep, settings: SettingsDep, _admin: CurrentAdmin) -> QueuesRead:
+    return QueuesRead(
+        queues=[QueueRead(name=n, depth=d) for n, d in monitor.queue_depths(settings).items()],
+        jobs_by_status=jobs.count_by_status(session),
+        workers=monitor.active_tasks(settings),
+    )
+
+
+@router.get("/jobs", response_model=list[JobRead])
+def list_jobs(
+    session: SessionDep,
+    _admin: CurrentAdmin,
+    status: DocumentStatus | None = None,
+    limit: int = 100,
+) -> list[JobRead]:
+    return [job_read(j) for j in jobs.list_by_status(session, status=status, limit=min(limit, 500))]
+
+
+@router.post("/jobs/{job_id}/retry", response_model=JobRead)
+def retry_job(
+    job_id: UUID, session: SessionDep, settings: SettingsDep, admin: CurrentAdmin
+) -> JobRead:
+    job = operations.retry_job(session, job_id=job_id)
+    enqueue_after_commit(session, job.document_id, settings=settings, queue=job.queue)
+    audit.record(
+        session,
+        actor_id=admin.id,
+        action="retry",
+        subject_type="job",
+        subject_id=str(job_id),
+        patient_id=None,
+    )
+    return job_read(job)
+
+
+@router.post("/jobs/{job_id}/cancel", response_model=JobRead)
+def cancel_job(job_id: UUID, session: SessionDep, admin: CurrentAdmin) -> JobRead:
+    job = operations.cancel_job(session, job_id=job_id)
+    audit.record(
+        session,
+        actor_id=admin.id,
+        action="cancel",
+        subject_type="job",
+        subject_id=str(job_id),
+        patient_id=None,
+    )
+    return job_read(job)
+
+
+@router.get("/users", response_model=list[UserRead])
+def list_users(session: SessionDep, _admin: CurrentAdmin) -> list[UserRead]:
+    return [
+        UserRead(id=u.id, email=u.email, full_name=u.full_name, role=Role(u.role))
+        for u in users.list_all(session)
+    ]
+
+
+@router.post("/users", response_model=UserRead, status_code=status.HTTP_201_CREATED)
+def create_user(body: StaffCreate, session: SessionDep, admin: CurrentAdmin) -> UserRead:
+    """Create a clinician, an admin or a patient account."""
+    user = accounts.create_user(
+        session,
+        email=body.email,
+        password=body.password,
+        full_name=body.full_name,
+        role=body.role,
+        date_of_birth=body.date_of_birth,
+    )
+    audit.record(
+        session,
+        actor_id=admin.id,
+        action="create",
+        subject_type="user",
+        subject_id=str(user.id),
+        patient_id=None,
+    )
+    return UserRead(id=user.id, email=user.email, full_name=user.full_name, role=Role(user.role))
+
+
+@router.get("/audit", response_model=list[AuditEventRead])
+def list_audit_events(
+    session: SessionDep, _admin: CurrentAdmin, limit: int = 100
+) -> list[AuditEventRead]:
+    return [
+        AuditEventRead(
+            id=e.id,
+            actor_id=e.actor_id,
+            action=e.action,
+            subject_type=e.subject_type,
+            subject_id=e.subject_id,
+            patient_id=e.patient_id,
+            at=e.at,
+        )
+        for e in audit.list_recent(session, limit=min(limit, 1000))
+    ]
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+pages = APIRouter(include_in_schema=False)
+
+
+@pages.get("/admin", response_class=HTMLResponse)
+def dashboard_page(
+    request: Request, session: SessionDep, settings: SettingsDep, admin: CurrentAdmin
+) -> Response:
+    now = dt.datetime.now(dt.UTC)
+    buckets = operations.throughput(
+        jobs.finished_since(session, since=now - dt.timedelta(hours=1)), now=now
+    )
+    labels = [b.start.strftime("%H:%M") for b in buckets]
+    return render(
+        request,
+        "admin_dashboard.html",
+        settings,
+        queues=read_queues(session, settings, admin),
+        failures=jobs.failures_by_reason(session),
+        failed_jobs=list_jobs(session, admin, status=DocumentStatus.failed, limit=50),
+        active_jobs=[
+            j
+            for j in list_jobs(session, admin, status=None, limit=200)
+            if j.status in ACTIVE_STATUSES
+        ],
+        throughput_chart=Markup(
+            bar_chart_svg(
+                [float(b.finished) for b in buckets], labels, title="Documents done per 5 minutes"
+            )
+        ),
+        latency_chart=Markup(
+            bar_chart_svg(
+                [round(b.mean_latency_seconds or 0, 1) for b in buckets],
+                labels,
+                title="Mean upload-to-done seconds per 5 minutes",
+            )
+        ),
+        users=list_users(session, admin),
+        roles=[r.value for r in Role],
+    )
+
+
+@pages.post("/admin/jobs/{job_id}/{action}")
+def job_action_page(
+    job_id: UUID, action: str, session: SessionDep, settings: SettingsDep, admin: CurrentAdmin
+) -> Response:
+    if action == "retry":
+        retry_job(job_id, session, settings, admin)
+    elif action == "cancel":
+        cancel_job(job_id, session, admin)
+    else:
+        raise NotFound("No such action.", reason="unknown_action")
+    return RedirectResponse("/admin", status_code=303)
+
+
+@pages.post("/admin/users")
+def create_user_page(
+    email: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    full_name: Annotated[str, Form()],
+    role: Annotated[Role, Form()],
+    session: SessionDep,
+    admin: CurrentAdmin,
+) -> Response:
+    create_user(
+        StaffCreate(email=email, password=password, full_name=full_name, role=role), session, admin
+    )
+    return RedirectResponse("/admin", status_code=303)

@@ -1,0 +1,24 @@
+// Scroll to the evidence; let a clinician turn a text selection into character offsets.
+const mark = document.getElementById("evidence");
+if (mark && mark.textContent) mark.scrollIntoView({block: "center"});
+const pageText = document.getElementById("page-text");
+const form = document.getElementById("add-fact");
+
+function offsetWithin(container, node, offset) {
+  const range = document.createRange();
+  range.selectNodeContents(container);
+  range.setEnd(node, offset);
+  return range.toString().length;
+}
+
+if (form && pageText) {
+  document.addEventListener("selectionchange", () => {
+    const selection = document.getSelection();
+    if (!selection.rangeCount || selection.isCollapsed) return;
+    const range = selection.getRangeAt(0);
+    if (!pageText.contains(range.startContainer) || !pageText.contains(range.endContainer)) return;
+    document.getElementById("start").value = offsetWithin(pageText, range.startContainer, range.startOffset);
+    document.getElementById("end").value = offsetWithin(pageText, range.endContainer, range.endOffset);
+    document.getElementById("selected").textContent = range.toString();
+  });
+}

@@ -1,0 +1,34 @@
+"""Delete a document or a whole account: files, facts, profile and the records themselves."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy.orm import Session
+
+from intake.pipeline import pages_key, rebuild_profile
+from intake.storage import Storage
+from models.repo import documents, users
+from models.tables import Document, User
+
+
+def delete_document(session: Session, *, document: Document, storage: Storage) -> None:
+    """Remove a document, its stored file and its facts; the profile is rebuilt without them."""
+    patient_id = document.patient_id
+    storage.delete(document.storage_key)
+    storage.delete(pages_key(document))
+    documents.delete(session, document)
+    rebuild_profile(session, patient_id=patient_id)
+
+
+def erase_account(session: Session, *, user: User, storage: Storage) -> UUID | None:
+    """Erase a patient's account and everything recorded about them; return the patient id."""
+    patient = users.patient_of(session, user)
+    patient_id = patient.id if patient else None
+    if patient is not None:
+        for document in documents.list_for_patient(session, patient_id=patient.id):
+            storage.delete(document.storage_key)
+            storage.delete(pages_key(document))
+        users.delete_patient(session, patient)
+    users.delete(session, user)
+    return patient_id

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.schemas import Override, OverrideAction
+from models.tables import OverrideRow
+
+
+def add(
+    session: Session,
+    *,
+    patient_id: UUID,
+    override: Override,
+    author_id: UUID | None,
+    review_item_id: UUID | None = None,
+) -> OverrideRow:
+    row = OverrideRow(
+        patient_id=patient_id,
+        review_item_id=review_item_id,
+        action=override.action,
+        fact_key=override.fact_key,
+        fact=override.fact.model_dump(mode="json") if override.fact else None,
+        comment=override.comment,
+        author_id=author_id,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def list_for_patient(session: Session, *, patient_id: UUID) -> list[Override]:
+    rows = session.scalars(
+        select(OverrideRow)
+        .where(OverrideRow.patient_id == patient_id)
+        .order_by(OverrideRow.created_at)
+    )
+    return [
+        Override(
+            action=OverrideAction(row.action),
+            fact_key=row.fact_key,
+            fact=row.fact,  # type: ignore[arg-type]  # validated by the schema
+            comment=row.comment,
+        )
+        for row in rows
+    ]
+
+
+def history_for_patient(session: Session, *, patient_id: UUID) -> list[OverrideRow]:
+    return list(
+        session.scalars(
+            select(OverrideRow)
+            .where(OverrideRow.patient_id == patient_id)
+            .order_by(OverrideRow.created_at.desc())
+        )
+    )
