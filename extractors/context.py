@@ -7,13 +7,17 @@ Section headers (family history, plan, past history) set flags for everything un
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
+from itertools import pairwise
+
+import ahocorasick
 
 from extractors import vocab
 from extractors.sections import Section, SectionKind
-from extractors.text import sentence_of
+from extractors.text import blank_separators, sentence_of
 
 DEFAULT_SCOPE = 60
 
@@ -24,6 +28,11 @@ _FLAG_BY_CATEGORY = {
     "HYPOTHETICAL": "hypothetical",
     "FAMILY": "family",
 }
+# A modifier is a whole word: it is neither preceded nor followed by one of these or a
+# letter or digit ("no" in "node", "s/p" in "s/p/c").
+_WORD_CHARS = "_/"
+
+RuleTarget = tuple[str, str, int]  # category, direction, scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,62 +63,142 @@ class ContextFlags:
 
 
 @functools.cache
-def _compiled_rules() -> tuple[re.Pattern[str], dict[str, tuple[str, str, int]]]:
-    by_literal: dict[str, tuple[str, str, int]] = {}
-    alternatives: list[str] = []
-    for rule in sorted(vocab.context_rules(), key=lambda r: -len(r.literal)):
-        literal = rule.literal.lower()
-        by_literal[literal] = (rule.category, rule.direction, rule.max_scope or DEFAULT_SCOPE)
-        alternatives.append(rule.pattern or re.escape(literal).replace(r"\ ", r"\s+"))
+def _flags_of(found: frozenset[str]) -> ContextFlags:
+    return ContextFlags(**dict.fromkeys(found, True))
+
+
+@functools.cache
+def _rule_targets() -> dict[str, RuleTarget]:
+    # Longest first, as the regex alternation tries them; a repeated literal keeps its last rule.
+    return {
+        rule.literal.lower(): (rule.category, rule.direction, rule.max_scope or DEFAULT_SCOPE)
+        for rule in sorted(vocab.context_rules(), key=lambda r: -len(r.literal))
+    }
+
+
+@functools.cache
+def _compiled_rules() -> tuple[re.Pattern[str], dict[str, RuleTarget]]:
+    alternatives = [
+        rule.pattern or re.escape(rule.literal.lower()).replace(r"\ ", r"\s+")
+        for rule in sorted(vocab.context_rules(), key=lambda r: -len(r.literal))
+    ]
     pattern = re.compile(r"(?<![\w/])(?:" + "|".join(alternatives) + r")(?![\w/])")
-    return pattern, by_literal
+    return pattern, _rule_targets()
+
+
+@functools.cache
+def _literal_automaton() -> ahocorasick.Automaton | None:
+    """Build an automaton over the rule literals, or None if a rule brings its own regex."""
+    if any(rule.pattern for rule in vocab.context_rules()):
+        return None
+    by_key: dict[str, list[str]] = {}
+    for literal in _rule_targets():
+        by_key.setdefault(f" {blank_separators(literal, word_chars=_WORD_CHARS)} ", []).append(
+            literal
+        )
+    automaton = ahocorasick.Automaton()
+    for key, literals in by_key.items():
+        automaton.add_word(key, tuple(literals))
+    automaton.make_automaton()
+    return automaton
+
+
+def _scan_literals(automaton: ahocorasick.Automaton, text: str) -> list[tuple[int, int, str]]:
+    """Scan as `re.finditer` over the literal alternation would: leftmost, then longest.
+
+    The text's separators are blanked and it is padded, so a key " literal " is found only
+    where the literal stands as a whole word; each hit is checked against the real text.
+    """
+    padded = f" {blank_separators(text, word_chars=_WORD_CHARS)} "
+    candidates: list[tuple[int, int, str]] = []
+    for end_index, literals in automaton.iter(padded):
+        # The key's last character is the space after the literal, at text index end_index - 1.
+        end = end_index - 1
+        for literal in literals:
+            start = end - len(literal)
+            if text.startswith(literal, start):
+                candidates.append((start, end, literal))
+    candidates.sort(key=lambda item: (item[0], item[0] - item[1]))
+    found: list[tuple[int, int, str]] = []
+    covered_until = 0
+    for start, end, literal in candidates:
+        if start >= covered_until:
+            found.append((start, end, literal))
+            covered_until = end
+    return found
 
 
 def find_modifiers(text: str) -> list[Modifier]:
-    """Find the modifiers in lower-case, whitespace-normalised text, without pseudo triggers."""
-    pattern, by_literal = _compiled_rules()
+    """Find the modifiers in lower-case, whitespace-normalised text, without pseudo triggers.
+
+    Pseudo triggers still take part in the scan, so a modifier inside one ("no" in "no
+    change") is not found. The result is in text order and never overlaps.
+    """
+    automaton = _literal_automaton()
+    if automaton is None:
+        pattern, targets = _compiled_rules()
+        hits = [(match.start(), match.end(), match.group(0)) for match in pattern.finditer(text)]
+    else:
+        targets = _rule_targets()
+        hits = _scan_literals(automaton, text)
     modifiers: list[Modifier] = []
-    for match in pattern.finditer(text):
-        category, direction, scope = by_literal.get(match.group(0), ("PSEUDO", "PSEUDO", 0))
-        if category == "PSEUDO":
-            continue
-        modifiers.append(Modifier(match.start(), match.end(), category, direction, scope))
+    for start, end, literal in hits:
+        category, direction, scope = targets.get(literal, ("PSEUDO", "PSEUDO", 0))
+        if category != "PSEUDO":
+            modifiers.append(Modifier(start, end, category, direction, scope))
     return modifiers
 
 
 class ContextIndex:
-    """The modifiers and sentences of one page, asked about many mentions."""
+    """The modifiers and sentences of one page, asked about many mentions.
+
+    Modifiers, terminators and sections are indexed by offset, so a question looks only at
+    the mention's sentence; answers are kept, as extractors ask again about the same span.
+    """
 
     def __init__(
         self, text: str, modifiers: list[Modifier], bounds: list[int], sections: list[Section]
     ) -> None:
+        if any(left.end > right.start for left, right in pairwise(modifiers)):
+            raise ValueError("modifiers must be in text order and must not overlap")
         self._text = text
         self._modifiers = modifiers
-        self._terminators = [m for m in modifiers if m.category == "TERMINATE"]
+        self._modifier_ends = [m.end for m in modifiers]
+        self._modifier_flags = [_FLAG_BY_CATEGORY.get(m.category) for m in modifiers]
+        terminators = [m for m in modifiers if m.category == "TERMINATE"]
+        self._terminator_starts = [t.start for t in terminators]
+        self._terminator_ends = [t.end for t in terminators]
         self._bounds = bounds
         self._sections = sections
+        self._section_starts = [s.start for s in sections]
+        self._answers: dict[tuple[int, int, frozenset[str]], ContextFlags] = {}
 
     def sentence(self, position: int) -> tuple[int, int]:
         return sentence_of(self._bounds, position, len(self._text))
 
     def section_at(self, position: int) -> SectionKind:
-        kind = SectionKind.other
-        for section in self._sections:
-            if section.start > position:
-                break
-            kind = section.kind
-        return kind
+        index = bisect.bisect_right(self._section_starts, position)
+        return self._sections[index - 1].kind if index else SectionKind.other
 
     def flags(self, start: int, end: int, *, ignore: frozenset[str] = frozenset()) -> ContextFlags:
         """Return the context of the mention at [start, end) in the normalised text."""
+        question = (start, end, ignore)
+        answer = self._answers.get(question)
+        if answer is None:
+            answer = self._answers[question] = self._flags(start, end, ignore)
+        return answer
+
+    def _flags(self, start: int, end: int, ignore: frozenset[str]) -> ContextFlags:
         sentence_start, sentence_end = self.sentence(start)
         found: set[str] = set()
-        for modifier in self._modifiers:
-            if modifier.end <= sentence_start:
-                continue
+        modifiers = self._modifiers
+        flags = self._modifier_flags
+        # Modifiers end in text order: skip those that end before the sentence begins.
+        for index in range(bisect.bisect_right(self._modifier_ends, sentence_start), len(flags)):
+            modifier = modifiers[index]
             if modifier.start >= sentence_end:
                 break
-            flag = _FLAG_BY_CATEGORY.get(modifier.category)
+            flag = flags[index]
             if flag is None or flag in ignore or flag in found:
                 continue
             if self._reaches(modifier, start, end):
@@ -119,7 +208,7 @@ class ContextIndex:
             found.add("family")
         elif section is SectionKind.past_history:
             found.add("historical")
-        return ContextFlags(**dict.fromkeys(found, True))
+        return _flags_of(frozenset(found))
 
     def _reaches(self, modifier: Modifier, start: int, end: int) -> bool:
         forward = modifier.direction in ("FORWARD", "BIDIRECTIONAL")
@@ -131,4 +220,7 @@ class ContextIndex:
         return False
 
     def _terminated(self, left: int, right: int) -> bool:
-        return any(left <= t.start and t.end <= right for t in self._terminators)
+        """Whether a terminator lies wholly within [left, right)."""
+        # Terminators do not overlap, so the first to start at or after `left` ends first.
+        index = bisect.bisect_left(self._terminator_starts, left)
+        return index < len(self._terminator_ends) and self._terminator_ends[index] <= right

@@ -59,11 +59,14 @@ class AnalyzedPage:
 
 def analyze_page(page: Page, document_id: UUID | None = None) -> AnalyzedPage:
     norm = NormalizedText.of(page.text)
+    headers = find_sections(page.text)
     sections = [
-        Section(norm.to_normalized(section.start), section.kind)
-        for section in find_sections(page.text)
+        Section(start, header.kind)
+        for start, header in zip(
+            norm.many_to_normalized(header.start for header in headers), headers, strict=True
+        )
     ]
     # Sentences are found in the original text, where blank lines and bullets still show.
-    bounds = sorted({norm.to_normalized(bound) for bound in sentence_bounds(page.text)})
+    bounds = sorted(set(norm.many_to_normalized(sentence_bounds(page.text))))
     context = ContextIndex(norm.text, find_modifiers(norm.text), bounds, sections)
     return AnalyzedPage(page, norm, default_matcher().find(norm.text), context, document_id)

@@ -19,14 +19,28 @@ class SectionKind(StrEnum):
     gross = "gross"
     microscopic = "microscopic"
     synoptic = "synoptic"
+    preliminary = "preliminary"  # frozen section and other diagnoses the final one supersedes
+    methods = "methods"  # a test's description and background, not about this patient
 
 
 # Header phrases (lower-case) followed by a colon or standing at a line start.
 _HEADERS: dict[SectionKind, tuple[str, ...]] = {
     SectionKind.diagnosis: (
         "final diagnosis",
+        "final diagnoses",
         "final pathologic diagnosis",
+        "final pathological diagnosis",
         "pathologic diagnosis",
+        "pathological diagnosis",
+        "permanent diagnosis",
+        "histopathologic diagnosis",
+        "histopathological diagnosis",
+        "histologic diagnosis",
+        "histological diagnosis",
+        "microscopic diagnosis",
+        "interpretation and diagnosis",
+        "pathologic interpretation",
+        "diagnosis details",
         "diagnosis",
         "diagnoses",
         "final dx",
@@ -48,7 +62,23 @@ _HEADERS: dict[SectionKind, tuple[str, ...]] = {
         "hpi",
         "clinical information",
         "clinical data",
+        "clinical notes",
+        "clinical features",
+        "patient history",
         "history",
+        # What the surgeon expected, before the pathologist looked.
+        "clinical diagnosis",
+        "clinical diagnosis & history",
+        "clinical diagnosis and history",
+        "clinical history/diagnosis",
+        "pre-op diagnosis",
+        "pre-operative diagnosis",
+        "preoperative diagnosis",
+        "post-op diagnosis",
+        "post-operative diagnosis",
+        "postoperative diagnosis",
+        "operative diagnosis",
+        "operative diagnoses",
     ),
     SectionKind.plan: ("plan", "recommendations", "recommendation", "treatment plan"),
     SectionKind.addendum: ("addendum", "amended report", "addendum diagnosis"),
@@ -63,16 +93,41 @@ _HEADERS: dict[SectionKind, tuple[str, ...]] = {
         "pathologic stage",
         "surgical pathology cancer case summary",
     ),
+    SectionKind.preliminary: (
+        "frozen section",
+        "frozen section diagnosis",
+        "frozen diagnosis",
+        "fs diagnosis",
+        "intraoperative consultation",
+        "intraoperative consultation diagnosis",
+        "intraoperative consult diagnosis",
+        "intraoperative diagnosis",
+        "preliminary diagnosis",
+        "provisional diagnosis",
+        "original diagnosis",  # what a revised report replaces
+    ),
+    SectionKind.methods: (
+        "test description",
+        "background",
+        "method",
+        "methods",
+        "methodology",
+        "references",
+        "disclaimer",
+    ),
 }
 
 _KIND_BY_HEADER = {header: kind for kind, headers in _HEADERS.items() for header in headers}
-# A header opens a line, or follows a full stop in flattened (OCR'd) text.
+# A header opens a line, or follows a full stop in flattened (OCR'd) text, where a line
+# break inside it reads ". " too. It ends in a colon, or in a full stop when it is written
+# as a heading ("DIAGNOSIS. ", "Final Diagnosis. "), not as a word inside a sentence.
 _HEADER = re.compile(
     r"(?:^[ \t]*|(?<=\. ))("
     + "|".join(
-        re.escape(h).replace(r"\ ", r"\s+") for h in sorted(_KIND_BY_HEADER, key=len, reverse=True)
+        re.escape(h).replace(r"\ ", r"\.?\s+")
+        for h in sorted(_KIND_BY_HEADER, key=len, reverse=True)
     )
-    + r")\s*:",
+    + r")(?:\s*:|(?P<stop>\.)(?=\s))",
     re.MULTILINE | re.IGNORECASE,
 )
 
@@ -83,9 +138,14 @@ class Section:
     kind: SectionKind
 
 
+def _header_key(header: str) -> str:
+    return " ".join(header.lower().replace(".", " ").split())
+
+
 def find_sections(text: str) -> list[Section]:
     """Return the sections of a page's original text in order, with offsets into that text."""
     return [
-        Section(match.start(1), _KIND_BY_HEADER[" ".join(match.group(1).lower().split())])
+        Section(match.start(1), _KIND_BY_HEADER[_header_key(match.group(1))])
         for match in _HEADER.finditer(text)
+        if not match.group("stop") or match.group(1)[0].isupper()
     ]

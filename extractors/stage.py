@@ -2,203 +2,358 @@
 
 Most pathology reports give pT and pN and rarely M or the group; when the group is missing it
 is derived from the site's AJCC table (`stage_groups`), marked `derived` and sent for review.
+
+Reports are OCR'd and flattened, so TNM is read as it is written there: glued ("pT2N0MX"),
+spaced ("pT 2 N 1a"), with OCR letters for digits ("pNO", "pTla", "pTIc"), with UICC
+descriptors between the categories ("pT2 pN0 L0 V0 R0"), or as synoptic lines whose label
+and value sit apart ("Primary Tumor (pT): pT3: Tumor more than 4 cm ... Regional Lymph Nodes
+(pN): pN1b").
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from extractors.document import AnalyzedPage
-from extractors.sections import SectionKind
 from extractors.stage_groups import chapter_for, derive_group
 from models.schemas import DiagnosisFact, StageFact
 
-CLUSTER_GAP = 40  # characters allowed between the T, N and M of one statement
+# --- reading TNM -------------------------------------------------------------------------------
 
-_PREFIX = r"(?:yp|yc|rp|p|c|r|a)"
-_SUFFIX = r"(?:mi|[a-d][0-3]?|\((?:i|mol|sn|m|f)[+-]?\))*"
-_ONE = rf"{_PREFIX}?[tnm](?:is|x|[0-4o]){_SUFFIX}"
-# Components may be glued ("pt2n0mx", as OCR and synoptic lines write them) or spaced.
-_SEQUENCE = re.compile(rf"(?<![a-z0-9])(?:{_ONE})(?:[\s,;/]{{0,3}}(?:{_ONE}))*(?![a-z0-9])")
+_PREFIX = r"(?:yp|yc|rp|p|c|r|y)"
+# One category. OCR writes 0 as "o" and 1 as "l" or "i"; "is" (in situ) is tried before "i".
+_SUFFIX = r"(?:mi|[a-e](?:[1-3](?![0-9]))?)?(?:\s?\((?:i|mol|sn|mi|m|f|\d{1,2})[+-]?\))*"
+# "M 1" is never spaced: "3 x 2 cm 1 ..." must not read as cM1.
+_ONE = rf"{_PREFIX}?\s?(?:[tn]\s?|m)(?:is|x|[0-4]|[oil]|a){_SUFFIX}"
+# A statement starts with a prefix or a real digit: "mitotic" is not "M1 T0 T1c".
+_FIRST = (
+    rf"(?:{_PREFIX}\s?(?:[tn]\s?|m)(?:is|x|[0-4]|[oil]|a)|(?:[tn]\s?|m)(?:is|x|[0-4])){_SUFFIX}"
+)
+_BREAK = r"[\s,;/.:\-]{0,3}"
+# What may stand between two categories of one statement: UICC descriptors (L0 V1 Pn0 R0 G2),
+# node counts "(0/12)", multiplicity "(2)" and "pM n/a".
+_NOISE = (
+    rf"(?:(?:[lvrg]|pn)\s?[0-4x](?![a-z0-9])|\(\d{{1,3}}/\d{{1,3}}\)|\(\d\)"
+    rf"|p?m\s?n/a|\((?:ajcc|uicc)[^)]{{0,30}}\)){_BREAK}"
+)
+_SEQUENCE = re.compile(
+    rf"(?:(?<![a-z0-9])|(?<=ajcc)|(?<=tnm))(?:{_FIRST})(?:{_BREAK}(?:{_NOISE})*(?:{_ONE}))*"
+    r"(?![a-z0-9])"
+)
 _COMPONENT = re.compile(
-    rf"(?P<prefix>{_PREFIX})?(?P<cat>[tnm])(?P<value>is|x|[0-4o])(?P<suffix>{_SUFFIX})"
+    rf"(?P<prefix>{_PREFIX})?\s?(?P<axis>[tnm])(?:(?<=[tn])\s)?(?P<value>is|x|[0-4]|[oil]|a)"
+    r"(?P<suffix>(?:mi|[a-e](?:[1-3](?![0-9]))?)?(?:\s?\((?:i|mol|sn|mi|m|f)[+-]?\))*)"
 )
+_VALID = {"t": {"0", "1", "2", "3", "4", "is", "x", "a"}, "n": set("0123x"), "m": set("01x")}
+_OCR_DIGIT = {"o": "0", "i": "1", "l": "1"}
+# A category followed by a word ("pT2 no lymph node ...", "N1 in ...") is prose, not staging,
+# unless it has a prefix or is glued to the previous category.
+_WORD_AFTER = re.compile(r"\s?[a-z]{2}")
+# Template labels name several categories at once: "Tumor thickness (pT1 and pT2 tumors)".
+_LABEL_AFTER = re.compile(r"\s*(?:and|or|to|&)\s+\(?p?t\s?[0-4]|\s*tumou?rs\b")
+_LABEL_BEFORE = re.compile(r"(?:\band|\bor|\bto|&)\s*$")
+# What introduces a T category that has no prefix: "TNM: T2 N0", "Primary tumor: T3".
+_STAGING_CUE = re.compile(
+    r"(?:tnm|stag\w*|ajcc|uicc|primary tumou?r|classification|categor\w*|\bt)\W{0,25}$"
+)
+_NODE_CUE = re.compile(r"(?:node\w*|\(p?n\)|\bp?n|metasta\w*|\(p?m\)|\bp?m)\W{0,25}$")
+_FORM = re.compile(
+    r"\bt\s?stage\s*:?\s*(?P<t>[0-4x][a-d]?)\W{1,4}n\s?stage\s*:?\s*(?P<n>[0-3x][a-c]?)"
+    r"(?:\W{1,4}m\s?stage\s*:?\s*(?P<m>[01x]))?"
+)
+
+ATTACH_GAP = 300  # characters between a T and the N or M line of the same synoptic block
+SHORT_GAP = 40  # characters between a T and an unprefixed N or M of the same statement
+GROUP_GAP = 60  # characters between a stated group and the TNM it summarises
+
+
+@dataclass(frozen=True)
+class _Category:
+    start: int
+    end: int
+    prefix: str
+    axis: str
+    label: str  # "T2a", "N0(i+)", "MX" without the prefix
+
+    def written(self, default_prefix: str = "") -> str:
+        return f"{self.prefix or default_prefix}{self.label}"
+
+
+@dataclass
+class _Statement:
+    """One TNM statement: a T and the N and M written with it."""
+
+    start: int
+    end: int
+    t: _Category
+    n: _Category | None = None
+    m: _Category | None = None
+    group: _Group | None = None
+
+    @property
+    def prefix(self) -> str:
+        return self.t.prefix or (self.n.prefix if self.n else "")
+
+
+@dataclass(frozen=True)
+class _Group:
+    start: int
+    end: int
+    label: str  # "IIB"
+    system: str  # "AJCC" or "FIGO"
+    clinical: bool
+
+
+@dataclass
+class _Reading:
+    """Everything a page says about stage."""
+
+    statements: list[_Statement] = field(default_factory=list)
+    groups: list[_Group] = field(default_factory=list)
+
+
+def _categories(text: str, start: int, end: int) -> list[_Category]:
+    found: list[_Category] = []
+    previous_end = -1
+    parts = list(_COMPONENT.finditer(text, start, end))
+    for index, match in enumerate(parts):
+        axis, value, prefix = match.group("axis"), match.group("value"), match.group("prefix")
+        glued = match.start() == previous_end
+        previous_end = match.end()
+        if value in _OCR_DIGIT:
+            followed = index + 1 < len(parts)
+            if not (prefix or glued or followed) and _WORD_AFTER.match(text, match.end()):
+                continue
+            value = _OCR_DIGIT[value]
+        if value not in _VALID[axis] or (value == "a" and not prefix):
+            continue
+        label = f"{axis.upper()}{value.upper() if value == 'x' else value}{match.group('suffix')}"
+        found.append(_Category(match.start(), match.end(), prefix or "", axis, label))
+    return found
+
+
+def _is_template_label(text: str, category: _Category) -> bool:
+    before = text[max(0, category.start - 6) : category.start]
+    return bool(_LABEL_AFTER.match(text, category.end) or _LABEL_BEFORE.search(before))
+
+
+def _read_tnm(text: str) -> list[_Statement]:
+    statements: list[_Statement] = []
+    for sequence in _SEQUENCE.finditer(text):
+        categories = _categories(text, sequence.start(), sequence.end())
+        if not categories:
+            continue
+        axes = {c.axis for c in categories}
+        if "t" in axes:
+            for category in categories:
+                if category.axis == "t":
+                    if _is_template_label(text, category):
+                        continue
+                    cued = _STAGING_CUE.search(text, max(0, category.start - 40), category.start)
+                    if not (category.prefix or len(axes) > 1 or cued):
+                        continue
+                    statements.append(_Statement(category.start, category.end, category))
+                elif statements and statements[-1].start >= sequence.start():
+                    _attach(statements[-1], category)
+            continue
+        # An N or M line of the statement above it (synoptic blocks put them on their own line).
+        if not statements:
+            continue
+        last = statements[-1]
+        gap = sequence.start() - last.end
+        for category in categories:
+            cued = category.prefix or _NODE_CUE.search(
+                text, max(0, category.start - 40), category.start
+            )
+            if gap <= SHORT_GAP or (cued and gap <= ATTACH_GAP):
+                _attach(last, category)
+    for match in _FORM.finditer(text):
+        t = _Category(match.start("t"), match.end("t"), "", "t", f"T{match.group('t').upper()}")
+        statement = _Statement(match.start(), match.end(), t)
+        statement.n = _Category(
+            match.start("n"), match.end("n"), "", "n", f"N{match.group('n').upper()}"
+        )
+        if match.group("m"):
+            statement.m = _Category(
+                match.start("m"), match.end("m"), "", "m", f"M{match.group('m').upper()}"
+            )
+        statements.append(statement)
+    statements.sort(key=lambda s: s.start)
+    return statements
+
+
+def _attach(statement: _Statement, category: _Category) -> None:
+    """Give the statement its first N and first M (a later "Pn0" is perineural invasion)."""
+    if category.axis == "n" and statement.n is None:
+        statement.n = category
+    elif category.axis == "m" and statement.m is None:
+        statement.m = category
+    else:
+        return
+    statement.end = max(statement.end, category.end)
+
+
+# --- reading the stated group ----------------------------------------------------------------
+
 _GROUP = re.compile(
-    r"\b(?P<system>figo\s+|ajcc\s+|anatomic\s+|prognostic\s+|overall\s+)?stage"
-    r"(?:\s+group(?:ing)?)?(?:\s*\((?:ajcc|figo)[^)]{0,20}\))?\s*(?:is|of|:|=|-)?\s*"
-    r"(?P<group>iv|iii|ii|i|0|[1-4])(?P<sub>[a-c][12]?)?(?![a-z0-9])"
+    r"\bstage(?:\s+group(?:ing)?)?(?:\s*\([^)]{0,30}\))?\s*(?:is|of|:|=|-)?\s*(?:stage\s*)?"
+    r"(?P<group>iv|iii|ii|i|[0-4])(?P<sub>[a-c][12]?)?(?![a-z0-9])"
 )
-_EDITION = re.compile(r"\b(?:ajcc\s*)?\(?(?P<n>[5-9])(?:st|nd|rd|th)\s+ed(?:ition|\.)?")
-_AGE = re.compile(r"\b(?P<age>\d{1,3})[- ]?(?:year|yr)s?[- ]old\b")
+# "fibrosis (stage 3)", "chronic hepatitis, grade 2, stage 2": liver fibrosis, not cancer stage.
+_NOT_CANCER_BEFORE = re.compile(
+    r"(?:fibros\w*|hepatitis|cirrho\w*|steato\w*|ishak|batts|metavir|grade\s*\d\W{0,3}"
+    r"|\b[tnm]\s?|node\s|\bin\s)\W{0,15}$"
+)
+_NOT_CANCER_AFTER = re.compile(r"\s*(?:[-/]\s*\d|of\s+\d|\(?(?:septal|portal|bridging|fibro))")
+_POPULATION_AFTER = re.compile(r"[^.]{0,60}\bpatients\b")
+_FIGO_BEFORE = re.compile(r"figo\W{0,20}(?:\(\d{4}\)\W{0,5})?(?:stage\w*)?\W{0,5}$")
+_CLINICAL_BEFORE = re.compile(r"(?:clinical|\bc)\W{0,3}$")
 _ROMAN_BY_DIGIT = {"1": "I", "2": "II", "3": "III", "4": "IV", "0": "0"}
+
+
+def _read_groups(page: AnalyzedPage) -> list[_Group]:
+    text = page.text
+    groups = []
+    for match in _GROUP.finditer(text):
+        before = text[max(0, match.start() - 40) : match.start()]
+        if _NOT_CANCER_BEFORE.search(before) or _NOT_CANCER_AFTER.match(text, match.end()):
+            continue
+        if _POPULATION_AFTER.match(text, match.end()):
+            continue  # "used to predict survival in stage II, node-positive ... patients"
+        flags = page.flags(match.start(), match.end(), ignore=frozenset({"negated"}))
+        if flags.hypothetical or flags.family or flags.historical:
+            continue
+        figo = bool(_FIGO_BEFORE.search(before))
+        numeral = match.group("group")
+        label = _ROMAN_BY_DIGIT.get(numeral, numeral.upper()) + (match.group("sub") or "").upper()
+        clinical = bool(_CLINICAL_BEFORE.search(before))
+        groups.append(
+            _Group(match.start(), match.end(), label, "FIGO" if figo else "AJCC", clinical)
+        )
+    return groups
+
+
+# --- edition and other inputs ------------------------------------------------------------------
+
+_EDITION = re.compile(
+    r"\b(?P<n>[5-8])\s?(?:st|nd|rd|th)\W{0,3}(?:ed\b|edition|addition)"
+    r"|(?:ajcc|uicc|tnm)\W{1,30}?(?:\w+\W+){0,3}?(?P<year>19\d\d|20[0-2]\d)\b"
+)
+_EDITION_BY_YEAR = {1997: 5, 2002: 6, 2009: 7, 2010: 7, 2017: 8, 2018: 8}
+_AGE = re.compile(r"\b(?P<age>\d{1,3})[- ]?(?:year|yr)s?[- ]old\b")
+
+
+def _edition(text: str) -> int | None:
+    for match in _EDITION.finditer(text):
+        if match.group("n"):
+            return int(match.group("n"))
+        edition = _EDITION_BY_YEAR.get(int(match.group("year")))
+        if edition:
+            return edition
+    return None
+
+
+def _age(text: str) -> int | None:
+    match = _AGE.search(text)
+    if match and 0 < int(match.group("age")) < 120:
+        return int(match.group("age"))
+    return None
+
+
+# --- choosing ----------------------------------------------------------------------------------
+
+
+def _read(page: AnalyzedPage) -> _Reading:
+    statements = _read_tnm(page.text)
+    groups = _read_groups(page)
+    for group in groups:
+        near = [
+            s
+            for s in statements
+            if group.start - GROUP_GAP <= s.end and s.start <= group.end + GROUP_GAP
+        ]
+        if near and group.system == "AJCC":
+            closest = min(near, key=lambda s: abs(s.start - group.start))
+            if closest.group is None:
+                closest.group = group
+    return _Reading(statements, groups)
+
+
+def _statement_rank(statement: _Statement) -> tuple[int, ...]:
+    clinical = statement.prefix in ("c", "yc")
+    return (
+        not clinical,
+        statement.n is not None,
+        statement.m is not None,
+        statement.start,
+    )
+
+
+# --- the facts -----------------------------------------------------------------------------------
+
 _CLASSIFICATION = {
     "p": "pathologic",
     "c": "clinical",
     "yp": "post-therapy",
     "yc": "post-therapy",
+    "y": "post-therapy",
     "r": "recurrence",
     "rp": "recurrence",
-    "a": "pathologic",
 }
-_VALID_VALUES = {"t": set("01234") | {"is", "x"}, "n": set("0123") | {"x"}, "m": {"0", "1", "x"}}
-
-
-@dataclass(frozen=True)
-class _Component:
-    start: int
-    end: int
-    prefix: str
-    category: str
-    label: str  # "T2a", "N0(i+)", "MX" without the prefix
-
-
-def _components(page: AnalyzedPage) -> list[_Component]:
-    found = []
-    for sequence in _SEQUENCE.finditer(page.text):
-        parts = list(_COMPONENT.finditer(page.text, sequence.start(), sequence.end()))
-        for index, match in enumerate(parts):
-            category, value = match.group("cat"), match.group("value")
-            # OCR writes N0 as "NO"; a bare "no" is only staging inside a sequence.
-            glued = index > 0 and parts[index - 1].end() == match.start()
-            if value == "o" and not (match.group("prefix") or glued or index + 1 < len(parts)):
-                continue
-            value = value.replace("o", "0")
-            if value not in _VALID_VALUES[category]:
-                continue
-            found.append(
-                _Component(
-                    match.start(),
-                    match.end(),
-                    match.group("prefix") or "",
-                    category,
-                    f"{category.upper()}{value.upper() if value == 'x' else value}"
-                    f"{match.group('suffix')}",
-                )
-            )
-    return found
-
-
-def _clusters(components: list[_Component]) -> list[list[_Component]]:
-    """Group components that sit close together; keep those that can be a real statement."""
-    clusters: list[list[_Component]] = []
-    for component in components:
-        if clusters and component.start - clusters[-1][-1].end <= CLUSTER_GAP:
-            clusters[-1].append(component)
-        else:
-            clusters.append([component])
-    kept = []
-    for cluster in clusters:
-        categories = {c.category for c in cluster}
-        # A lone "t2" or "n0" is too ambiguous (MRI weighting, vertebrae); one with a p/c
-        # prefix, or a statement naming two categories, is staging.
-        if "t" in categories and (len(categories) > 1 or cluster[0].prefix):
-            kept.append(cluster)
-    return kept
-
-
-def _first(cluster: list[_Component], category: str) -> _Component | None:
-    return next((c for c in cluster if c.category == category), None)
-
-
-def _with_prefix(component: _Component | None, default_prefix: str) -> str | None:
-    if component is None:
-        return None
-    prefix = component.prefix or default_prefix
-    return f"{prefix}{component.label}"
-
-
-def _stated_group(pages: list[AnalyzedPage]) -> tuple[AnalyzedPage, re.Match[str]] | None:
-    for page in pages:
-        for match in _GROUP.finditer(page.text):
-            if page.flags(match.start(), match.end()).hypothetical:
-                continue
-            return page, match
-    return None
-
-
-def _edition(pages: list[AnalyzedPage]) -> int | None:
-    for page in pages:
-        match = _EDITION.search(page.text)
-        if match:
-            return int(match.group("n"))
-    return None
-
-
-def _age(pages: list[AnalyzedPage]) -> int | None:
-    for page in pages:
-        match = _AGE.search(page.text)
-        if match and 0 < int(match.group("age")) < 120:
-            return int(match.group("age"))
-    return None
-
-
-def _best_cluster(pages: list[AnalyzedPage]) -> tuple[AnalyzedPage, list[_Component]] | None:
-    best: tuple[tuple[int, int, float], AnalyzedPage, list[_Component]] | None = None
-    for page in pages:
-        for cluster in _clusters(_components(page)):
-            section_bonus = (
-                1
-                if page.section(cluster[0].start)
-                in (
-                    SectionKind.diagnosis,
-                    SectionKind.synoptic,
-                )
-                else 0
-            )
-            rank = (len({c.category for c in cluster}), section_bonus, -cluster[0].start)
-            if best is None or rank > best[0]:
-                best = (rank, page, cluster)
-    return (best[1], best[2]) if best else None
-
-
-def _group_label(match: re.Match[str]) -> str:
-    group = match.group("group")
-    return _ROMAN_BY_DIGIT.get(group, group.upper()) + (match.group("sub") or "").upper()
 
 
 def extract_stage(pages: list[AnalyzedPage], diagnosis: DiagnosisFact | None) -> list[StageFact]:
     """Return the document's stage: stated where written, else derived from its TNM."""
-    stated = _stated_group(pages)
-    tnm = _best_cluster(pages)
-    if stated is None and tnm is None:
+    readings = [(page, _read(page)) for page in pages]
+    edition = next((e for page in pages if (e := _edition(page.text)) is not None), None)
+    statements = [(page, s) for page, reading in readings for s in reading.statements]
+    groups = [
+        (page, g)
+        for page, reading in readings
+        for g in reading.groups
+        if g.system == "AJCC" or not statements
+    ]
+    best = max(statements, key=lambda ps: _statement_rank(ps[1]), default=None)
+    stated = _best_group(groups, diagnosis)
+    if best is None and stated is None:
         return []
-    edition = _edition(pages)
     t = n = m = None
     classification = None
-    if tnm is not None:
-        cluster = tnm[1]
-        t_component = _first(cluster, "t")
-        prefix = t_component.prefix if t_component else ""
-        t = _with_prefix(t_component, prefix)
-        n = _with_prefix(_first(cluster, "n"), prefix)
-        m = _with_prefix(_first(cluster, "m"), prefix if prefix != "p" else "c")
+    if best is not None:
+        statement = best[1]
+        prefix = statement.prefix
+        t = statement.t.written(prefix)
+        n = statement.n.written(prefix) if statement.n else None
+        m = statement.m.written("c" if prefix == "p" else prefix) if statement.m else None
         classification = _CLASSIFICATION.get(prefix)
     if stated is not None:
-        page, match = stated
-        system = "FIGO" if (match.group("system") or "").strip() == "figo" else "AJCC"
-        flags = page.flags(match.start(), match.end())
+        page, group = stated
+        flags = page.flags(group.start, group.end, ignore=frozenset({"negated"}))
         return [
             StageFact(
-                system=system,
-                edition=edition if system == "AJCC" else None,
-                classification=classification,
+                system=group.system,
+                edition=edition if group.system == "AJCC" else None,
+                classification="clinical" if group.clinical else classification,
                 t=t,
                 n=n,
                 m=m,
-                group=_group_label(match),
+                group=group.label,
                 method="stated",
-                evidence=page.evidence(match.start(), match.end()),
+                evidence=page.evidence(group.start, group.end),
                 confidence=page.confidence(0.9, flags),
                 origin=page.origin,
                 **flags.as_dict(),
             )
         ]
-    assert tnm is not None
-    page, cluster = tnm
-    start, end = cluster[0].start, cluster[-1].end
-    flags = page.flags(start, end, ignore=frozenset({"negated"}))
-    group, assumptions = _derive(diagnosis, t, n, m, edition, _age(pages))
+    assert best is not None
+    page, statement = best
+    flags = page.flags(
+        statement.start, statement.end, ignore=frozenset({"negated", "hypothetical"})
+    )
+    group_label, assumptions = _derive(
+        diagnosis, t, n, m, edition, _age(" ".join(p.text for p in pages))
+    )
     return [
         StageFact(
             edition=edition,
@@ -206,21 +361,30 @@ def extract_stage(pages: list[AnalyzedPage], diagnosis: DiagnosisFact | None) ->
             t=t,
             n=n,
             m=m,
-            group=group,
+            group=group_label,
             method="derived",
             assumptions=assumptions,
-            evidence=page.evidence(start, end),
-            confidence=page.confidence(0.75 if group else 0.6, flags),
+            evidence=page.evidence(statement.start, statement.end),
+            confidence=page.confidence(0.75 if group_label else 0.6, flags),
             origin=page.origin,
             **flags.as_dict(),
         )
     ]
 
 
+def _best_group(
+    groups: list[tuple[AnalyzedPage, _Group]], diagnosis: DiagnosisFact | None
+) -> tuple[AnalyzedPage, _Group] | None:
+    del diagnosis
+    if not groups:
+        return None
+    return max(groups, key=lambda pg: (pg[1].system == "AJCC", not pg[1].clinical, pg[1].start))
+
+
 def _strip_prefix(category: str | None) -> str | None:
     if category is None:
         return None
-    return re.sub(r"^(?:yp|yc|rp|p|c|r|a)", "", category)
+    return re.sub(r"^(?:yp|yc|rp|p|c|r|y)", "", category)
 
 
 def _derive(
@@ -238,7 +402,7 @@ def _derive(
     chapter = chapter_for(diagnosis.oncotree_code, diagnosis.main_type, None)
     if chapter is None:
         return None, [f"no AJCC stage group table applies to {diagnosis.name}"]
-    table_edition = 8 if edition is None or edition >= 8 else 7
+    table_edition = DEFAULT_EDITION if edition is None else max(6, min(edition, 8))
     derived = derive_group(
         chapter,
         t=_strip_prefix(t),
@@ -258,3 +422,6 @@ def _derive(
             f"AJCC {edition}th edition stated: the {table_edition}th edition table was used"
         )
     return derived.group, notes
+
+
+DEFAULT_EDITION = 7

@@ -29,7 +29,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 _ANY = "any"
 _NO_CHAPTER = "none"
-_EDITIONS = (7, 8)
+_EDITIONS = (7, 8)  # every chapter has these tables
+# A 6th edition table is kept only where its groups differ from the 7th edition's at the level
+# of the stage numeral (stomach, esophagus, liver, lung, kidney, breast); elsewhere edition 6
+# is grouped with the 7th edition table.
+_OPTIONAL_EDITIONS = (6,)
 
 _AXIS_BODY = {
     "T": re.compile(r"X|is|a|0|[1-4](?:mi|[a-e])?\d?"),
@@ -51,7 +55,7 @@ M0_ASSUMED = "M0 assumed: no distant metastasis category was stated (MX or absen
 class DerivedGroup:
     group: str  # roman numeral with letter/number suffix as AJCC writes it: "0", "IA2", "IIIC"
     chapter: str  # the table used, e.g. "breast", "lung"
-    edition: int  # 7 or 8
+    edition: int  # 6, 7 or 8: the table used
     assumptions: tuple[str, ...]  # plain-English notes on what was assumed
 
 
@@ -126,8 +130,8 @@ class ChapterSpec(_Strict):
     def _tables(self) -> ChapterSpec:
         if self.figo == bool(self.tables):
             raise ValueError("a chapter is either `figo: true` or has tables")
-        if self.tables and set(self.tables) != set(_EDITIONS):
-            raise ValueError(f"tables must cover editions {_EDITIONS}")
+        if self.tables and set(self.tables) - set(_OPTIONAL_EDITIONS) != set(_EDITIONS):
+            raise ValueError(f"tables must cover editions {_EDITIONS} (and may cover 6)")
         return self
 
 
@@ -512,11 +516,11 @@ def _chapter(chapter: str) -> ChapterSpec:
         raise ValueError(f"unknown staging chapter {chapter!r}") from None
 
 
-def _table_edition(edition: int, notes: list[str]) -> int:
-    if edition == 6:
+def _table_edition(chapter: str, edition: int, notes: list[str]) -> int:
+    if edition == 6 and 6 not in _chapter(chapter).tables:
         notes.append("6th edition stated: grouped with the 7th edition table (closest available)")
         return 7
-    if edition not in _EDITIONS:
+    if edition not in (*_OPTIONAL_EDITIONS, *_EDITIONS):
         raise ValueError(f"AJCC edition {edition} is not supported (6, 7 or 8)")
     return edition
 
@@ -549,12 +553,13 @@ def derive_group(
     histologic grade (1-3) where a table uses grade (esophagus). `histology` chooses the table in
     composite chapters: "adenocarcinoma"/"squamous_cell_carcinoma" (esophagus) and
     "p16_negative"/"hpv_mediated" (oropharynx, 8th edition). Edition 6 uses the 7th edition
-    tables. Raises ValueError for an unknown chapter or an edition other than 6, 7 or 8.
+    tables where the chapter has no 6th edition table of its own. Raises ValueError for an
+    unknown chapter or an edition other than 6, 7 or 8.
     """
     if _chapter(chapter).figo:
         return None
     notes: list[str] = []
-    table_edition = _table_edition(edition, notes)
+    table_edition = _table_edition(chapter, edition, notes)
     table = _table(chapter, table_edition)
     t_cat = _parse(t, "T")
     n_stated = n is not None and bool(n.strip())

@@ -9,6 +9,7 @@ from enum import StrEnum
 import ahocorasick
 
 from extractors import vocab
+from extractors.text import blank_separators
 
 
 class TermCategory(StrEnum):
@@ -30,31 +31,42 @@ class TermMatch:
     term: str
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum()
-
-
 class TermMatcher:
-    """Leftmost-longest, whole-word matching of many terms, each mapped to (category, key)."""
+    """Leftmost-longest, whole-word matching of many terms, each mapped to (category, key).
+
+    A term that begins (ends) with a letter or digit must not be preceded (followed) by one.
+    The automaton runs over the text with separators blanked to spaces, its keys padded with
+    a space on each such side, so it reports only candidates at word boundaries; each is
+    then checked against the real text, since blanking makes "her-2" look like "her 2".
+    """
 
     def __init__(self, terms: dict[str, list[tuple[TermCategory, str]]]) -> None:
-        self._automaton = ahocorasick.Automaton()
+        by_key: dict[str, list[tuple[str, int, tuple[tuple[TermCategory, str], ...]]]] = {}
         for term, targets in terms.items():
-            self._automaton.add_word(term, (term, tuple(targets)))
+            if not term:
+                continue
+            lead = 1 if term[0].isalnum() else 0
+            key = " " * lead + blank_separators(term) + (" " if term[-1].isalnum() else "")
+            # `start` of the term in the text = end of key in the padded text - offset.
+            offset = len(key) - lead
+            by_key.setdefault(key, []).append((term, offset, tuple(targets)))
+        self._automaton = ahocorasick.Automaton()
+        for key, entries in by_key.items():
+            self._automaton.add_word(key, tuple(entries))
         self._automaton.make_automaton()
 
     def find(self, text: str) -> list[TermMatch]:
         """Return non-overlapping whole-word matches in `text` (already lower-case)."""
         candidates: list[tuple[int, int, str, tuple[tuple[TermCategory, str], ...]]] = []
-        length = len(text)
-        for end_index, (term, targets) in self._automaton.iter(text):
-            end = end_index + 1
-            start = end - len(term)
-            if start > 0 and _is_word_char(text[start - 1]) and _is_word_char(term[0]):
-                continue
-            if end < length and _is_word_char(text[end]) and _is_word_char(term[-1]):
-                continue
-            candidates.append((start, end, term, targets))
+        padded = f" {blank_separators(text)} "
+        startswith = text.startswith
+        for end_index, entries in self._automaton.iter(padded):
+            for term, offset, targets in entries:
+                # Padded index i is text index i - 1; a term that opens with a separator
+                # can have its key begin on the padding, before the text.
+                start = end_index - offset
+                if start >= 0 and startswith(term, start):
+                    candidates.append((start, start + len(term), term, targets))
         candidates.sort(key=lambda item: (item[0], -(item[1] - item[0])))
         matches: list[TermMatch] = []
         covered_until = -1

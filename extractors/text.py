@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -70,6 +71,29 @@ class NormalizedText:
             position = self.to_original(start)
             return position, position
         return self.to_original(start), self.to_original(end - 1) + 1
+
+
+def blank_separators(text: str, *, word_chars: str = "") -> str:
+    """Return `text` with every character but letters, digits and `word_chars` made a space.
+
+    The result has the same length, so offsets carry over. Keys padded with a space then
+    match only at word boundaries, which lets an Aho-Corasick automaton skip the matches
+    inside words instead of reporting them to be filtered out one by one.
+    """
+    table, pattern = _separator_blanking(word_chars)
+    if text.isascii():  # str.translate has a fast path for ASCII text and an ASCII table
+        return text.translate(table)
+    return pattern.sub(" ", text)
+
+
+@functools.cache
+def _separator_blanking(word_chars: str) -> tuple[dict[int, str], re.Pattern[str]]:
+    table = {
+        code: " " for code in range(128) if not chr(code).isalnum() and chr(code) not in word_chars
+    }
+    # `\w` is exactly `str.isalnum()` plus "_", character by character.
+    underscore = "" if "_" in word_chars else "|_"
+    return table, re.compile(rf"[^\w{re.escape(word_chars)}]{underscore}")
 
 
 def sentence_bounds(text: str) -> list[int]:

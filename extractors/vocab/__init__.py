@@ -104,9 +104,33 @@ def _load(package: str, filename: str, entry_type: type[E]) -> list[E]:
     return VocabularyFile[entry_type].model_validate(yaml.safe_load(text)).entries  # type: ignore[valid-type]
 
 
+def line_break_variants(term: str) -> list[str]:
+    """Return `term` as OCR'd, flattened reports write it across a line break.
+
+    TCGA-style text turns each line break into ". ", so "squamous cell carcinoma" can read
+    "squamous cell. carcinoma"; one variant per gap between two words.
+    """
+    words = term.split(" ")
+    return [
+        " ".join([*words[:gap], f"{words[gap]}.", *words[gap + 1 :]])
+        for gap in range(len(words) - 1)
+        if words[gap][-1:].isalnum()
+    ]
+
+
+def _line_break_variants(names: list[str]) -> list[str]:
+    return [variant for name in names for variant in line_break_variants(name)]
+
+
 @functools.cache
 def cancer_types() -> list[CancerTypeEntry]:
-    return _load("extractors.vocab", "cancer_types.yaml", CancerTypeEntry)
+    """Cancer types, each synonym also in its line-break variants (see `line_break_variants`)."""
+    return [
+        entry.model_copy(
+            update={"synonyms": [*entry.synonyms, *_line_break_variants(entry.synonyms)]}
+        )
+        for entry in _load("extractors.vocab", "cancer_types.yaml", CancerTypeEntry)
+    ]
 
 
 @functools.cache
@@ -116,7 +140,18 @@ def sites() -> list[SiteEntry]:
 
 @functools.cache
 def histologies() -> list[HistologyEntry]:
-    return _load("extractors.vocab", "histologies.yaml", HistologyEntry)
+    """Histologies, label and synonyms also in their line-break variants."""
+    return [
+        entry.model_copy(
+            update={
+                "synonyms": [
+                    *entry.synonyms,
+                    *_line_break_variants([entry.label.lower(), *entry.synonyms]),
+                ]
+            }
+        )
+        for entry in _load("extractors.vocab", "histologies.yaml", HistologyEntry)
+    ]
 
 
 @functools.cache

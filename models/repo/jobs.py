@@ -43,7 +43,7 @@ def list_by_status(
 
 def count_by_status(session: Session) -> dict[str, int]:
     rows = session.execute(select(Job.status, func.count()).group_by(Job.status))
-    return dict(rows)
+    return dict(rows.tuples().all())
 
 
 def stuck(session: Session, *, older_than: dt.datetime) -> list[Job]:

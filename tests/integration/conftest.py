@@ -161,3 +161,30 @@ def _wait_until_ready(log_path: Path, worker: subprocess.Popen[bytes]) -> None:
             return
         time.sleep(0.2)
     raise AssertionError("the worker did not start:\n" + log_path.read_text())
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(
+        home=tmp_path_factory.mktemp("api"), secret_key="api-test-secret", max_upload_bytes=10_000
+    )
+
+
+@pytest.fixture(scope="module")
+def client(settings: Settings) -> Iterator[TestClient]:
+    """The API on a fresh SQLite database; tasks go to a SQLite broker no worker reads."""
+    from api.main import create_app
+    from models.migrate import upgrade
+
+    upgrade(settings.resolved_database_url)
+    app = create_app()
+    app.dependency_overrides[get_settings] = lambda: settings
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def api(settings: Settings, client: TestClient):  # type: ignore[no-untyped-def]
+    from tests.integration.api_helpers import Api
+
+    return Api(settings, client)

@@ -1,0 +1,54 @@
+"""Admins: failed jobs are listed with their reason, retried and cancelled."""
+
+from __future__ import annotations
+
+from models.schemas import Role
+
+
+def test_a_failed_job_is_listed_and_retried(api):
+    admin = api.user(Role.admin)
+    patient = api.user(Role.patient)
+    document_id = api.upload(patient, "empty.txt", b"   ")
+    api.process(document_id)
+    document = api.client.get(f"/api/documents/{document_id}", headers=patient).json()
+    assert document["status"] == "failed"
+    assert document["error"] == {"reason": "empty_file", "message": "The file is empty."}
+    failed = api.client.get("/api/admin/jobs?status=failed", headers=admin).json()
+    job = next(j for j in failed if j["document_id"] == document_id)
+    assert job["error_reason"] == "empty_file"
+    retried = api.client.post(f"/api/admin/jobs/{job['id']}/retry", headers=admin)
+    assert retried.status_code == 200
+    assert retried.json()["status"] == "queued"
+    assert (
+        api.client.get(f"/api/documents/{document_id}", headers=patient).json()["status"]
+        == "queued"
+    )
+    assert api.client.post(f"/api/admin/jobs/{job['id']}/retry", headers=admin).status_code == 409
+
+
+def test_a_waiting_job_can_be_cancelled(api):
+    admin = api.user(Role.admin)
+    patient = api.user(Role.patient)
+    document_id = api.upload(patient, "wait.txt", b"Seminoma of the testis.")
+    job = next(
+        j
+        for j in api.client.get("/api/admin/jobs?status=queued", headers=admin).json()
+        if j["document_id"] == document_id
+    )
+    cancelled = api.client.post(f"/api/admin/jobs/{job['id']}/cancel", headers=admin).json()
+    assert cancelled["status"] == "failed" and cancelled["error_reason"] == "cancelled"
+    api.process(document_id)  # a worker that receives it afterwards does nothing
+    assert (
+        api.client.get(f"/api/documents/{document_id}", headers=patient).json()["status"]
+        == "failed"
+    )
+
+
+def test_queues_and_metrics(api):
+    admin = api.user(Role.admin)
+    queues = api.client.get("/api/admin/queues", headers=admin).json()
+    assert {q["name"] for q in queues["queues"]} == {"documents", "ocr", "maintenance"}
+    assert all(isinstance(q["depth"], int) for q in queues["queues"])
+    metrics = api.client.get("/metrics")
+    assert metrics.status_code == 200
+    assert "intake_http_requests_total" in metrics.text and "intake_jobs" in metrics.text
