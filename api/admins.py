@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
 from api.deps import CurrentAdmin, SessionDep, SettingsDep
+from api.errors import ERROR_RESPONSES
 from api.pages import render
 from api.svg import bar_chart_svg
 from intake import accounts, operations
@@ -31,7 +32,7 @@ from models.tables import Job
 from workers import monitor
 from workers.enqueue import enqueue_after_commit
 
-router = APIRouter(prefix="/api/admin", tags=["admins"])
+router = APIRouter(prefix="/api/admin", tags=["admins"], responses=ERROR_RESPONSES)
 
 
 def job_read(job: Job) -> JobRead:

@@ -9,12 +9,13 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from api import ratelimit
 from api.deps import SessionDep, SettingsDep
+from api.errors import ERROR_RESPONSES
 from api.security import issue_token
 from intake import accounts
 from intake.errors import NotAuthenticated
 from models.schemas import Role, Token, UserCreate, UserRead
 
-router = APIRouter(prefix="/api/auth", tags=["auth"])
+router = APIRouter(prefix="/api/auth", tags=["auth"], responses=ERROR_RESPONSES)
 
 
 @router.post("/register", response_model=UserRead, status_code=status.HTTP_201_CREATED)

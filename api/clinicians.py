@@ -11,6 +11,7 @@ from pydantic import TypeAdapter
 from starlette.datastructures import FormData
 
 from api.deps import CurrentClinician, SessionDep, SettingsDep, StorageDep
+from api.errors import ERROR_RESPONSES
 from api.evidence import evidence_context, render_page_png
 from api.pages import render
 from intake.decisions import add_fact, decide_review_item
@@ -33,7 +34,7 @@ from models.schemas import (
 )
 from models.tables import ReviewItem
 
-router = APIRouter(prefix="/api", tags=["clinicians"])
+router = APIRouter(prefix="/api", tags=["clinicians"], responses=ERROR_RESPONSES)
 _FACT: TypeAdapter[Fact] = TypeAdapter(Fact)
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.ratelimit import RateLimited
 from intake.errors import (
@@ -28,6 +32,27 @@ _STATUS: list[tuple[type[IntakeError], int]] = [
 ]
 
 
+class ErrorRead(BaseModel):
+    detail: str
+    reason: str
+
+
+# Documented on every router, so clients (and schema checks) know the error shape.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorRead, "description": description}
+    for code, description in (
+        (400, "The request cannot be processed"),
+        (401, "Not signed in, or the session expired"),
+        (403, "Signed in, but not allowed"),
+        (404, "Not found, or not yours"),
+        (409, "Conflicts with the current state"),
+        (413, "Upload too large"),
+        (429, "Too many requests"),
+        (503, "A service is temporarily unavailable"),
+    )
+}
+
+
 def status_for(error: IntakeError) -> int:
     if isinstance(error, UploadRejected):
         return 413 if error.reason == "too_large" else 422
@@ -43,5 +68,16 @@ async def _handle(_request: Request, error: Exception) -> JSONResponse:
     )
 
 
+async def _handle_http(_request: Request, error: Exception) -> JSONResponse:
+    # FastAPI's own errors (a body that is not JSON, an unknown path) in the same shape as ours.
+    assert isinstance(error, StarletteHTTPException)
+    return JSONResponse(
+        {"detail": str(error.detail), "reason": f"http_{error.status_code}"},
+        status_code=error.status_code,
+        headers=error.headers,
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(IntakeError, _handle)
+    app.add_exception_handler(StarletteHTTPException, _handle_http)

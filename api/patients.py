@@ -17,6 +17,7 @@ from api.deps import (
     SettingsDep,
     StorageDep,
 )
+from api.errors import ERROR_RESPONSES
 from api.evidence import evidence_context
 from api.pages import render
 from api.svg import TimelineEvent, timeline_svg
@@ -30,7 +31,7 @@ from models.schemas import DocumentError, DocumentRead, DocumentStatus, ProfileR
 from models.tables import Document
 from workers.enqueue import enqueue_after_commit
 
-router = APIRouter(prefix="/api", tags=["patients"])
+router = APIRouter(prefix="/api", tags=["patients"], responses=ERROR_RESPONSES)
 
 READ_CHUNK = 1024 * 1024
 
@@ -76,7 +77,12 @@ async def read_limited(file: UploadFile, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-@router.post("/documents", response_model=DocumentRead, status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/documents",
+    response_model=DocumentRead,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={200: {"model": DocumentRead, "description": "This file was already uploaded"}},
+)
 async def upload_document(
     file: UploadFile,
     response: Response,

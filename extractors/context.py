@@ -62,9 +62,16 @@ class ContextFlags:
         }
 
 
-@functools.cache
-def _flags_of(found: frozenset[str]) -> ContextFlags:
-    return ContextFlags(**dict.fromkeys(found, True))
+# Each flag is one bit of a mask; `_FLAGS_BY_MASK[mask]` is the (shared, frozen) answer.
+_BIT_BY_FLAG = {flag: 1 << index for index, flag in enumerate(_FLAG_BY_CATEGORY.values())}
+_FLAGS_BY_MASK = [
+    ContextFlags(**{flag: bool(mask & bit) for flag, bit in _BIT_BY_FLAG.items()})
+    for mask in range(1 << len(_BIT_BY_FLAG))
+]
+
+
+def _mask_of(flags: frozenset[str]) -> int:
+    return sum(_BIT_BY_FLAG.get(flag, 0) for flag in flags)
 
 
 @functools.cache
@@ -164,7 +171,9 @@ class ContextIndex:
         self._text = text
         self._modifiers = modifiers
         self._modifier_ends = [m.end for m in modifiers]
-        self._modifier_flags = [_FLAG_BY_CATEGORY.get(m.category) for m in modifiers]
+        self._modifier_bits = [
+            _BIT_BY_FLAG.get(_FLAG_BY_CATEGORY.get(m.category, ""), 0) for m in modifiers
+        ]
         terminators = [m for m in modifiers if m.category == "TERMINATE"]
         self._terminator_starts = [t.start for t in terminators]
         self._terminator_ends = [t.end for t in terminators]
@@ -185,30 +194,29 @@ class ContextIndex:
         question = (start, end, ignore)
         answer = self._answers.get(question)
         if answer is None:
-            answer = self._answers[question] = self._flags(start, end, ignore)
+            answer = self._answers[question] = _FLAGS_BY_MASK[self._mask(start, end, ignore)]
         return answer
 
-    def _flags(self, start: int, end: int, ignore: frozenset[str]) -> ContextFlags:
+    def _mask(self, start: int, end: int, ignore: frozenset[str]) -> int:
         sentence_start, sentence_end = self.sentence(start)
-        found: set[str] = set()
+        found = 0
+        ignored = _mask_of(ignore) if ignore else 0
         modifiers = self._modifiers
-        flags = self._modifier_flags
+        bits = self._modifier_bits
         # Modifiers end in text order: skip those that end before the sentence begins.
-        for index in range(bisect.bisect_right(self._modifier_ends, sentence_start), len(flags)):
+        for index in range(bisect.bisect_right(self._modifier_ends, sentence_start), len(bits)):
             modifier = modifiers[index]
             if modifier.start >= sentence_end:
                 break
-            flag = flags[index]
-            if flag is None or flag in ignore or flag in found:
-                continue
-            if self._reaches(modifier, start, end):
-                found.add(flag)
+            bit = bits[index]
+            if bit and not bit & (found | ignored) and self._reaches(modifier, start, end):
+                found |= bit
         section = self.section_at(start)
         if section is SectionKind.family_history:
-            found.add("family")
+            found |= _BIT_BY_FLAG["family"]
         elif section is SectionKind.past_history:
-            found.add("historical")
-        return _flags_of(frozenset(found))
+            found |= _BIT_BY_FLAG["historical"]
+        return found
 
     def _reaches(self, modifier: Modifier, start: int, end: int) -> bool:
         forward = modifier.direction in ("FORWARD", "BIDIRECTIONAL")

@@ -1,25 +1,53 @@
 """Diagnosis: cancer type as an OncoTree code, with site, histology, grade and laterality.
 
 A report names a cancer type either in one phrase ("hepatocellular carcinoma") or as a
-histology at a site ("squamous cell carcinoma" of the "lung"). Mentions in the diagnosis
-section weigh more; negated, family and hypothetical mentions are kept but not asserted.
+histology at a site ("squamous cell carcinoma" of the "lung"). Each mention is weighed by
+where it stands (the final diagnosis over a frozen section or a test's background text) and
+by how it is worded (an incidental focus, a metastasis, one option of a printed form); the
+type with the most support is the primary. Negated, family and hypothetical mentions are
+kept but not asserted.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TypeGuard
 
 from extractors import vocab
 from extractors.document import AnalyzedPage
 from extractors.sections import SectionKind
-from extractors.terms import TermCategory, TermMatch
+from extractors.terms import TermCategory
 from models.schemas import DiagnosisFact, MetastasisFact
 
 SITE_WINDOW = 150  # characters before/after a histology where its site is looked for
-_SECTION_WEIGHT = {SectionKind.diagnosis: 3.0, SectionKind.synoptic: 2.0, SectionKind.addendum: 2.0}
+_SECTION_WEIGHT = {
+    SectionKind.diagnosis: 3.0,
+    SectionKind.synoptic: 2.0,
+    SectionKind.addendum: 2.0,
+    SectionKind.gross: 0.5,
+    SectionKind.clinical_history: 0.5,
+    SectionKind.preliminary: 0.5,
+    SectionKind.methods: 0.1,
+}
+_DIRECT_SCORE = 3.0  # a phrase that names the type
+_PAIR_SCORE = 2.0  # a histology placed at a site
+_DOCUMENT_SITE_WEIGHT = 0.5  # the site is the report's primary site, not one next to it
+_DOCUMENT_SITE_CONFIDENCE = 0.7
+_GENERIC_WEIGHT = 0.5  # "carcinoma" alone says less about the type than "squamous cell carcinoma"
+_PRIMARY_STATEMENT = 3.0  # support for a site the report calls the primary
+_MINOR_WEIGHT = 0.3  # "incidental", "a focus of"
+_METASTASIS_WEIGHT = 0.5
+_FORM_WEIGHT = 0.2  # one option of a printed list
+_HISTORICAL_WEIGHT = 0.5
+_UNCERTAIN_WEIGHT = 0.7
+_FIRST_DIAGNOSIS_BONUS = 2.0  # the first type the diagnosis section names is the main one
+_REFERENCE_WINDOW = 500  # characters after a type within which "the carcinoma" is that type
+_FORM_WINDOW = 80  # characters either side in which a printed form lists its options
+_FORM_OPTIONS = 3  # other types within the window that make a mention one option of many
 
 _GRADE = re.compile(
     r"\b(?:(?:nottingham|histologic|nuclear|fnclcc|who|figo|tumou?r)\s+)?grade\s*[:(]?\s*"
@@ -31,6 +59,38 @@ _LATERALITY = re.compile(r"\b(left|right|bilateral)\b")
 _METASTASIS = re.compile(
     r"\bmetasta(?:tic|sis|ses|sized|size)\b(?:\s+(?:disease|carcinoma|tumou?r))?"
 )
+# Words between a histology and the site it arose in: "adenocarcinoma of the left colon",
+# "carcinosarcoma (malignant mixed mullerian tumor) of endometrium", "consistent with ovarian".
+# Flattened text may put ". " between any two of them.
+_BINDS_FOLLOWING_SITE = re.compile(
+    r"[\s.,]*(?:\([^()]{0,60}\)[\s.,]*)?"
+    r"(?:of|from|arising (?:in|at|from)|(?:consistent|compatible) with|suggestive of|favou?ring)"
+    r"[\s.]+(?:(?:the|an?)[\s.]+)?(?:(?:left|right|distal|proximal)[\s.]+)?"
+)
+# Words between a histology and an organ it is said to involve: "involving both ovaries".
+_INVOLVES_FOLLOWING_SITE = re.compile(
+    r"[\s.,]*(?:involving|involves|in|within)[\s.]+(?:the[\s.]+)?"
+    r"(?:(?:left|right|both|bilateral)[\s.]+(?:and[\s.]+(?:left|right)[\s.]+)?)?"
+)
+# Words that join the organs of one specimen: "uterus, cervix, bilateral tubes and ovaries".
+_JOINS_SPECIMEN_SITES = re.compile(
+    r"(?:[\s.,;&/()-]|\b(?:and|with|including|left|right|bilateral|both|the|total|partial"
+    r"|radical|distal|proximal|upper|lower|attached|tubes?)\b)*"
+)
+# A small or incidental finding beside the main tumour: "focal prostatic adenocarcinoma".
+_MINOR_BEFORE = re.compile(r"\b(?:incidental(?:ly)?|focal|foc(?:us|i) of|microfoc(?:us|i))\b")
+_MINOR_AFTER = re.compile(r"[\s,;(-]*incidental")
+_ABSENT_AFTER = re.compile(
+    r"[^\w.]{0,20}:\s*(?:not (?:applicable|identified|submitted|present|received|specified)"
+    r"|n/?a\b|none\b|absent\b)"
+)
+_METASTASIS_BEFORE = re.compile(r"\bmetasta(?:tic|sis|ses)\b")
+# The writer names the primary: "primary ovarian tumors", "colon primary", "Tumor site: rectum".
+_PRIMARY_BEFORE = re.compile(
+    r"(?:\bprimary|\b(?:tumou?r|primary) (?:site|location)\s*:)\s*(?:(?:left|right)\s+)?$"
+)
+_PRIMARY_AFTER = re.compile(r"\s+primary\b")
+
 _DIFFERENTIATION_GRADE = {"well": "G1", "moderately": "G2", "poorly": "G3", "un": "G4"}
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 
@@ -45,6 +105,23 @@ class _Candidate:
     site: str | None
     histology: str | None
     base_confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    """One span that names a cancer type, a histology, or both ("melanoma")."""
+
+    start: int
+    end: int
+    code: str | None
+    histology: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _SiteMention:
+    start: int
+    end: int
+    key: str
 
 
 @functools.cache
@@ -67,21 +144,6 @@ def _ancestors() -> dict[str, tuple[str, ...]]:
     return chains
 
 
-def _fold_into_descendants(scores: dict[str, float]) -> dict[str, float]:
-    """Give a generic code's support to its best-supported descendant.
-
-    "Renal cell carcinoma" and "clear cell type" name one tumour, CCRCC, not two rivals.
-    """
-    ancestors = _ancestors()
-    folded = dict(scores)
-    for code in sorted(scores, key=lambda c: -len(ancestors[c])):  # deepest first
-        descendants = [other for other in folded if code in ancestors[other]]
-        if descendants:
-            best = max(descendants, key=folded.__getitem__)
-            folded[best] += folded.pop(code)
-    return folded
-
-
 @functools.cache
 def _type_by_site_histology() -> dict[tuple[str, str], str]:
     return {
@@ -89,6 +151,11 @@ def _type_by_site_histology() -> dict[tuple[str, str], str]:
         for entry in vocab.cancer_types()
         for site, histology in entry.site_histology
     }
+
+
+@functools.cache
+def _site_by_procedure() -> dict[str, str]:
+    return {procedure: site.key for site in vocab.sites() for procedure in site.procedures}
 
 
 @functools.cache
@@ -103,67 +170,284 @@ def _weight(page: AnalyzedPage, position: int) -> float:
     return _SECTION_WEIGHT.get(page.section(position), 1.0)
 
 
-def _dominant_sites(pages: list[AnalyzedPage]) -> list[str]:
-    """Rank the document's sites by weighted, asserted mentions."""
-    scores: dict[str, float] = defaultdict(float)
-    for page in pages:
-        for match in page.matches_of(TermCategory.site):
-            if page.flags(match.start, match.end).negated:
-                continue
-            scores[match.key] += _weight(page, match.start)
-    return sorted(scores, key=lambda key: -scores[key])
-
-
-def _site_near(
-    page: AnalyzedPage, histology: TermMatch, pairs: dict[tuple[str, str], str]
-) -> str | None:
-    """Return the nearest site around a histology that forms a known cancer type with it."""
-    best: tuple[int, str] | None = None
-    for site in page.matches_of(TermCategory.site):
-        if (site.key, histology.key) not in pairs:
+def _mentions(page: AnalyzedPage) -> list[_Mention]:
+    """Merge the matches of one span: a term can name both a type and a histology."""
+    merged: dict[tuple[int, int], _Mention] = {}
+    for match in page.matches:
+        if match.category is TermCategory.cancer_type:
+            code, histology = match.key, None
+        elif match.category is TermCategory.histology:
+            code, histology = None, match.key
+        else:
             continue
-        distance = (
-            histology.start - site.end
-            if site.end <= histology.start
-            else site.start - histology.end
-        )
-        if 0 <= distance <= SITE_WINDOW and (best is None or distance < best[0]):
-            best = (distance, site.key)
-    return best[1] if best else None
+        span = (match.start, match.end)
+        known = merged.get(span)
+        if known is not None:
+            code, histology = code or known.code, histology or known.histology
+        merged[span] = _Mention(match.start, match.end, code, histology)
+    return list(merged.values())
+
+
+def _site_mentions(page: AnalyzedPage) -> list[_SiteMention]:
+    """Sites named in the text, and sites implied by an operation ("nephrectomy": kidney)."""
+    by_procedure = _site_by_procedure()
+    sites: list[_SiteMention] = []
+    text = page.text
+    for match in page.matches:
+        if match.category is TermCategory.site:
+            key = match.key
+        elif match.category is TermCategory.procedure and match.key in by_procedure:
+            key = by_procedure[match.key]
+        else:
+            continue
+        # A checklist's empty line ("Ureter: not submitted") names no organ of this specimen.
+        if not _ABSENT_AFTER.match(text, match.end):
+            sites.append(_SiteMention(match.start, match.end, key))
+    return sites
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """A mention, its weight, and the sites its histology may be written at, in text order."""
+
+    page: AnalyzedPage
+    mention: _Mention
+    weight: float
+    sites: tuple[str, ...]
+    bound: bool
+
+
+def _specimen_sites(text: str, sites: list[_SiteMention], index: int) -> list[_SiteMention]:
+    """Return the organs of the specimen list that ends at `sites[index]`, first organ first."""
+    first = index
+    while first > 0 and _JOINS_SPECIMEN_SITES.fullmatch(
+        text, sites[first - 1].end, sites[first].start
+    ):
+        first -= 1
+    return sites[first : index + 1]
+
+
+def _sites_near(
+    text: str, sites: list[_SiteMention], starts: list[int], mention: _Mention
+) -> tuple[list[_SiteMention], bool]:
+    """Return the sites a histology is written at, and whether the wording binds it to one.
+
+    "Adenocarcinoma of the colon" and "colonic adenocarcinoma" bind; otherwise the specimen
+    named before the histology ("Uterus, cervix, tubes and ovaries: serous carcinoma"), with
+    an organ it is said to involve ("... involving both ovaries"), or else the next site.
+    """
+    after = bisect.bisect_left(starts, mention.end)
+    following = sites[after] if after < len(sites) else None
+    if following is not None and _BINDS_FOLLOWING_SITE.fullmatch(
+        text, mention.end, following.start
+    ):
+        return [following], True
+    before = bisect.bisect_left(starts, mention.start) - 1
+    if before >= 0 and mention.start - sites[before].end <= 1:
+        return [sites[before]], True
+    if before >= 0 and mention.start - sites[before].end <= SITE_WINDOW:
+        near = _specimen_sites(text, sites, before)
+        if following is not None and _INVOLVES_FOLLOWING_SITE.fullmatch(
+            text, mention.end, following.start
+        ):
+            near.append(following)
+        return near, False
+    if following is not None and following.start - mention.end <= SITE_WINDOW:
+        return [following], False
+    return [], False
+
+
+def _wording_weight(page: AnalyzedPage, mention: _Mention) -> float:
+    text = page.text
+    weight = 1.0
+    before = text[max(0, mention.start - 40) : mention.start]
+    if _MINOR_BEFORE.search(before) or _MINOR_AFTER.match(text, mention.end, mention.end + 20):
+        weight *= _MINOR_WEIGHT
+    # "Renal cell carcinoma/oncocytoma": a protocol's title, not a finding.
+    if text[mention.end : mention.end + 1] == "/" or text[mention.start - 1 : mention.start] == "/":
+        weight *= _FORM_WEIGHT
+    flags = page.flags(mention.start, mention.end)
+    if flags.historical:
+        weight *= _HISTORICAL_WEIGHT
+    if flags.uncertain:
+        weight *= _UNCERTAIN_WEIGHT
+    return weight
+
+
+def _read_page(page: AnalyzedPage, sites: list[_SiteMention]) -> list[_Reading]:
+    """Weigh each mention and list the sites, where its histology can arise, it is written at."""
+    pairs = _type_by_site_histology()
+    starts = [site.start for site in sites]
+    text = page.text
+    readings: list[_Reading] = []
+    for mention in _mentions(page):
+        weight = _weight(page, mention.start) * _wording_weight(page, mention)
+        near: list[str] = []
+        bound = False
+        if mention.histology is not None:
+            found, bound = _sites_near(text, sites, starts, mention)
+            metastatic = _METASTASIS_BEFORE.search(text, max(0, mention.start - 30), mention.start)
+            if metastatic:
+                weight *= _METASTASIS_WEIGHT
+            # A histology at a site where it cannot arise (omentum, lymph node), or called
+            # metastatic there, has spread from the primary: it is placed later, by the report.
+            if bound or not metastatic:
+                near = [site.key for site in found if (site.key, mention.histology) in pairs]
+            if bound and not near and mention.code is None:
+                continue  # "junction carcinoma" with no type for that site: not the primary's
+        readings.append(_Reading(page, mention, weight, tuple(dict.fromkeys(near)), bound))
+    return readings
+
+
+def _site_support(
+    pages: list[AnalyzedPage], sites: list[list[_SiteMention]], readings: list[_Reading]
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Weigh each site as the primary: by the mentions that place a tumour there (shared
+    when a specimen holds several organs) or call it the primary, then by how often the
+    report names it.
+    """
+    pairs = _type_by_site_histology()
+    sites_of_code: dict[str, set[str]] = defaultdict(set)
+    for site, histology in pairs:
+        sites_of_code[pairs[(site, histology)]].add(site)
+    support: dict[str, float] = defaultdict(float)
+    for reading in readings:
+        flags = reading.page.flags(reading.mention.start, reading.mention.end)
+        if flags.negated or flags.historical:
+            continue
+        for site in reading.sites:
+            support[site] += reading.weight / len(reading.sites)
+        if not reading.sites and reading.mention.code is not None:
+            code_sites = sites_of_code.get(reading.mention.code, set())
+            if len(code_sites) == 1:
+                support[next(iter(code_sites))] += reading.weight
+    counts: dict[str, float] = defaultdict(float)
+    for page, page_sites in zip(pages, sites, strict=True):
+        text = page.text
+        for site in page_sites:
+            if page.flags(site.start, site.end).negated:
+                continue
+            weight = _weight(page, site.start)
+            counts[site.key] += weight
+            if _PRIMARY_BEFORE.search(text, max(0, site.start - 30), site.start) or (
+                _PRIMARY_AFTER.match(text, site.end)
+            ):
+                support[site.key] += _PRIMARY_STATEMENT * weight
+    return support, counts
+
+
+def _resolve(
+    reading: _Reading,
+    rank: dict[str, tuple[float, float]],
+    primary: list[str],
+    previous: _Candidate | None,
+) -> _Candidate | None:
+    """Turn a reading into a candidate type, placing an unplaced histology at the primary."""
+    pairs = _type_by_site_histology()
+    mention = reading.mention
+    weight = reading.weight
+    site: str | None = None
+    confidence = 0.9 if mention.code is not None else 0.85
+    if mention.code is None and mention.histology in _generic_histologies():
+        weight *= _GENERIC_WEIGHT
+        if _refers_back(previous, reading):
+            score = _PAIR_SCORE * weight
+            return replace(previous, start=mention.start, end=mention.end, score=score)
+    if mention.histology is not None:
+        if reading.sites:
+            site = max(reading.sites, key=lambda key: rank.get(key, (0.0, 0.0)))
+        else:
+            site = next((key for key in primary if (key, mention.histology) in pairs), None)
+            if site is not None and mention.code is None:
+                weight *= _DOCUMENT_SITE_WEIGHT
+                confidence = _DOCUMENT_SITE_CONFIDENCE
+    pair = pairs.get((site, mention.histology)) if site and mention.histology else None
+    code = mention.code
+    # The site-specific reading of a bare name wins: "melanoma" of the choroid is UM.
+    if pair is not None and (code is None or not _is_descendant(code, pair)):
+        code = pair
+    else:
+        site = None
+    if code is None:
+        return None
+    score = (_DIRECT_SCORE if mention.code is not None else _PAIR_SCORE) * weight
+    page = reading.page
+    return _Candidate(
+        code, page, mention.start, mention.end, score, site, mention.histology, confidence
+    )
+
+
+def _refers_back(previous: _Candidate | None, reading: _Reading) -> TypeGuard[_Candidate]:
+    """Tell whether a bare "carcinoma" is the tumour just named ("squamous cell carcinoma
+    ... the carcinoma invades 7 mm"), not one to place anew at the report's primary site.
+    """
+    generic = _generic_histologies().get(reading.mention.histology or "")
+    return (
+        previous is not None
+        and generic is not None
+        and reading.mention.start - previous.end <= _REFERENCE_WINDOW
+        and (not reading.sites or previous.site in reading.sites)
+        and generic in _types_by_code()[previous.code].name.lower()
+    )
+
+
+@functools.cache
+def _generic_histologies() -> dict[str, str]:
+    """Map each not-otherwise-specified histology to the word it names ("carcinoma")."""
+    return {
+        histology.key: histology.label.lower().removesuffix(", nos")
+        for histology in vocab.histologies()
+        if histology.label.lower().endswith(", nos")
+    }
+
+
+def _is_descendant(code: str, ancestor: str) -> bool:
+    return ancestor in _ancestors().get(code, ())
+
+
+def _discount_form_options(found: list[_Candidate]) -> None:
+    """Weigh down a type listed among several others, as a printed form lists its options."""
+    starts = [candidate.start for candidate in found]
+    for candidate in found:
+        low = bisect.bisect_left(starts, candidate.start - _FORM_WINDOW)
+        high = bisect.bisect_right(starts, candidate.end + _FORM_WINDOW)
+        others = {other.code for other in found[low:high]} - {candidate.code}
+        if len(others) >= _FORM_OPTIONS:
+            candidate.score *= _FORM_WEIGHT
 
 
 def _candidates(pages: list[AnalyzedPage]) -> list[_Candidate]:
-    pairs = _type_by_site_histology()
-    dominant = _dominant_sites(pages)
+    sites = [_site_mentions(page) for page in pages]
+    readings = [_read_page(page, page_sites) for page, page_sites in zip(pages, sites, strict=True)]
+    support, counts = _site_support(pages, sites, [r for page in readings for r in page])
+    rank = {key: (support.get(key, 0.0), counts.get(key, 0.0)) for key in {*support, *counts}}
+    primary = sorted(rank, key=rank.__getitem__, reverse=True)
     found: list[_Candidate] = []
-    for page in pages:
-        for match in page.matches:
-            weight = _weight(page, match.start)
-            if match.category is TermCategory.cancer_type:
-                found.append(
-                    _Candidate(match.key, page, match.start, match.end, 3 * weight, None, None, 0.9)
-                )
-            elif match.category is TermCategory.histology:
-                site = _site_near(page, match, pairs)
-                confidence = 0.85
-                if site is None:
-                    site = next((s for s in dominant if (s, match.key) in pairs), None)
-                    confidence = 0.7
-                if site is not None:
-                    code = pairs[(site, match.key)]
-                    found.append(
-                        _Candidate(
-                            code,
-                            page,
-                            match.start,
-                            match.end,
-                            2 * weight,
-                            site,
-                            match.key,
-                            confidence,
-                        )
-                    )
+    for page_readings in readings:
+        page_found: list[_Candidate] = []
+        for reading in page_readings:
+            previous = page_found[-1] if page_found else None
+            candidate = _resolve(reading, rank, primary, previous)
+            if candidate is not None:
+                page_found.append(candidate)
+        _discount_form_options(page_found)
+        found.extend(page_found)
     return found
+
+
+def _fold_into_descendants(scores: dict[str, float]) -> dict[str, float]:
+    """Give a generic code's support to its best-supported descendant.
+
+    "Renal cell carcinoma" and "clear cell type" name one tumour, CCRCC, not two rivals.
+    """
+    ancestors = _ancestors()
+    folded = dict(scores)
+    for code in sorted(scores, key=lambda c: -len(ancestors[c])):  # deepest first
+        descendants = [other for other in folded if code in ancestors[other]]
+        if descendants:
+            best = max(descendants, key=folded.__getitem__)
+            folded[best] += folded.pop(code)
+    return folded
 
 
 def _grade(text: str) -> str | None:
@@ -186,7 +470,9 @@ def _primary_site(candidate: _Candidate, entry: vocab.CancerTypeEntry) -> str | 
     return next(iter(sites)) if len(sites) == 1 else None
 
 
-def _to_fact(candidate: _Candidate, score: float, total: float) -> DiagnosisFact:
+def _to_fact(
+    candidate: _Candidate, score: float, total: float, ceiling: float = 1.0
+) -> DiagnosisFact:
     entry = _types_by_code()[candidate.code]
     page = candidate.page
     flags = page.flags(candidate.start, candidate.end)
@@ -196,6 +482,7 @@ def _to_fact(candidate: _Candidate, score: float, total: float) -> DiagnosisFact
     site_labels, histology_labels = _labels()
     site = _primary_site(candidate, entry)
     share = score / total if total else 1.0
+    confidence = page.confidence(candidate.base_confidence * (0.6 + 0.4 * share), flags)
     return DiagnosisFact(
         oncotree_code=entry.code,
         name=entry.name,
@@ -206,7 +493,8 @@ def _to_fact(candidate: _Candidate, score: float, total: float) -> DiagnosisFact
         laterality=laterality.group(1) if laterality else None,
         grade=_grade(sentence) or _grade(page.text),
         evidence=page.evidence(candidate.start, candidate.end),
-        confidence=page.confidence(candidate.base_confidence * (0.6 + 0.4 * share), flags),
+        # A later type is less likely the patient's primary than an earlier one.
+        confidence=min(confidence, ceiling),
         origin=page.origin,
         **flags.as_dict(),
     )
@@ -216,20 +504,30 @@ def extract_diagnoses(pages: list[AnalyzedPage]) -> list[DiagnosisFact]:
     """Return one fact per cancer type found, the best-supported first; unasserted ones last."""
     asserted: dict[str, list[_Candidate]] = defaultdict(list)
     unasserted: dict[str, _Candidate] = {}
+    first_in_diagnosis: _Candidate | None = None
     for candidate in _candidates(pages):
         flags = candidate.page.flags(candidate.start, candidate.end)
         if flags.negated or flags.family or flags.hypothetical:
             unasserted.setdefault(candidate.code, candidate)
-        else:
-            asserted[candidate.code].append(candidate)
-    scores = _fold_into_descendants(
-        {code: sum(c.score for c in found) for code, found in asserted.items()}
-    )
+            continue
+        asserted[candidate.code].append(candidate)
+        if (
+            first_in_diagnosis is None
+            and candidate.base_confidence > _DOCUMENT_SITE_CONFIDENCE
+            and candidate.page.section(candidate.start) is SectionKind.diagnosis
+        ):
+            first_in_diagnosis = candidate
+    scores = {code: sum(c.score for c in found) for code, found in asserted.items()}
+    if first_in_diagnosis is not None:
+        scores[first_in_diagnosis.code] += _FIRST_DIAGNOSIS_BONUS * first_in_diagnosis.score
+    scores = _fold_into_descendants(scores)
     total = sum(scores.values())
-    facts = []
+    facts: list[DiagnosisFact] = []
+    ceiling = 1.0
     for code in sorted(scores, key=lambda c: -scores[c]):
         best = max(asserted[code], key=lambda c: (c.score, c.base_confidence, -c.start))
-        facts.append(_to_fact(best, scores[code], total))
+        facts.append(_to_fact(best, scores[code], total, ceiling))
+        ceiling = facts[-1].confidence
     facts.extend(_to_fact(c, 0.0, 1.0) for code, c in unasserted.items() if code not in asserted)
     return facts
 

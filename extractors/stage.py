@@ -180,7 +180,21 @@ def _read_tnm(text: str) -> list[_Statement]:
             )
         statements.append(statement)
     statements.sort(key=lambda s: s.start)
-    return statements
+    return _without_definition_lists(text, statements)
+
+
+_DEFINED = re.compile(r"\s?[:=]")
+DEFINITION_SPAN = 200  # characters over which a template lists its T categories
+
+
+def _without_definition_lists(text: str, statements: list[_Statement]) -> list[_Statement]:
+    """Drop templates that define every category ("T1: submucosa. T2: muscularis propria")."""
+    defined = [s for s in statements if _DEFINED.match(text, s.t.end)]
+    listed: set[int] = set()
+    for first, second in zip(defined, defined[1:], strict=False):
+        if second.start - first.start <= DEFINITION_SPAN and first.t.label != second.t.label:
+            listed.update((id(first), id(second)))
+    return [s for s in statements if id(s) not in listed]
 
 
 def _attach(statement: _Statement, category: _Category) -> None:
@@ -201,11 +215,9 @@ _GROUP = re.compile(
     r"(?P<group>iv|iii|ii|i|[0-4])(?P<sub>[a-c][12]?)?(?![a-z0-9])"
 )
 # "fibrosis (stage 3)", "chronic hepatitis, grade 2, stage 2": liver fibrosis, not cancer stage.
-_NOT_CANCER_BEFORE = re.compile(
-    r"(?:fibros\w*|hepatitis|cirrho\w*|steato\w*|ishak|batts|metavir|grade\s*\d\W{0,3}"
-    r"|\b[tnm]\s?|node\s|\bin\s)\W{0,15}$"
-)
-_NOT_CANCER_AFTER = re.compile(r"\s*(?:[-/]\s*\d|of\s+\d|\(?(?:septal|portal|bridging|fibro))")
+_FIBROSIS_NEAR = re.compile(r"fibros|hepatitis|cirrho|steato|ishak|batts|metavir|scheuer|ludwig")
+_NOT_CANCER_BEFORE = re.compile(r"(?:\b[tnm]\s?|node\s|\bin\s)\W{0,15}$")
+_NOT_CANCER_AFTER = re.compile(r"\s*(?:[-/]\s*\d|of\s+\d)")
 _POPULATION_AFTER = re.compile(r"[^.]{0,60}\bpatients\b")
 _FIGO_BEFORE = re.compile(r"figo\W{0,20}(?:\(\d{4}\)\W{0,5})?(?:stage\w*)?\W{0,5}$")
 _CLINICAL_BEFORE = re.compile(r"(?:clinical|\bc)\W{0,3}$")
@@ -218,6 +230,8 @@ def _read_groups(page: AnalyzedPage) -> list[_Group]:
     for match in _GROUP.finditer(text):
         before = text[max(0, match.start() - 40) : match.start()]
         if _NOT_CANCER_BEFORE.search(before) or _NOT_CANCER_AFTER.match(text, match.end()):
+            continue
+        if _FIBROSIS_NEAR.search(text, max(0, match.start() - 50), match.end() + 30):
             continue
         if _POPULATION_AFTER.match(text, match.end()):
             continue  # "used to predict survival in stage II, node-positive ... patients"
@@ -261,6 +275,419 @@ def _age(text: str) -> int | None:
     return None
 
 
+# --- lymph node counts ------------------------------------------------------------------------
+
+_WORD_NUMBERS = {
+    "no": 0, "none": 0, "zero": 0, "o": 0, "one": 1, "two": 2, "three": 3, "four": 4,
+    "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
+    "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+}  # fmt: skip
+_NUM = (
+    r"(?:\d{1,3}|no|none|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+    r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)(?:\s?\(\d{1,3}\))?"
+)
+_NODE = r"(?:lymph\s?)?nod(?:e|es|al)\b"
+_WORDS = r"(?:[a-z0-9-]+,?\s){0,3}?"
+_NEGATIVE = (
+    r"(?:negative|benign|free\sof|without|uninvolved|reactive|no\s(?:evidence|tumou?r|metasta"
+    r"|malignan|carcinoma|neoplas))"
+)
+_POSITIVE = r"(?:positive|involved|with\s(?:metasta|carcinoma|tumou?r)|metastatic)"
+# Each pattern gives (positive, examined): "(2/15)" beside a node, "one of eight lymph nodes",
+# "four lymph nodes, negative", "no metastasis in 37 axillary lymph nodes", synoptic counts.
+_NODE_COUNTS = re.compile(
+    rf"(?P<f_pos>\d{{1,2}}|o)\s?/\s?(?P<f_tot>\d{{1,3}})(?![\d/])"
+    rf"|\b(?P<o_pos>{_NUM})\s(?:of|out\sof)\s(?:the\s)?(?P<o_tot>{_NUM})\s{_WORDS}{_NODE}"
+    rf"|\b(?:all\s)?(?P<n_tot>{_NUM})\s(?:{_NEGATIVE}\s)?{_WORDS}{_NODE}s?[,:;]?\s?"
+    rf"(?:\([^)]{{0,20}}\)\s)?(?:(?:is|are|were|all)\s)?{_NEGATIVE}"
+    rf"|\b(?P<b_tot>{_NUM})\s(?:benign|negative|reactive|uninvolved)\s{_WORDS}{_NODE}"
+    rf"|\bno\s(?:evidence\sof\s)?(?:metasta\w*|tumou?r|carcinoma|malignancy)\s{_WORDS}in\s"
+    rf"(?:all\s|the\s)?(?P<i_tot>{_NUM})\s{_WORDS}{_NODE}"
+    rf"|\b(?P<p_pos>{_NUM})\s{_WORDS}{_NODE}s?\s(?:\w+\s){{0,2}}?{_POSITIVE}"
+    rf"|(?:metasta\w*|carcinoma)\s{_WORDS}in\s(?P<m_pos>{_NUM})\s{_WORDS}{_NODE}"
+    rf"|(?:number|no\.|#)\s(?:of\s)?(?:regional\s|sentinel\s|axillary\s)?(?:lymph\s)?"
+    rf"nodes?\s(?:examined|identified|recovered|retrieved|harvested|sampled|found)"
+    rf"\W{{0,4}}(?:is\s)?(?P<s_tot>{_NUM})"
+    rf"|(?:number|no\.|#)\s(?:of\s)?(?:(?:positive|involved|metastatic)\s)?(?:regional\s)?"
+    rf"(?:lymph\s)?nodes?\s?(?:(?:involved|positive)(?:\sby\s\w+)?|with\s(?:metasta\w*"
+    rf"(?:\sdisease)?|macrometasta\w*))?\W{{0,4}}(?:is\s)?(?P<s_pos>{_NUM})"
+    rf"|(?:number|total)\s(?:examined)\W{{0,4}}(?P<e_tot>{_NUM})"
+    rf"|(?:number|total)\s(?:involved|positive|with\smetasta\w*)\W{{0,4}}(?P<e_pos>{_NUM})"
+)
+# A fraction is a node count only beside a node; "Nottingham score 8/9" or "tubules 3/3" is not.
+_FRACTION_CONTEXT = re.compile(r"nod|\bln|lymph")
+_NOT_NODE_BEFORE = re.compile(
+    r"(?:score|tubul\w*|nucle\w*|mitos\w*|mitotic|pleomorph\w*|grade|allred|gleason|hpf"
+    r"|\ber|\bpr|her2\w*|ki-?67|margin\w*|block\w*|slides?|cores?)\W{0,12}$"
+)
+_NO_NODES = re.compile(
+    r"no\s(?:regional\s)?(?:lymph\s)?nodes?\s(?:are\s|were\s)?(?:identified|submitted|present"
+    r"|found|received|recovered|seen)|lymph\snodes?\W{0,3}(?:none|not)\s(?:identified|submitted"
+    r"|present|found|received|sampled)"
+)
+
+
+@dataclass(frozen=True)
+class _NodeCount:
+    """What a report says about its regional lymph nodes, as counts."""
+
+    positive_max: int  # the largest single count of involved nodes
+    positive_sum: int  # every count of involved nodes added up (specimens reported apart)
+    mentions: int  # counts read
+    none_examined: bool  # "no lymph nodes identified"
+
+
+def _number(raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    word = raw.split("(")[0].strip()
+    return int(word) if word.isdigit() else _WORD_NUMBERS.get(word)
+
+
+def _read_node_counts(text: str) -> _NodeCount | None:
+    positives: list[int] = []
+    for match in _NODE_COUNTS.finditer(text):
+        kind = match.lastgroup or ""
+        if match.group("f_pos") is not None:
+            near = text[max(0, match.start() - 60) : match.end() + 40]
+            before = text[max(0, match.start() - 25) : match.start()]
+            if not _FRACTION_CONTEXT.search(near) or _NOT_NODE_BEFORE.search(before):
+                continue
+            positive, total = _number(match.group("f_pos")), _number(match.group("f_tot"))
+        elif match.group("o_pos") is not None:
+            positive, total = _number(match.group("o_pos")), _number(match.group("o_tot"))
+        elif kind in ("n_tot", "b_tot", "i_tot"):
+            positive, total = 0, _number(match.group(kind))
+        elif kind in ("p_pos", "m_pos", "s_pos", "e_pos"):
+            positive, total = _number(match.group(kind)), None
+        else:
+            continue  # a number examined says nothing about involvement
+        if positive is None or (total is not None and (positive > total or total == 0)):
+            continue
+        positives.append(positive)
+    none_examined = bool(_NO_NODES.search(text))
+    if not positives and not none_examined:
+        return None
+    return _NodeCount(max(positives, default=0), sum(positives), len(positives), none_examined)
+
+
+# Regional node counts that fix N, per chapter: (fewest involved nodes, N category), 7th edition;
+# a chapter listed for edition 6 counts differently there. Where the category depends on where
+# the nodes are (lung, thyroid, head and neck, mesothelioma) it is left open.
+_N_BY_COUNT: dict[tuple[str, int], tuple[tuple[int, str], ...]] = {
+    ("breast", 7): ((1, "N1"), (4, "N2"), (10, "N3")),
+    ("colorectal", 7): ((1, "N1a"), (2, "N1b"), (4, "N2a"), (7, "N2b")),
+    ("stomach", 7): ((1, "N1"), (3, "N2"), (7, "N3a"), (16, "N3b")),
+    ("stomach", 6): ((1, "N1"), (7, "N2"), (16, "N3")),
+    ("esophagus", 7): ((1, "N1"), (3, "N2"), (7, "N3")),
+    ("esophagus_adenocarcinoma", 7): ((1, "N1"), (3, "N2"), (7, "N3")),
+    ("esophagus_squamous", 7): ((1, "N1"), (3, "N2"), (7, "N3")),
+    ("pancreas", 7): ((1, "N1"),),
+    ("pancreas", 8): ((1, "N1"), (4, "N2")),
+    ("kidney", 7): ((1, "N1"),),
+    ("kidney", 6): ((1, "N1"), (2, "N2")),
+    ("liver", 7): ((1, "N1"),),
+    ("intrahepatic_bile_duct", 7): ((1, "N1"),),
+    ("bladder", 7): ((1, "N1"), (2, "N2")),
+    ("melanoma", 7): ((1, "N1"), (2, "N2"), (4, "N3")),
+    ("adrenal_cortical", 7): ((1, "N1"),),
+    ("uveal_melanoma", 7): ((1, "N1"),),
+}
+_POSITIVE_N = ("N1", "N2", "N3")
+
+
+def _n_by_count(chapter: str, edition: int, positive: int) -> str | None:
+    steps = _N_BY_COUNT.get((chapter, edition)) or _N_BY_COUNT.get((chapter, 7))
+    if steps is None:
+        return None
+    return next((category for least, category in reversed(steps) if positive >= least), None)
+
+
+def _n_options(
+    chapter: str, edition: int, n: str | None, nodes: _NodeCount | None
+) -> tuple[list[str], list[str]]:
+    """The N categories to group over, with what was assumed to get them."""
+    if n is not None and n.upper() != "NX":
+        return [n], []
+    written = "pNX" if n else "no N category"
+    if nodes is not None and nodes.mentions and nodes.positive_max == 0:
+        return ["N0"], [f"{written}: N0 read from the lymph node counts (no involved node)"]
+    if nodes is not None and nodes.positive_max > 0:
+        counts = sorted({nodes.positive_max, nodes.positive_sum})
+        options = [_n_by_count(chapter, edition, count) for count in counts]
+        if None in options:
+            return list(_POSITIVE_N), [
+                f"{written}: involved lymph nodes are reported, but where they are (which "
+                "fixes N here) is not read; grouped over N1-N3"
+            ]
+        ns = sorted({o for o in options if o is not None})
+        return ns, [f"{written}: {'/'.join(ns)} read from the count of involved lymph nodes"]
+    return ["N0"], [
+        f"{written}: N0 assumed, as pathologists do when no regional node was examined (cN0)"
+    ]
+
+
+# --- T from the findings ----------------------------------------------------------------------
+# Most reports give no TNM at all, but describe what fixes T: the tumour's greatest dimension
+# and how far it extends. Each rule below is the AJCC 7th edition T definition of its chapter,
+# read as pathologists write it; a T read this way is reported with the finding it rests on.
+
+_MEASURE = r"\d{1,2}(?:[.,]\d{1,2})?"
+_DIMENSIONS = rf"(?P<dims>{_MEASURE}(?:\s?(?:x|by)\s?{_MEASURE}){{0,2}})\s?(?P<unit>cm|mm)\b"
+_TUMOUR = r"(?:tumou?r|mass|carcinoma|neoplasm|lesion|nodule)"
+_SIZES = (
+    # "Tumor size: 3.5 x 2 cm", "greatest dimension: 4.2 cm"
+    re.compile(
+        rf"(?P<label>tumou?r\ssize|size\sof\s(?:the\s)?tumou?r|(?:greatest|maximum|largest)\s"
+        rf"(?:tumou?r\s)?(?:dimension|diameter))[^:0-9]{{0,30}}:?\s?"
+        rf"(?:greatest\sdimension\W{{0,3}})?(?:is\s|of\s|measures\s)?{_DIMENSIONS}"
+    ),
+    # "carcinoma, clear cell type, 4.2 cm", "renal cell carcinoma (7.0 cm maximum dimension)"
+    re.compile(rf"{_TUMOUR}[,;]?\s(?:(?:[a-z/-]+,?\s){{0,6}}?)\(?{_DIMENSIONS}"),
+    # "a 2.5 x 2.2 x 2.1 cm mass", "a 7.0 x 5.5 cm well circumscribed tumor"
+    re.compile(rf"{_DIMENSIONS}\)?\s(?:[a-z-]+,?\s){{0,4}}?{_TUMOUR}"),
+)
+# A size beside one of these measures something else: the specimen, a margin, a node.
+_NOT_TUMOUR_SIZE = re.compile(
+    r"node|margin|specimen|from\s|within|distance|away|cassette|block|fragment|aggregate|piece"
+    r"|lobe\b|gland|kidney\s\(|breast\s\(|resection|portion|segment|cyst"
+)
+_AFTER_MARGIN = re.compile(r"\)?\s?(?:from|away|to\s(?:the\s)?\w*\s?margin|of\s(?:the\s)?\w*\s?margin)")
+
+
+@dataclass(frozen=True)
+class _Finding:
+    start: int
+    end: int
+    category: str  # T category
+    reason: str  # what was read, in words
+
+
+def _tumour_size(text: str) -> tuple[float, int, int] | None:
+    """The largest tumour dimension in cm, preferring labelled sizes ("Tumor size: 3.5 cm")."""
+    labelled: list[tuple[float, int, int]] = []
+    others: list[tuple[float, int, int]] = []
+    matches = (m for pattern in _SIZES for m in pattern.finditer(text))
+    for match in matches:
+        between = text[match.start() : match.start("dims")]
+        if _NOT_TUMOUR_SIZE.search(between) or _AFTER_MARGIN.match(text, match.end("unit")):
+            continue
+        try:
+            values = [float(v.replace(",", ".")) for v in re.split(r"\s?(?:x|by)\s?", match["dims"])]
+        except ValueError:
+            continue
+        size = max(values) / (10 if match.group("unit") == "mm" else 1)
+        if 0 < size < 40:
+            (labelled if "label" in match.re.groupindex else others).append(
+                (size, match.start(), match.end())
+            )
+    found = labelled or others
+    return max(found) if found else None
+
+
+_NEGATION_BEFORE = re.compile(
+    r"\b(?:no|not|without|free\sof|negative\sfor|absence\sof|absent|nor|neither|rather\sthan"
+    r"|rule\sout)\b(?!\s(?:through|beyond))[^.;:]*$"
+)
+_NEGATION_AFTER = re.compile(
+    r"^[^.;]{0,35}?\b(?:absent|not\s(?:identified|seen|present|involved|invaded|detected|grossly)"
+    r"|negative|uninvolved|free|none|without|(?:does|did|is|are|was)\snot|cannot|no)\b"
+)
+_CLAUSE_BREAK = re.compile(r"[.;]|\bbut\b|\bhowever\b")
+
+
+def _asserted(text: str, start: int, end: int) -> bool:
+    """Whether a finding is asserted: no negation in its clause before it or just after it."""
+    before = text[max(0, start - 70) : start]
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    if breaks:
+        before = before[breaks[-1].end() :]
+    after = text[end : end + 50]
+    cut = _CLAUSE_BREAK.search(after)
+    if cut:
+        after = after[: cut.start()]
+    return not (_NEGATION_BEFORE.search(before) or _NEGATION_AFTER.search(after))
+
+
+_INTO = r"(?:invad\w*|invasi\w*\s(?:into|of)|infiltrat\w*|involv\w*|extend\w*\s(?:in)?to|extension\sinto|penetrat\w*|through|into)\s(?:(?:the|a|and|focally|grossly|adjacent|surrounding)\s){0,3}"
+# Depth layers need a word of invasion or extent before them ("Tumor extent: subserosa").
+_DEPTH_CUE = re.compile(
+    r"(?:invad|invasi|infiltrat|extend|extent|exten|penetrat|involv|through|into|reach|depth"
+    r"|limited\sto|confined\sto|level)[^.;]{0,60}$"
+)
+
+
+@dataclass(frozen=True)
+class _Extent:
+    category: str
+    pattern: re.Pattern[str]
+    reason: str
+    depth: bool = False  # a layer name, read only after a word of invasion or extent
+
+
+def _extent(category: str, pattern: str, reason: str, *, depth: bool = False) -> _Extent:
+    return _Extent(category, re.compile(pattern), reason, depth)
+
+
+_EXTENTS: dict[str, tuple[_Extent, ...]] = {
+    "kidney": (
+        _extent("T4", rf"{_INTO}(?:(?:and\s)?beyond\s)?gerota\W?s?\s?fascia", "beyond Gerota's fascia"),
+        _extent("T4", rf"{_INTO}(?:\w+\s){{0,2}}?(?:ipsilateral\s)?adrenal(?!\scortical)", "into the adrenal gland"),
+        _extent("T3b", rf"{_INTO}(?:\w+\s){{0,2}}?(?:inferior\s)?(?:vena\scava|ivc)\b|(?:vena\scava|ivc)\s(?:tumou?r\s)?thromb", "into the vena cava"),
+        _extent("T3a", rf"{_INTO}(?:\w+\s){{0,2}}?(?:main\s)?renal\svein(?!\s(?:margin|resection))|renal\svein\s(?:invasion|involvement|(?:tumou?r\s)?thromb\w*)(?:\W{{0,3}}(?:present|identified|yes))?", "into the renal vein"),
+        _extent("T3a", rf"{_INTO}(?:\w+\s){{0,2}}?(?:perinephric|perirenal|peri-renal|peri-nephric|renal\ssinus)\s(?:fat|adipose|soft\stissue|tissue)|(?:perinephric|perirenal|renal\ssinus)\s(?:fat|adipose\stissue)\s(?:invasion|involvement)\W{{0,3}}(?:present|identified|yes)", "into perinephric or renal sinus fat"),
+        _extent("T3a", r"(?:through|beyond|penetrat\w*|breach\w*)\s(?:the\s)?(?:renal\s)?capsule", "through the renal capsule"),
+    ),
+    "lung": (
+        _extent("T4", rf"{_INTO}(?:\w+\s){{0,2}}?(?:mediastinum|mediastinal\s(?:fat|soft\stissue)|heart|great\svessels?|trachea|esophag\w*|vertebra\w*|carina)", "into the mediastinum or its organs"),
+        _extent("T3", rf"{_INTO}(?:\w+\s){{0,2}}?(?:chest\swall|parietal\spleura|diaphragm|phrenic\snerve|mediastinal\spleura|pericardium|ribs?\b)", "into the chest wall, parietal pleura, diaphragm or pericardium"),
+        _extent("T3", r"separate\s(?:tumou?r\s)?nodules?\s(?:\w+\s){0,3}?same\slobe|satellite\s(?:tumou?r\s)?nodules?", "a separate tumour nodule in the same lobe"),
+        _extent("T2", rf"{_INTO}(?:\w+\s){{0,2}}?(?:visceral\s)?pleura\b(?!l\ssurface)|visceral\spleura\w*\s(?:invasion|involvement)\W{{0,3}}(?:present|identified|yes|pl[12])", "into the visceral pleura"),
+    ),
+    "breast": (
+        _extent("T4", r"ulcerat\w*\s(?:of\s)?(?:the\s)?(?:overlying\s)?skin|skin\s(?:ulcerat\w*|satellite\snodules?)|peau\sd.orange|inflammatory\s(?:breast\s)?carcinoma", "skin ulceration or inflammatory carcinoma"),
+        _extent("T4", rf"{_INTO}(?:\w+\s){{0,2}}?chest\swall", "into the chest wall"),
+    ),
+    "stomach": (
+        _extent("T4b", rf"{_INTO}(?:\w+\s){{0,2}}?(?:spleen|pancrea\w*|transverse\scolon|liver|diaphragm|abdominal\swall|adrenal|kidney|small\sintestine|retroperitoneum)", "into an adjacent organ"),
+        _extent("T4a", r"(?<![a-z])serosa(?:l\s(?:surface|involvement|invasion))?(?![a-z])|visceral\speritoneum", "through the serosa", depth=True),
+        _extent("T3", r"subserosa\w*|(?:perigastric|subserosal)\s(?:fat|adipose|soft\stissue|connective\stissue|tissue)|(?:through|beyond)\s(?:the\s)?muscularis\spropria", "into the subserosa", depth=True),
+        _extent("T2", r"muscularis\spropria|muscle\slayer|muscular\slayer|muscularis(?!\smucosae)", "into the muscularis propria", depth=True),
+        _extent("T1b", r"submucosa\w*", "into the submucosa", depth=True),
+        _extent("T1a", r"lamina\spropria|muscularis\smucosae|(?<![a-z])mucosa(?![a-z])", "into the mucosa", depth=True),
+    ),
+    "colorectal": (
+        _extent("T4b", rf"{_INTO}(?:\w+\s){{0,2}}?(?:adjacent\sorgans?|bladder|uterus|vagina|prostate|abdominal\swall|small\sbowel|small\sintestine|ovary)", "into an adjacent organ"),
+        _extent("T4a", r"visceral\speritoneum|(?<![a-z])serosa(?:l\s(?:surface|involvement|invasion))?(?![a-z])", "through the visceral peritoneum", depth=True),
+        _extent("T3", r"subserosa\w*|(?:pericolorectal|pericolonic|pericolic|perirectal|mesorectal|subserosal)\s(?:fat|adipose|soft\stissue|connective\stissue|tissues?)|(?:through|beyond)\s(?:the\s)?muscularis\spropria", "through the muscularis propria", depth=True),
+        _extent("T2", r"muscularis\spropria|muscle\slayer|muscular\slayer", "into the muscularis propria", depth=True),
+        _extent("T1", r"submucosa\w*", "into the submucosa", depth=True),
+    ),
+    "esophagus": (
+        _extent("T4", rf"{_INTO}(?:\w+\s){{0,2}}?(?:pleura|pericardium|aorta|trachea|vertebra\w*|diaphragm|airway)", "into an adjacent structure"),
+        _extent("T3", r"adventitia\w*|periesophageal\s(?:fat|adipose|soft\stissue|tissue)|(?:through|beyond)\s(?:the\s)?muscularis\spropria", "into the adventitia", depth=True),
+        _extent("T2", r"muscularis\spropria|muscle\slayer|muscular\slayer", "into the muscularis propria", depth=True),
+        _extent("T1b", r"submucosa\w*", "into the submucosa", depth=True),
+        _extent("T1a", r"lamina\spropria|muscularis\smucosae", "into the lamina propria", depth=True),
+    ),
+    "bladder": (
+        _extent("T4b", rf"{_INTO}(?:\w+\s){{0,2}}?(?:pelvic\swall|abdominal\swall)", "into the pelvic or abdominal wall"),
+        _extent("T4a", rf"{_INTO}(?:\w+\s){{0,2}}?(?:prostat\w*|uterus|uterine|vagina\w*|seminal\svesicles?)", "into the prostate, uterus or vagina"),
+        _extent("T3", r"perivesic\w*\s(?:fat|adipose|soft\stissue|tissue)|extravesical", "into perivesical tissue", depth=True),
+        _extent("T2", r"muscularis\spropria|detrusor|muscle\slayer|muscularis(?!\smucosae)", "into the muscularis propria", depth=True),
+        _extent("T1", r"lamina\spropria|subepithelial\sconnective\stissue", "into the lamina propria", depth=True),
+    ),
+    "adrenal_cortical": (
+        _extent("T4", rf"{_INTO}(?:\w+\s){{0,2}}?(?:kidney|liver|pancrea\w*|spleen|diaphragm|vena\scava|renal\svein|stomach|colon)", "into an adjacent organ"),
+        _extent("T3", rf"{_INTO}(?:\w+\s){{0,2}}?(?:peri-?adrenal|surrounding|adjacent|extra-?adrenal)\s(?:fat|adipose|soft\stissue|tissue)|extra-?adrenal\s(?:extension|invasion)\W{{0,3}}(?:present|identified|yes)", "beyond the adrenal into fat"),
+    ),
+    "head_neck": (
+        _extent("T4a", rf"{_INTO}(?:\w+\s){{0,2}}?(?:mandib\w*|maxilla\w*|cortical\sbone|bone|extrinsic\s(?:tongue\s)?muscle|skin\sof\sthe\sface|thyroid\scartilage|laryngeal\scartilage)", "into bone, deep tongue muscle or cartilage"),
+    ),
+    "pancreas": (
+        _extent("T4", rf"{_INTO}(?:\w+\s){{0,2}}?(?:celiac|superior\smesenteric\sartery)", "into the celiac axis or superior mesenteric artery"),
+        _extent("T3", rf"{_INTO}(?:\w+\s){{0,2}}?(?:peripancreatic\s(?:fat|adipose|soft\stissue|tissue)|duoden\w*|ampulla|common\sbile\sduct|bile\sduct)", "beyond the pancreas"),
+    ),
+}
+# Greatest dimension (cm) to T, for chapters where size is what fixes T below the extents.
+_SIZE_STEPS: dict[str, tuple[tuple[float, str], ...]] = {
+    "kidney": ((4, "T1a"), (7, "T1b"), (10, "T2a"), (float("inf"), "T2b")),
+    "lung": ((2, "T1a"), (3, "T1b"), (5, "T2a"), (7, "T2b"), (float("inf"), "T3")),
+    "breast": ((0.1, "T1mi"), (0.5, "T1a"), (1, "T1b"), (2, "T1c"), (5, "T2"), (float("inf"), "T3")),
+    "adrenal_cortical": ((5, "T1"), (float("inf"), "T2")),
+    "head_neck": ((2, "T1"), (4, "T2"), (float("inf"), "T3")),
+    "pancreas": ((2, "T1"), (float("inf"), "T2")),
+}
+_FINDINGS_CHAPTER = {
+    "esophagus_adenocarcinoma": "esophagus",
+    "esophagus_squamous": "esophagus",
+    "oral_cavity": "head_neck",
+    "oropharynx": "head_neck",
+    "hypopharynx": "head_neck",
+}
+_T_ORDER = re.compile(r"T(\d)(mi|[a-e])?")
+
+
+def _t_rank(category: str) -> tuple[int, str]:
+    match = _T_ORDER.fullmatch(category)
+    return (int(match.group(1)), match.group(2) or "") if match else (-1, "")
+
+
+def _t_from_findings(chapter: str, text: str) -> _Finding | None:
+    """The T category the findings support, or None when they do not fix it."""
+    key = _FINDINGS_CHAPTER.get(chapter, chapter)
+    if key == "liver":
+        return _liver_t(text)
+    best: _Finding | None = None
+    for extent in _EXTENTS.get(key, ()):
+        if best is not None and _t_rank(extent.category) <= _t_rank(best.category):
+            continue
+        for match in extent.pattern.finditer(text):
+            if extent.depth and not _DEPTH_CUE.search(text, max(0, match.start() - 70), match.start()):
+                continue
+            if _asserted(text, match.start(), match.end()):
+                best = _Finding(match.start(), match.end(), extent.category, extent.reason)
+                break
+    steps = _SIZE_STEPS.get(key)
+    if steps is not None:
+        size = _tumour_size(text)
+        if size is not None:
+            value, start, end = size
+            category = next(c for limit, c in steps if value <= limit)
+            if best is None or _t_rank(category) > _t_rank(best.category):
+                best = _Finding(start, end, category, f"a tumour of {value:g} cm")
+    return best
+
+
+_LIVER_MULTIPLE = re.compile(
+    r"satellite|multiple\s(?:tumou?rs|nodules|masses|foci|lesions)|multifocal|multicentric"
+    r"|(?:two|three|four|five|several|\d)\s(?:separate\s|distinct\s)?(?:tumou?rs|nodules|masses)"
+    r"|tumou?r\snumber\W{1,3}(?:[2-9]|two|three|four|multiple)"
+)
+_LIVER_VASCULAR = re.compile(
+    r"(?:vascular|vessel|venous|angiolymphatic|lymphovascular|microvascular|endotheli\w*"
+    r"[- ]lined\sspace|portal\svein|intravascular)\s(?:space\s)?(?:invasion|involvement)"
+    r"|(?:with|shows?|showing)\s(?:\w+\s)?vascular\sinvasion"
+)
+_LIVER_MAJOR_VEIN = re.compile(
+    r"(?<!microscopic\s)(?:major|main|large|macroscopic\s(?:large\s)?)\s?(?:vessel|vascular|"
+    r"(?:branch\w*\s(?:of\s(?:the\s)?)?)?(?:portal|hepatic)\svein)\s(?:invasion|involvement|thromb)"
+    r"|(?:portal|hepatic)\svein\s(?:tumou?r\s)?thromb"
+)
+_LIVER_ORGANS = re.compile(
+    rf"{_INTO}(?:\w+\s){{0,2}}?(?:diaphragm|adjacent\sorgans?|stomach|colon|abdominal\swall)"
+    r"|perforat\w*\s(?:of\s)?(?:the\s)?visceral\speritoneum"
+)
+
+
+def _first_asserted(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    return next((m for m in pattern.finditer(text) if _asserted(text, m.start(), m.end())), None)
+
+
+def _liver_t(text: str) -> _Finding | None:
+    """Hepatocellular carcinoma, 7th edition: number of tumours, size and vascular invasion."""
+    organs = _first_asserted(_LIVER_ORGANS, text)
+    if organs:
+        return _Finding(organs.start(), organs.end(), "T4", "invasion of an adjacent organ")
+    major = _first_asserted(_LIVER_MAJOR_VEIN, text)
+    if major:
+        return _Finding(major.start(), major.end(), "T3b", "invasion of a major portal or hepatic vein")
+    size = _tumour_size(text)
+    multiple = _first_asserted(_LIVER_MULTIPLE, text)
+    if multiple:
+        if size is None:
+            return None
+        category = "T3a" if size[0] > 5 else "T2"
+        return _Finding(multiple.start(), multiple.end(), category, f"multiple tumours, the largest {size[0]:g} cm")
+    vascular = _first_asserted(_LIVER_VASCULAR, text)
+    if vascular:
+        return _Finding(vascular.start(), vascular.end(), "T2", "a solitary tumour with vascular invasion")
+    if size is None:
+        return None
+    return _Finding(size[1], size[2], "T1", "a solitary tumour without vascular invasion read")
+
+
 # --- choosing ----------------------------------------------------------------------------------
 
 
@@ -286,7 +713,7 @@ def _statement_rank(statement: _Statement) -> tuple[int, ...]:
         not clinical,
         statement.n is not None,
         statement.m is not None,
-        statement.start,
+        -statement.start,
     )
 
 
@@ -304,81 +731,135 @@ _CLASSIFICATION = {
 
 
 def extract_stage(pages: list[AnalyzedPage], diagnosis: DiagnosisFact | None) -> list[StageFact]:
-    """Return the document's stage: stated where written, else derived from its TNM."""
+    """Return the document's stage: stated where written, else derived from its TNM.
+
+    A stated AJCC group wins over one derived from T, N and M; a clinical group ("clinical
+    stage IIB" in the history) or a FIGO group is kept only when no pathologic group is found.
+    """
     readings = [(page, _read(page)) for page in pages]
     edition = next((e for page in pages if (e := _edition(page.text)) is not None), None)
     statements = [(page, s) for page, reading in readings for s in reading.statements]
-    groups = [
-        (page, g)
-        for page, reading in readings
-        for g in reading.groups
-        if g.system == "AJCC" or not statements
-    ]
     best = max(statements, key=lambda ps: _statement_rank(ps[1]), default=None)
-    stated = _best_group(groups, diagnosis)
-    if best is None and stated is None:
-        return []
-    t = n = m = None
-    classification = None
-    if best is not None:
-        statement = best[1]
-        prefix = statement.prefix
-        t = statement.t.written(prefix)
-        n = statement.n.written(prefix) if statement.n else None
-        m = statement.m.written("c" if prefix == "p" else prefix) if statement.m else None
-        classification = _CLASSIFICATION.get(prefix)
-    if stated is not None:
-        page, group = stated
-        flags = page.flags(group.start, group.end, ignore=frozenset({"negated"}))
-        return [
-            StageFact(
-                system=group.system,
-                edition=edition if group.system == "AJCC" else None,
-                classification="clinical" if group.clinical else classification,
-                t=t,
-                n=n,
-                m=m,
-                group=group.label,
-                method="stated",
-                evidence=page.evidence(group.start, group.end),
-                confidence=page.confidence(0.9, flags),
-                origin=page.origin,
-                **flags.as_dict(),
-            )
-        ]
-    assert best is not None
-    page, statement = best
+    groups = [(page, g) for page, reading in readings for g in reading.groups]
+    pathologic = [(p, g) for p, g in groups if g.system == "AJCC" and not g.clinical]
+    other_groups = [(p, g) for p, g in groups if g.system != "AJCC" or g.clinical]
+    if best is not None and best[1].group is not None and not best[1].group.clinical:
+        return [_stated_fact(best[0], best[1].group, best[1], edition)]
+    if pathologic:
+        return [_stated_fact(*pathologic[0], best[1] if best else None, edition)]
+    if best is None:
+        if other_groups:
+            return [_stated_fact(*other_groups[0], None, edition)]
+        found = _findings_fact(pages, diagnosis, edition)
+        return [found] if found else []
+    derived = _derived_fact(pages, best[0], best[1], diagnosis, edition)
+    if derived.group is None and other_groups:
+        return [derived, _stated_fact(*other_groups[0], best[1], edition)]
+    return [derived]
+
+
+def _categories_written(statement: _Statement | None) -> tuple[str | None, ...]:
+    if statement is None:
+        return None, None, None
+    prefix = statement.prefix
+    return (
+        statement.t.written(prefix),
+        statement.n.written(prefix) if statement.n else None,
+        # A pathologic report's M is clinical unless it says pM.
+        statement.m.written("c" if prefix == "p" else prefix) if statement.m else None,
+    )
+
+
+def _stated_fact(
+    page: AnalyzedPage, group: _Group, statement: _Statement | None, edition: int | None
+) -> StageFact:
+    t, n, m = _categories_written(statement)
+    classification = _CLASSIFICATION.get(statement.prefix) if statement else None
+    flags = page.flags(group.start, group.end, ignore=frozenset({"negated"}))
+    return StageFact(
+        system=group.system,
+        edition=edition if group.system == "AJCC" else None,
+        classification="clinical" if group.clinical else classification,
+        t=t,
+        n=n,
+        m=m,
+        group=group.label,
+        method="stated",
+        evidence=page.evidence(group.start, group.end),
+        confidence=page.confidence(0.9, flags),
+        origin=page.origin,
+        **flags.as_dict(),
+    )
+
+
+def _derived_fact(
+    pages: list[AnalyzedPage],
+    page: AnalyzedPage,
+    statement: _Statement,
+    diagnosis: DiagnosisFact | None,
+    edition: int | None,
+) -> StageFact:
+    t, n, m = _categories_written(statement)
     flags = page.flags(
         statement.start, statement.end, ignore=frozenset({"negated", "hypothetical"})
     )
-    group_label, assumptions = _derive(
-        diagnosis, t, n, m, edition, _age(" ".join(p.text for p in pages))
+    text = " ".join(p.text for p in pages)
+    group, assumptions = _derive(diagnosis, t, n, m, edition, _age(text), _read_node_counts(text))
+    return StageFact(
+        edition=edition,
+        classification=_CLASSIFICATION.get(statement.prefix),
+        t=t,
+        n=n,
+        m=m,
+        group=group,
+        method="derived",
+        assumptions=assumptions,
+        evidence=page.evidence(statement.start, statement.end),
+        confidence=page.confidence(0.75 if group else 0.6, flags),
+        origin=page.origin,
+        **flags.as_dict(),
     )
-    return [
-        StageFact(
+
+
+def _findings_fact(
+    pages: list[AnalyzedPage], diagnosis: DiagnosisFact | None, edition: int | None
+) -> StageFact | None:
+    """A stage derived from a T read from the findings, when the report states no TNM."""
+    chapter = _chapter(diagnosis)
+    if chapter is None or diagnosis is None:
+        return None
+    for page in pages:
+        finding = _t_from_findings(chapter, page.text)
+        if finding is None:
+            continue
+        text = " ".join(p.text for p in pages)
+        group, assumptions = _derive(
+            diagnosis, finding.category, None, None, edition, _age(text), _read_node_counts(text)
+        )
+        note = (
+            f"no T category stated: {finding.category} read from the findings "
+            f"({finding.reason}, AJCC 7th edition definition)"
+        )
+        flags = page.flags(finding.start, finding.end, ignore=frozenset({"negated"}))
+        return StageFact(
             edition=edition,
-            classification=classification,
-            t=t,
-            n=n,
-            m=m,
-            group=group_label,
+            classification="pathologic",
+            t=finding.category,
+            group=group,
             method="derived",
-            assumptions=assumptions,
-            evidence=page.evidence(statement.start, statement.end),
-            confidence=page.confidence(0.75 if group_label else 0.6, flags),
+            assumptions=[note, *assumptions],
+            evidence=page.evidence(finding.start, finding.end),
+            confidence=page.confidence(0.6 if group else 0.4, flags),
             origin=page.origin,
             **flags.as_dict(),
         )
-    ]
+    return None
 
 
-def _best_group(
-    groups: list[tuple[AnalyzedPage, _Group]], diagnosis: DiagnosisFact | None
-) -> tuple[AnalyzedPage, _Group] | None:
-    del diagnosis
-    if not groups:
+def _chapter(diagnosis: DiagnosisFact | None) -> str | None:
+    if diagnosis is None:
         return None
-    return max(groups, key=lambda pg: (pg[1].system == "AJCC", not pg[1].clinical, pg[1].start))
+    return chapter_for(diagnosis.oncotree_code, diagnosis.main_type, diagnosis.primary_site)
 
 
 def _strip_prefix(category: str | None) -> str | None:
@@ -394,34 +875,109 @@ def _derive(
     m: str | None,
     edition: int | None,
     age: int | None,
+    nodes: _NodeCount | None = None,
 ) -> tuple[str | None, list[str]]:
     if diagnosis is None:
         return None, [
             "no stage group: the cancer type, which picks the staging table, was not found"
         ]
-    chapter = chapter_for(diagnosis.oncotree_code, diagnosis.main_type, None)
+    chapter = chapter_for(diagnosis.oncotree_code, diagnosis.main_type, diagnosis.primary_site)
     if chapter is None:
         return None, [f"no AJCC stage group table applies to {diagnosis.name}"]
-    table_edition = DEFAULT_EDITION if edition is None else max(6, min(edition, 8))
-    derived = derive_group(
-        chapter,
-        t=_strip_prefix(t),
-        n=_strip_prefix(n),
-        m=_strip_prefix(m),
-        edition=table_edition,
-        age=age,
-        histology=diagnosis.histology,
-    )
-    if derived is None:
-        return None, [f"the stated T, N and M do not fix a stage group in the {chapter} table"]
-    notes = list(derived.assumptions)
-    if edition is None:
-        notes.append(f"AJCC edition not stated: the {table_edition}th edition table was used")
-    elif edition != table_edition:
-        notes.append(
-            f"AJCC {edition}th edition stated: the {table_edition}th edition table was used"
+    # TCGA-era reports were staged with the 6th or 7th edition. Unstated, the 7th edition
+    # table is tried first; the 6th only when the categories as written do not fit the 7th
+    # (kidney N2, stomach T2b, lung T2 without its letter).
+    written = {_strip_prefix(c) for c in (t, n) if c}
+    if edition:
+        editions = [min(max(edition, 6), 8)]
+    elif written & _SIXTH_EDITION_ONLY.get(chapter, set()):
+        editions = [6]
+    else:
+        editions = [DEFAULT_EDITION, 6]
+    for table_edition in editions:
+        ns, n_notes = _n_options(chapter, table_edition, _strip_prefix(n), nodes)
+        group, notes = _group_over(
+            chapter,
+            table_edition,
+            t=_strip_prefix(t),
+            ns=ns,
+            m=_strip_prefix(m),
+            age=age,
+            grade=_histologic_grade(diagnosis.grade),
+            histology=diagnosis.histology,
         )
-    return derived.group, notes
+        if group is None:
+            continue
+        notes = [*n_notes, *notes]
+        if edition is None:
+            notes.append(f"AJCC edition not stated: the {table_edition}th edition table was used")
+        elif edition != table_edition:
+            notes.append(
+                f"AJCC {edition}th edition stated: the {table_edition}th edition table was used"
+            )
+        return group, notes
+    return None, [f"the stated T, N and M do not fix a stage group in the {chapter} table"]
+
+
+def _group_over(
+    chapter: str,
+    edition: int,
+    *,
+    t: str | None,
+    ns: list[str],
+    m: str | None,
+    age: int | None,
+    grade: int | None,
+    histology: str | None,
+) -> tuple[str | None, list[str]]:
+    """The group every N option gives, or the numeral and letter they share (IIIA/IIIB: III)."""
+    results = []
+    for n in ns:
+        derived = derive_group(
+            chapter,
+            t=t,
+            n=n,
+            m=m,
+            edition=edition,
+            age=age,
+            # Only the esophagus tables use a histologic grade; prostate (Grade Group) is
+            # not derived from a "G" grade.
+            grade_group=grade if chapter.startswith("esophagus") else None,
+            histology=histology,
+        )
+        if derived is None:
+            return None, []
+        results.append(derived)
+    if not results:
+        return None, []
+    notes = list(dict.fromkeys(note for r in results for note in r.assumptions))
+    groups = sorted({r.group for r in results})
+    if len(groups) == 1:
+        return groups[0], notes
+    shared = _shared_group(groups)
+    if shared is not None:
+        notes.append(f"N could be {'/'.join(ns)}: these give {'/'.join(groups)}; reported {shared}")
+    return shared, notes
+
+
+def _histologic_grade(grade: str | None) -> int | None:
+    match = re.fullmatch(r"G([1-3])", grade or "")
+    return int(match.group(1)) if match else None
+
+
+_GROUP_PARTS = re.compile(r"(IV|III|II|I|0)([A-D]?)")
+
+
+def _shared_group(groups: list[str]) -> str | None:
+    parts = [_GROUP_PARTS.match(g) for g in groups]
+    numerals = {p.group(1) for p in parts if p}
+    if None in parts or len(numerals) != 1:
+        return None
+    letters = {p.group(2) for p in parts if p}
+    return numerals.pop() + (letters.pop() if len(letters) == 1 else "")
 
 
 DEFAULT_EDITION = 7
+# Categories only the 6th edition defines: stomach T2a/T2b (muscularis propria/subserosa; the
+# 7th edition calls subserosa T3).
+_SIXTH_EDITION_ONLY = {"stomach": {"T2a", "T2b"}}

@@ -57,23 +57,25 @@ class TermMatcher:
 
     def find(self, text: str) -> list[TermMatch]:
         """Return non-overlapping whole-word matches in `text` (already lower-case)."""
+        # (start, -length, term, targets) sorts leftmost first, then longest; two entries
+        # never tie on (start, -length) since equal spans of one text are one term.
         candidates: list[tuple[int, int, str, tuple[tuple[TermCategory, str], ...]]] = []
-        padded = f" {blank_separators(text)} "
+        add = candidates.append
         startswith = text.startswith
-        for end_index, entries in self._automaton.iter(padded):
+        for end_index, entries in self._automaton.iter(f" {blank_separators(text)} "):
             for term, offset, targets in entries:
                 # Padded index i is text index i - 1; a term that opens with a separator
                 # can have its key begin on the padding, before the text.
                 start = end_index - offset
                 if start >= 0 and startswith(term, start):
-                    candidates.append((start, start + len(term), term, targets))
-        candidates.sort(key=lambda item: (item[0], -(item[1] - item[0])))
+                    add((start, -len(term), term, targets))
+        candidates.sort()
         matches: list[TermMatch] = []
         covered_until = -1
-        for start, end, term, targets in candidates:
+        for start, negative_length, term, targets in candidates:
             if start < covered_until:
                 continue
-            covered_until = end
+            covered_until = end = start - negative_length
             matches.extend(TermMatch(start, end, category, key, term) for category, key in targets)
         return matches
 

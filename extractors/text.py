@@ -35,11 +35,20 @@ class NormalizedText:
         lowered = original.lower()
         if len(lowered) != len(original):  # a few characters lower-case to two ("İ")
             lowered = "".join(ch.lower()[0] for ch in original)
+        # str.split() splits where `\s` matches; add back the runs at either end.
+        words = lowered.split()
+        text = " ".join(words)
+        if lowered[:1].isspace():
+            text = f" {text}"
+        if words and lowered[-1].isspace():
+            text = f"{text} "
+        if len(text) == len(lowered):  # every run was one character: offsets carry over
+            return cls(original, text, [0], [0])
         runs = [(match.start(), match.end()) for match in _LONG_WHITESPACE.finditer(lowered)]
         orig_starts = [0, *(end for _, end in runs)]
         removed = accumulate(end - start - 1 for start, end in runs)
         norm_starts = [0, *(end - gone for (_, end), gone in zip(runs, removed, strict=True))]
-        return cls(original, _WHITESPACE.sub(" ", lowered), norm_starts, orig_starts)
+        return cls(original, text, norm_starts, orig_starts)
 
     def to_original(self, position: int) -> int:
         """Map a position in `text` to the position in `original`."""

@@ -87,6 +87,15 @@ def _reason(kind: str, value: str) -> str:
     }[kind]
 
 
+def _contradicts(article: Article, results: dict[str, str]) -> bool:
+    """An article written for one result of a marker never goes to a profile with another."""
+    for tag in article.tags.biomarkers:
+        marker, _, wanted = tag.partition(":")
+        if wanted and marker in results and results[marker] != wanted:
+            return True
+    return False
+
+
 def match_articles(
     profile: Profile, articles: tuple[Article, ...] | None = None, limit: int = 6
 ) -> list[ArticleMatchRead]:
@@ -95,8 +104,9 @@ def match_articles(
     terms = _profile_terms(profile)
     everything = set().union(*terms.values())
     scored: list[tuple[float, Article, str]] = []
+    results = {b.marker: b.result for b in profile.biomarkers if b.result}
     for article in articles:
-        if everything & set(article.tags.exclude):
+        if everything & set(article.tags.exclude) or _contradicts(article, results):
             continue
         score = _Score()
         for kind, weight in (

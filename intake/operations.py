@@ -83,9 +83,9 @@ def throughput(
     for index in range(minutes // bucket_minutes):
         left = start + dt.timedelta(minutes=index * bucket_minutes)
         right = left + dt.timedelta(minutes=bucket_minutes)
-        inside = [j for j in jobs_done if j.finished_at and left <= _aware(j.finished_at) < right]
+        inside = [j for j in jobs_done if j.finished_at and left <= j.finished_at < right]
         latencies = [
-            (_aware(j.finished_at) - _aware(j.created_at)).total_seconds()
+            (j.finished_at - j.created_at).total_seconds()
             for j in inside
             if j.status == DocumentStatus.done and j.finished_at
         ]
@@ -98,8 +98,3 @@ def throughput(
             )
         )
     return buckets
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    # SQLite gives back naive datetimes for timezone-aware columns; they were written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

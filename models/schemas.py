@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, EmailStr, Field
 
 
 class Role(StrEnum):
@@ -326,11 +326,29 @@ class AuditEventRead(_Schema):
     at: dt.datetime
 
 
+def _iso_date(value: object) -> object:
+    # JSON has no date type: only an ISO string (or a date from Python code) is a date.
+    if isinstance(value, str | dt.date) or value is None:
+        return value
+    raise ValueError("a date is written YYYY-MM-DD")
+
+
+def _plausible_birth_date(value: dt.date | None) -> dt.date | None:
+    if value is not None and not dt.date(1900, 1, 1) <= value <= dt.date.today():
+        raise ValueError("the date of birth must be between 1900 and today")
+    return value
+
+
+BirthDate = Annotated[
+    dt.date | None, BeforeValidator(_iso_date), AfterValidator(_plausible_birth_date)
+]
+
+
 class UserCreate(_Schema):
     email: EmailStr
     password: str = Field(min_length=8, max_length=256)
     full_name: str = Field(min_length=1, max_length=200)
-    date_of_birth: dt.date | None = None
+    date_of_birth: BirthDate = None
 
 
 class StaffCreate(UserCreate):

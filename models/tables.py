@@ -11,18 +11,36 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Dialect,
     Float,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware datetime on every database; SQLite stores none, so UTC is put back."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(
+        self,
+        value: dt.datetime | None,
+        dialect: Dialect,  # noqa: ARG002  (the signature SQLAlchemy calls)
+    ) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value
 
 
 def _now() -> dt.datetime:
@@ -41,7 +59,7 @@ class User(Base):
     full_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20), index=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now)
     patient: Mapped[Patient | None] = relationship(back_populates="user", uselist=False)
 
 
@@ -53,7 +71,7 @@ class Patient(Base):
     )
     full_name: Mapped[str] = mapped_column(String(200))
     date_of_birth: Mapped[dt.date | None] = mapped_column(Date)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now)
     user: Mapped[User | None] = relationship(back_populates="patient")
 
 
@@ -74,10 +92,8 @@ class Document(Base):
     pages: Mapped[int | None] = mapped_column(Integer)
     error_reason: Mapped[str | None] = mapped_column(String(50))
     error_message: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    updated_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), default=_now, onupdate=_now
-    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now, onupdate=_now)
 
 
 class Job(Base):
@@ -96,12 +112,10 @@ class Job(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error_reason: Mapped[str | None] = mapped_column(String(50))
     error_message: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), default=_now, onupdate=_now
-    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now, onupdate=_now)
 
 
 class FactRow(Base):
@@ -118,7 +132,7 @@ class FactRow(Base):
     confidence: Mapped[float] = mapped_column(Float)
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
     pipeline_version: Mapped[str] = mapped_column(String(20))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now)
 
 
 class ProfileRow(Base):
@@ -128,9 +142,7 @@ class ProfileRow(Base):
     )
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    updated_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), default=_now, onupdate=_now
-    )
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now, onupdate=_now)
 
 
 class ReviewItem(Base):
@@ -150,8 +162,8 @@ class ReviewItem(Base):
     )
     decision_comment: Mapped[str | None] = mapped_column(Text)
     corrected_value: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class OverrideRow(Base):
@@ -170,7 +182,7 @@ class OverrideRow(Base):
     fact: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     comment: Mapped[str | None] = mapped_column(Text)
     author_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now)
 
 
 class Article(Base):
@@ -182,9 +194,7 @@ class Article(Base):
     body: Mapped[str] = mapped_column(Text)
     tags: Mapped[dict[str, Any]] = mapped_column(JSONType)
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
-    updated_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), default=_now, onupdate=_now
-    )
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now, onupdate=_now)
 
 
 class ArticleMatch(Base):
@@ -198,7 +208,7 @@ class ArticleMatch(Base):
     score: Mapped[float] = mapped_column(Float)
     reason: Mapped[str] = mapped_column(Text)
     facts: Mapped[list[Any]] = mapped_column(JSONType)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now)
 
 
 class AuditEvent(Base):
@@ -211,4 +221,4 @@ class AuditEvent(Base):
     subject_type: Mapped[str] = mapped_column(String(50))
     subject_id: Mapped[str | None] = mapped_column(String(64))
     patient_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now, index=True)

@@ -39,6 +39,9 @@ class SiteEntry(_Entry):
     label: str
     icd10: str | None = None
     synonyms: list[str]
+    # Names from procedures.yaml of operations that remove or sample this organ, so that
+    # "right partial glossectomy: squamous cell carcinoma" places the tumour in the tongue.
+    procedures: list[str] = Field(default_factory=list)
 
 
 class HistologyEntry(_Entry):

@@ -1,0 +1,64 @@
+"""One flow per role in headless Chromium, from sign-in to the role's goal, with screenshots."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import screenshot
+from tests.factories import RECORD_PAGE_1, RECORD_PAGE_2, text_pdf
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "a long enough password"
+
+
+def _sign_in(page, server, email: str) -> None:
+    page.goto(server.url)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_patient_uploads_a_record_and_reads_the_profile(page, server, tmp_path):
+    page.goto(f"{server.url}/signup")
+    page.get_by_label("Full name").fill("Pat Example")
+    page.get_by_label("Date of birth").fill("1961-03-04")
+    page.get_by_label("Email").fill("pat@example.org")
+    page.get_by_label("Password (at least 8 characters)").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(re.compile(r".*/records$"))
+    record = tmp_path / "pathology.pdf"
+    record.write_bytes(text_pdf([RECORD_PAGE_1, RECORD_PAGE_2]))
+    page.set_input_files("#file", str(record))
+    page.wait_for_selector("text=Breast Invasive Ductal Carcinoma", timeout=60_000)
+    assert page.get_by_text("not medical advice").first.is_visible()
+    assert page.locator("svg[aria-label^='Timeline']").count() == 1
+    screenshot(page, "patient-profile")
+    page.get_by_role("link", name="where we found this").first.click()
+    highlighted = page.locator("mark#evidence").inner_text()
+    assert "ductal carcinoma" in highlighted.lower()
+    screenshot(page, "patient-evidence")
+
+
+def test_clinician_confirms_a_flagged_item(page, server, tmp_path):
+    server.create_user("clin@example.org", PASSWORD, "clinician")
+    _sign_in(page, server, "clin@example.org")
+    page.wait_for_url(re.compile(r".*/review$"))
+    page.locator("table a").first.click()
+    page.wait_for_selector("text=Items to review")
+    screenshot(page, "clinician-patient")
+    first = page.locator("article").first
+    first.get_by_label("Comment").fill("Checked against the report")
+    first.get_by_role("button", name="Save decision").click()
+    page.wait_for_selector("text=Checked against the report")
+    screenshot(page, "clinician-decided")
+
+
+def test_admin_sees_the_queues_and_jobs(page, server):
+    server.create_user("ops@example.org", PASSWORD, "admin")
+    _sign_in(page, server, "ops@example.org")
+    page.wait_for_url(re.compile(r".*/admin$"))
+    assert page.get_by_role("heading", name="Queues").is_visible()
+    assert page.locator("svg").count() >= 2
+    screenshot(page, "admin-dashboard")
