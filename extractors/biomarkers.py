@@ -11,7 +11,6 @@ A negation in front of a marker is its result, so biomarker facts are never flag
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
@@ -112,6 +111,7 @@ _RESULT = re.compile(
     + r")(?![a-z0-9])"
 )
 _TOKEN_BY_GROUP = {f"t{index}": token for index, (_, token) in enumerate(_TOKENS)}
+_POLAR_LABELS = frozenset({"positive", "negative", "detected", "not detected"})
 _ASPECT_LABELS = {
     _MUTATION: ("mutated", "not detected"),
     _AMPLIFICATION: ("amplified", "not amplified"),
@@ -129,6 +129,7 @@ _MMR_PROTEIN_RESULTS = {
     "detected": "intact",
     "proficient": "intact",
 }
+_PROTEIN_RESULTS = {"detected": "positive", "not detected": "negative"}
 _RELABEL: dict[str, dict[str, str]] = {
     **dict.fromkeys(_MMR_PROTEINS, _MMR_PROTEIN_RESULTS),
     "MMR": {"lost": "deficient", "intact": "proficient"},
@@ -155,7 +156,7 @@ _SIGN = re.compile(r"(?:(?P<a>[+-])(?=$|[\s/,;:.)])|\s*\(\s*(?P<b>[+-])\s*\))")
 # A phrase that gives the result of the marker right after it.
 _LEAD = re.compile(
     r"(?<![a-z])(?P<cue>positive|negative|pos|neg|immunopositive|immunonegative|immunoreactive"
-    r"|reactive|loss|lost|retained|intact|preserved|absent|absence|lack|no|without|mutations?"
+    r"|reactive|loss|lost|retained|intact|preserved|absent|absence|lack|no|without|mutations?|equivocal"
     r"|mutated|mutant|(?:pathogenic\s+)?variants?|alterations?|amplification|amplified"
     r"|overexpression|overexpressed|methylated|unmethylated|methylation|wild[- ]?type|high|low"
     r"|deficient|deficiency|proficient|ha[sd]|have|harbou?r(?:s|ing)?|carr(?:ies|ying)|with"
@@ -168,6 +169,12 @@ _LEAD = re.compile(
     r"(?:\s+(?:[\w./+-]+\s+){0,2}[\w./+-]+(?:\s*,\s*|\s+(?:and|or)\s+)){0,4})?"
     r"\s*$"
 )
+_LEAD_NEGATION = re.compile(
+    r"(?<![a-z])(?:no|without|absence\s+of|lack\s+of|negative\s+for)"
+    r"(?:\s+(?:evidence\s+of|an?|any|the|pathogenic|deleterious|detectable|activating|somatic"
+    r"|germline))*\s*$"
+)
+_NEGATION_CUES = frozenset({"no", "without", "absence", "lack"})
 _JOINER_BEFORE = re.compile(r"(?:\b(?:and|but|with|while|whereas)|,)\s*$")
 _PRESENCE_VERB = re.compile(
     r"ha[sd]|have|harbou?r|carr|with|show|demonstrat|reveal|confirm|positive|pos|immuno|reactive"
@@ -177,7 +184,19 @@ _LIST_GAP = re.compile(r"\s*(?:[,/&]\s*)?(?:(?:and|or|nor)\s+)?")
 _ALIAS_OPEN = re.compile(r"\s*\(\s*")
 _ALIAS_CLOSE = re.compile(r"\s*\)")
 _CLAUSE_END = re.compile(r"[.;]\s|\b(?:but|while|whereas|however|except)\b")
+# "HR HPV" is high-risk HPV, not hormone receptors.
+_NOT_A_MARKER = re.compile(r"[\s-]*(?:hpv|human\s+papilloma)")
+# General statements about a marker, as in method notes: "BRAF mutations can be found in 14%
+# of colorectal cancers", "Greater than 2.0: EGFR amplification".
+_GENERIC = re.compile(
+    r"\b(?:can|may|might|could)\s+(?:be|occur|have)\b|\b(?:rarely|often|commonly|frequently"
+    r"|typically|usually)\b|\bassociated\s+with\b|\bshown\s+to\b|\breported\s+in\b"
+)
+_DEFINITION_BEFORE = re.compile(r"(?:greater|less|more)\s+than\s+[\d.]+\s*:|[<>]\s*[\d.]+\s*:")
 _NO_MERGE = re.compile(r"[\d.;]")
+_VALUE_CONTEXT = re.compile(
+    r"\s*/\s*(?:cep\s*17|chr(?:omosome)?\s*17|d17z1)|\s+(?:gene\s+)?(?:copy|copies|signals?)\b"
+)
 # A test named but not reported: "EGFR mutation testing was sent".
 _TEST_NOUN = re.compile(
     r"\s*(?:[\w-]+\s+){0,2}?(?:test(?:s|ing)?|studies|study|analysis|assay|evaluation|panel"
@@ -186,7 +205,8 @@ _TEST_NOUN = re.compile(
 # Scoring rules quoted in a report ("negative (0 or 1+), equivocal (2+)") are not results.
 _SCALE_ENTRY = re.compile(r"(negative|equivocal|positive)\s*\(\s*(?:score\s*)?(?:[0-3]|zero)")
 _DEFINITION = re.compile(
-    r"\b(?:cut-?off|threshold|criteria|defined\s+as|(?:is|are)\s+considered|reference\s+range)\b"
+    r"\b(?:cut-?off|threshold|criteria|defined\s+as|(?:is|are)\s+considered|reference\s+range"
+    r"|scored\s+as|as\s+follows)\b"
 )
 _SERUM_SKIP = re.compile(r"\s*(?:doubling\s+time|velocity|density|kinetics)\b")
 
@@ -308,6 +328,17 @@ def _entries() -> dict[str, vocab.BiomarkerEntry]:
     return {entry.key: entry for entry in vocab.biomarkers()}
 
 
+@functools.cache
+def _unlisted_labels() -> frozenset[str]:
+    """Labels the vocabulary lists only in qualified forms ("met exon 14", not "met"): the term
+    matcher finds every label, so the bare word is dropped here."""
+    return frozenset(
+        entry.label.lower()
+        for entry in vocab.biomarkers()
+        if entry.label.lower() not in entry.synonyms
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Mention:
     start: int
@@ -362,6 +393,8 @@ def _decisive(tokens: list[tuple[_Token, int, int]]) -> _Decisive | None:
 
 
 def _label(decisive: _Decisive, aspect: str | None) -> str | None:
+    if decisive.label and decisive.label not in _POLAR_LABELS:
+        return decisive.label  # "wild type", "not amplified", "lost", "equivocal" ...
     aspect = decisive.aspect or aspect
     if decisive.sign and aspect:
         positive, negative = _ASPECT_LABELS[aspect]
@@ -376,9 +409,23 @@ def _mentions(page: AnalyzedPage) -> list[_Mention]:
     receptor)", "PD-L1 (22C3) tumor proportion score")."""
     text = page.text
     mentions: list[_Mention] = []
+    unlisted = _unlisted_labels()
     for match in page.matches_of(TermCategory.biomarker):
+        if match.term in unlisted or (_NOT_A_MARKER.match(text, match.end) and match.key == "HR"):
+            continue
         if mentions:
             last = mentions[-1]
+            # "HER2/CEP17 ratio", "average HER2 copy number", "(SP263)" belong to the result
+            # of the mention before them.
+            if (
+                last.key == match.key
+                and match.start - last.end <= WINDOW_AFTER
+                and (
+                    _VALUE_CONTEXT.match(text, match.end)
+                    or _CLONE.fullmatch(text, match.start, match.end)
+                )
+            ):
+                continue
             gap = text[last.end : match.start]
             same = (
                 last.key == match.key
@@ -424,7 +471,11 @@ def _tail_end(page: AnalyzedPage, start: int, next_start: int | None) -> int:
         lead = _LEAD.search(text, start, limit)
         if (
             lead
-            and (lead.group("prep") or _JOINER_BEFORE.search(text, start, lead.start("cue")))
+            and (
+                lead.group("prep")
+                or lead.group("cue") in _NEGATION_CUES
+                or _JOINER_BEFORE.search(text, start, lead.start("cue"))
+            )
             and not _has_line_break(page, lead.start("cue"), limit)
         ):
             return lead.start()
@@ -521,9 +572,12 @@ class _Scope:
         self._tail_start = tail_start
 
     def position(self, start: int, end: int) -> tuple[int, int]:
-        if start < self._split:
-            return self._term_start + start, self._term_start + min(end, self._split - 1)
-        return self._tail_start + start - self._split, self._tail_start + end - self._split
+        def place(offset: int) -> int:
+            if offset < self._split:
+                return self._term_start + min(offset, self._split - 1)
+            return self._tail_start + offset - self._split
+
+        return place(start), max(place(start), place(end))
 
     def search(self, pattern: re.Pattern[str]) -> tuple[re.Match[str], _Found] | None:
         match = pattern.search(self.text)
@@ -592,6 +646,8 @@ class _Reader:
         self.tail = text[self.tail_start : tail_end]
         self.tail_tokens = _tokens(self.tail, self.tail_start)
         self.lead_match = _LEAD.search(self.lead)
+        negation = _LEAD_NEGATION.search(self.lead)
+        self.lead_negation = negation.start() if negation else None
 
     def read(self, mention: _Mention, index: int) -> _Reading | None:
         text = self.page.text
@@ -619,6 +675,10 @@ class _Reader:
             decisive = self._lead_decisive()
             if decisive:
                 start = min(start, decisive.start)
+        elif decisive and decisive.sign > 0 and self.lead_negation is not None:
+            # "No EGFR mutation was identified."
+            decisive = _Decisive(None, decisive.aspect, -1, decisive.start, decisive.end)
+            start = min(start, self.lead_start + self.lead_negation)
         if decisive is None:
             decisive = _decisive(term_tokens)
             if decisive and decisive.label is None and not decisive.sign:
@@ -629,12 +689,17 @@ class _Reader:
             decisive = _Decisive(None, _MUTATION, 1, variant.start, variant.end)
         if _DEFINITION.search(self.tail) or len(set(_SCALE_ENTRY.findall(self.tail))) >= 2:
             return None
+        if decisive and self._generic(decisive, mention):
+            return None
 
-        result = _label(decisive, term_aspect) if decisive else None
+        aspect = term_aspect or (_MUTATION if variant else None)
+        result = _label(decisive, aspect) if decisive else None
         if decisive:
             used.append(_Found(decisive.start, decisive.end, ""))
         if result and key in _RELABEL:
             result = _RELABEL[key].get(result, result)
+        elif result and entry.kind == "protein":
+            result = _PROTEIN_RESULTS.get(result, result)  # "receptors found in 75%"
         value, result = self._value(key, entry.kind, scope, result, used, index)
         if variant:
             used.append(variant)
@@ -656,6 +721,15 @@ class _Reader:
             return None
         end = max([mention.end, *(found.end for found in used)])
         return _Reading(result, value, variant.text if variant else None, method, start, end)
+
+    def _generic(self, decisive: _Decisive, mention: _Mention) -> bool:
+        """Whether the words that give the result make a general statement, not a finding."""
+        text = self.page.text
+        if decisive.start >= mention.end:
+            return bool(_GENERIC.search(text, mention.end, decisive.start))
+        if _DEFINITION_BEFORE.search(self.lead):
+            return True
+        return bool(_GENERIC.search(text, decisive.end, mention.start))
 
     def _lead_decisive(self) -> _Decisive | None:
         match = self.lead_match
@@ -795,11 +869,11 @@ class _Reader:
         tail, offset = self.tail, self.tail_start
         if _SERUM_SKIP.match(tail):
             return None, None
-        dates = find_dates(tail, full_only=True)
+        dates = find_dates(tail)
         number: re.Match[str] | None = None
         for match in _SERUM_VALUE.finditer(tail):
-            if any(start < match.end("number") and match.start() < end for start, end, _ in dates):
-                continue
+            if any(d.start < match.end("number") and match.start() < d.end for d in dates):
+                continue  # a number inside "03/12/2024"
             if match.group("unit") or match.start() <= 25:
                 number = match
             break
@@ -809,24 +883,19 @@ class _Reader:
         value = number.group("number").replace(" ", "")
         if number.group("unit"):
             value += " " + _SERUM_UNITS[number.group("unit")]
-        when = _nearest_date(dates, number.start(), number.end())
+        when = min(
+            dates,
+            key=lambda d: min(abs(d.start - number.end()), abs(number.start() - d.end)),
+            default=None,
+        )
         if when is not None:
-            used.append(_Found(offset + when[0], offset + when[1], ""))
+            used.append(_Found(offset + when.start, offset + when.end, ""))
         else:
-            lead_dates = find_dates(self.lead, full_only=True)
+            lead_dates = find_dates(self.lead)
             when = lead_dates[-1] if lead_dates else None
         if when is not None:
-            value += f" on {when[2].isoformat()}"
+            value += f" on {when.date.isoformat()}"
         return value, result
-
-
-def _nearest_date(
-    dates: list[tuple[int, int, dt.date]], start: int, end: int
-) -> tuple[int, int, dt.date] | None:
-    """The date written nearest the value, in the same clause."""
-    if not dates:
-        return None
-    return min(dates, key=lambda item: min(abs(item[0] - end), abs(start - item[1])))
 
 
 def _confidence(page: AnalyzedPage, position: int, reading: _Reading) -> float:
@@ -872,7 +941,8 @@ def _page_biomarkers(page: AnalyzedPage) -> list[BiomarkerFact]:
                 continue
             consumed = max(consumed, reading.end)
             facts.append(_fact(page, mention.key, reading, mention.start, mention.end))
-    for match in _TRIPLE_NEGATIVE.finditer(text):
+    matches = _TRIPLE_NEGATIVE.finditer(text) if "triple" in text else ()
+    for match in matches:
         # "Triple-negative" states three results at once.
         for key in ("ER", "PR", "HER2"):
             reading = _Reading("negative", None, None, None, match.start(), match.end())

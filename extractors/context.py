@@ -70,6 +70,7 @@ _FLAGS_BY_MASK = [
 ]
 
 
+@functools.cache
 def _mask_of(flags: frozenset[str]) -> int:
     return sum(_BIT_BY_FLAG.get(flag, 0) for flag in flags)
 
@@ -198,9 +199,12 @@ class ContextIndex:
         return answer
 
     def _mask(self, start: int, end: int, ignore: frozenset[str]) -> int:
-        sentence_start, sentence_end = self.sentence(start)
+        bounds = self._bounds
+        sentence = bisect.bisect_right(bounds, start) - 1
+        sentence_start = bounds[sentence]
+        sentence_end = bounds[sentence + 1] if sentence + 1 < len(bounds) else len(self._text)
         found = 0
-        ignored = _mask_of(ignore) if ignore else 0
+        ignored = _mask_of(ignore)
         modifiers = self._modifiers
         bits = self._modifier_bits
         # Modifiers end in text order: skip those that end before the sentence begins.

@@ -18,12 +18,14 @@ from dataclasses import dataclass, replace
 from typing import TypeGuard
 
 from extractors import vocab
+from extractors.context import ContextFlags
 from extractors.document import AnalyzedPage
 from extractors.sections import SectionKind
 from extractors.terms import TermCategory
 from models.schemas import DiagnosisFact, MetastasisFact
 
 SITE_WINDOW = 150  # characters before/after a histology where its site is looked for
+_BACKGROUND_WEIGHT = 0.1  # a test's description, about a disease and not this patient
 _SECTION_WEIGHT = {
     SectionKind.diagnosis: 3.0,
     SectionKind.synoptic: 2.0,
@@ -31,7 +33,7 @@ _SECTION_WEIGHT = {
     SectionKind.gross: 0.5,
     SectionKind.clinical_history: 0.5,
     SectionKind.preliminary: 0.5,
-    SectionKind.methods: 0.1,
+    SectionKind.methods: _BACKGROUND_WEIGHT,
 }
 _DIRECT_SCORE = 3.0  # a phrase that names the type
 _PAIR_SCORE = 2.0  # a histology placed at a site
@@ -39,12 +41,15 @@ _DOCUMENT_SITE_WEIGHT = 0.5  # the site is the report's primary site, not one ne
 _DOCUMENT_SITE_CONFIDENCE = 0.7
 _GENERIC_WEIGHT = 0.5  # "carcinoma" alone says less about the type than "squamous cell carcinoma"
 _PRIMARY_STATEMENT = 3.0  # support for a site the report calls the primary
+_STATED_SITE_WEIGHT = 2.0  # a histology placed at the site the report calls the primary
 _MINOR_WEIGHT = 0.3  # "incidental", "a focus of"
 _METASTASIS_WEIGHT = 0.5
 _FORM_WEIGHT = 0.2  # one option of a printed list
 _HISTORICAL_WEIGHT = 0.5
 _UNCERTAIN_WEIGHT = 0.7
 _FIRST_DIAGNOSIS_BONUS = 2.0  # the first type the diagnosis section names is the main one
+_MISSPELLED_MIN_LENGTH = 8  # letters; shorter words are too often one edit from another
+_MISSPELLED_CONFIDENCE = 0.8
 _REFERENCE_WINDOW = 500  # characters after a type within which "the carcinoma" is that type
 _FORM_WINDOW = 80  # characters either side in which a printed form lists its options
 _FORM_OPTIONS = 3  # other types within the window that make a mention one option of many
@@ -64,7 +69,8 @@ _METASTASIS = re.compile(
 # Flattened text may put ". " between any two of them.
 _BINDS_FOLLOWING_SITE = re.compile(
     r"[\s.,]*(?:\([^()]{0,60}\)[\s.,]*)?"
-    r"(?:of|from|arising (?:in|at|from)|(?:consistent|compatible) with|suggestive of|favou?ring)"
+    r"(?:of|from|(?:arising|located)[\s.]+(?:in|at|from)|(?:consistent|compatible) with"
+    r"|suggestive of|favou?ring)"
     r"[\s.]+(?:(?:the|an?)[\s.]+)?(?:(?:left|right|distal|proximal)[\s.]+)?"
 )
 # Words between a histology and an organ it is said to involve: "involving both ovaries".
@@ -78,18 +84,25 @@ _JOINS_SPECIMEN_SITES = re.compile(
     r"|radical|distal|proximal|upper|lower|attached|tubes?)\b)*"
 )
 # A small or incidental finding beside the main tumour: "focal prostatic adenocarcinoma".
-_MINOR_BEFORE = re.compile(r"\b(?:incidental(?:ly)?|focal|foc(?:us|i) of|microfoc(?:us|i))\b")
+# Cues reach a mention within its field: not across a colon ("Perineural invasion: focal.").
+_MINOR_BEFORE = re.compile(
+    r"\b(?:incidental(?:ly)?|focal|foc(?:us|i) of|microfoc(?:us|i))\b[^:;]*$"
+)
 _MINOR_AFTER = re.compile(r"[\s,;(-]*incidental")
+_LONG_WORD = re.compile(rf"[a-z]{{{_MISSPELLED_MIN_LENGTH},}}")
+_PREVALENCE_BEFORE = re.compile(r"\d\s*%\s*of[\s.]*$")
 _ABSENT_AFTER = re.compile(
     r"[^\w.]{0,20}:\s*(?:not (?:applicable|identified|submitted|present|received|specified)"
     r"|n/?a\b|none\b|absent\b)"
 )
-_METASTASIS_BEFORE = re.compile(r"\bmetasta(?:tic|sis|ses)\b")
+_METASTASIS_BEFORE = re.compile(r"\bmetasta(?:tic|sis|ses)\b[^:;]*$")
 # The writer names the primary: "primary ovarian tumors", "colon primary", "Tumor site: rectum".
-_PRIMARY_BEFORE = re.compile(
-    r"(?:\bprimary|\b(?:tumou?r|primary) (?:site|location)\s*:)\s*(?:(?:left|right)\s+)?$"
-)
-_PRIMARY_AFTER = re.compile(r"\s+primary\b")
+# Each pattern opens with a literal, which `re` finds fast.
+_PRIMARY_WORD = re.compile(r"primary\b")
+_SITE_FIELD = re.compile(r"(?:site|location)\s*:")
+_BEFORE_SITE_FIELD = re.compile(r"(?:\btumou?r|\bprimary)\s$")
+# Up to three words may qualify the organ: "Tumor site: dome, urinary bladder".
+_BEFORE_STATED_SITE = re.compile(r"\s*(?:[a-z]+[\s,]+){0,3}")
 
 _DIFFERENTIATION_GRADE = {"well": "G1", "moderately": "G2", "poorly": "G3", "un": "G4"}
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
@@ -105,6 +118,8 @@ class _Candidate:
     site: str | None
     histology: str | None
     base_confidence: float
+    flags: ContextFlags
+    secondary: bool = False  # metastatic, incidental or a small focus: not the primary tumour
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +130,7 @@ class _Mention:
     end: int
     code: str | None
     histology: str | None
+    misspelled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +138,7 @@ class _SiteMention:
     start: int
     end: int
     key: str
+    operated: bool = False  # named by the operation ("cystectomy"), not as an organ
 
 
 @functools.cache
@@ -159,6 +176,18 @@ def _site_by_procedure() -> dict[str, str]:
 
 
 @functools.cache
+def _removed_with() -> dict[str, list[str]]:
+    return {site.key: site.removed_with for site in vocab.sites() if site.removed_with}
+
+
+def _incidental_sites(sites: list[list[_SiteMention]]) -> set[str]:
+    """Return the organs taken along by an operation on another (see SiteEntry.removed_with)."""
+    removed_with = _removed_with()
+    operated = {site.key for page_sites in sites for site in page_sites if site.operated}
+    return {other for key in operated for other in removed_with.get(key, ())}
+
+
+@functools.cache
 def _labels() -> tuple[dict[str, str], dict[str, str]]:
     return (
         {site.key: site.label for site in vocab.sites()},
@@ -188,6 +217,49 @@ def _mentions(page: AnalyzedPage) -> list[_Mention]:
     return list(merged.values())
 
 
+@functools.cache
+def _misspellings() -> tuple[frozenset[str], dict[str, tuple[str | None, str | None] | None]]:
+    """Index one-word type and histology names by themselves and each one-letter deletion.
+
+    A word and a name one edit apart (a letter dropped, added, changed or two swapped)
+    share an entry; an entry two names share is ambiguous (None).
+    """
+    names: dict[str, tuple[str | None, str | None]] = {}
+    for entry in vocab.cancer_types():
+        for synonym in entry.synonyms:
+            if len(synonym) >= _MISSPELLED_MIN_LENGTH and synonym.isalpha():
+                names[synonym] = (entry.code, names.get(synonym, (None, None))[1])
+    for histology in vocab.histologies():
+        for name in (histology.label.lower(), *histology.synonyms):
+            if len(name) >= _MISSPELLED_MIN_LENGTH and name.isalpha():
+                names[name] = (names.get(name, (None, None))[0], histology.key)
+    index: dict[str, tuple[str | None, str | None] | None] = {}
+    for name, target in names.items():
+        for variant in {name, *_deletions(name)}:
+            index[variant] = target if index.get(variant, target) == target else None
+    return frozenset(names), index
+
+
+def _deletions(word: str) -> list[str]:
+    return [word[:index] + word[index + 1 :] for index in range(len(word))]
+
+
+def _misspelled_mentions(page: AnalyzedPage) -> list[_Mention]:
+    """Find OCR misspellings of one-word names ("astrcytoma", "caricnoma")."""
+    names, index = _misspellings()
+    found: list[_Mention] = []
+    for word in _LONG_WORD.finditer(page.text):
+        token = word.group()
+        if token in names:
+            continue  # spelt right: the matcher has read it
+        for variant in (token, *_deletions(token)):
+            target = index.get(variant)
+            if target is not None:
+                found.append(_Mention(word.start(), word.end(), *target, misspelled=True))
+                break
+    return found
+
+
 def _site_mentions(page: AnalyzedPage) -> list[_SiteMention]:
     """Sites named in the text, and sites implied by an operation ("nephrectomy": kidney)."""
     by_procedure = _site_by_procedure()
@@ -195,14 +267,14 @@ def _site_mentions(page: AnalyzedPage) -> list[_SiteMention]:
     text = page.text
     for match in page.matches:
         if match.category is TermCategory.site:
-            key = match.key
+            key, operated = match.key, False
         elif match.category is TermCategory.procedure and match.key in by_procedure:
-            key = by_procedure[match.key]
+            key, operated = by_procedure[match.key], True
         else:
             continue
         # A checklist's empty line ("Ureter: not submitted") names no organ of this specimen.
         if not _ABSENT_AFTER.match(text, match.end):
-            sites.append(_SiteMention(match.start, match.end, key))
+            sites.append(_SiteMention(match.start, match.end, key, operated))
     return sites
 
 
@@ -214,7 +286,9 @@ class _Reading:
     mention: _Mention
     weight: float
     sites: tuple[str, ...]
-    bound: bool
+    flags: ContextFlags
+    metastatic: bool
+    minor: bool
 
 
 def _specimen_sites(text: str, sites: list[_SiteMention], index: int) -> list[_SiteMention]:
@@ -257,16 +331,15 @@ def _sites_near(
     return [], False
 
 
-def _wording_weight(page: AnalyzedPage, mention: _Mention) -> float:
+def _wording_weight(page: AnalyzedPage, mention: _Mention, flags: ContextFlags) -> float:
     text = page.text
     weight = 1.0
-    before = text[max(0, mention.start - 40) : mention.start]
-    if _MINOR_BEFORE.search(before) or _MINOR_AFTER.match(text, mention.end, mention.end + 20):
-        weight *= _MINOR_WEIGHT
+    # "Found in 30% of colorectal cancers": a test's background, not this patient.
+    if _PREVALENCE_BEFORE.search(text, max(0, mention.start - 15), mention.start):
+        weight *= _BACKGROUND_WEIGHT
     # "Renal cell carcinoma/oncocytoma": a protocol's title, not a finding.
     if text[mention.end : mention.end + 1] == "/" or text[mention.start - 1 : mention.start] == "/":
         weight *= _FORM_WEIGHT
-    flags = page.flags(mention.start, mention.end)
     if flags.historical:
         weight *= _HISTORICAL_WEIGHT
     if flags.uncertain:
@@ -274,72 +347,107 @@ def _wording_weight(page: AnalyzedPage, mention: _Mention) -> float:
     return weight
 
 
-def _read_page(page: AnalyzedPage, sites: list[_SiteMention]) -> list[_Reading]:
+def _read_page(
+    page: AnalyzedPage, sites: list[_SiteMention], mentions: list[_Mention]
+) -> list[_Reading]:
     """Weigh each mention and list the sites, where its histology can arise, it is written at."""
     pairs = _type_by_site_histology()
     starts = [site.start for site in sites]
     text = page.text
     readings: list[_Reading] = []
-    for mention in _mentions(page):
-        weight = _weight(page, mention.start) * _wording_weight(page, mention)
+    for mention in mentions:
+        flags = page.flags(mention.start, mention.end)
+        weight = _weight(page, mention.start) * _wording_weight(page, mention, flags)
         near: list[str] = []
-        bound = False
+        metastatic = bool(
+            _METASTASIS_BEFORE.search(text, max(0, mention.start - 30), mention.start)
+        )
+        if metastatic:
+            weight *= _METASTASIS_WEIGHT
+        minor = bool(
+            _MINOR_BEFORE.search(text, max(0, mention.start - 40), mention.start)
+            or _MINOR_AFTER.match(text, mention.end, mention.end + 20)
+        )
+        if minor:
+            weight *= _MINOR_WEIGHT
         if mention.histology is not None:
             found, bound = _sites_near(text, sites, starts, mention)
-            metastatic = _METASTASIS_BEFORE.search(text, max(0, mention.start - 30), mention.start)
-            if metastatic:
-                weight *= _METASTASIS_WEIGHT
             # A histology at a site where it cannot arise (omentum, lymph node), or called
             # metastatic there, has spread from the primary: it is placed later, by the report.
             if bound or not metastatic:
                 near = [site.key for site in found if (site.key, mention.histology) in pairs]
             if bound and not near and mention.code is None:
                 continue  # "junction carcinoma" with no type for that site: not the primary's
-        readings.append(_Reading(page, mention, weight, tuple(dict.fromkeys(near)), bound))
+        sites_near = tuple(dict.fromkeys(near))
+        readings.append(_Reading(page, mention, weight, sites_near, flags, metastatic, minor))
     return readings
+
+
+@functools.cache
+def _site_of_code() -> dict[str, str]:
+    """Map each type that arises at one site only to that site ("prostate adenocarcinoma")."""
+    sites: dict[str, set[str]] = defaultdict(set)
+    for (site, _), code in _type_by_site_histology().items():
+        sites[code].add(site)
+    return {code: next(iter(keys)) for code, keys in sites.items() if len(keys) == 1}
 
 
 def _site_support(
     pages: list[AnalyzedPage], sites: list[list[_SiteMention]], readings: list[_Reading]
-) -> tuple[dict[str, float], dict[str, float]]:
+) -> tuple[dict[str, float], dict[str, float], set[str]]:
     """Weigh each site as the primary: by the mentions that place a tumour there (shared
     when a specimen holds several organs) or call it the primary, then by how often the
-    report names it.
+    report names it. Also return the sites it calls the primary.
     """
-    pairs = _type_by_site_histology()
-    sites_of_code: dict[str, set[str]] = defaultdict(set)
-    for site, histology in pairs:
-        sites_of_code[pairs[(site, histology)]].add(site)
+    site_of_code = _site_of_code()
     support: dict[str, float] = defaultdict(float)
     for reading in readings:
-        flags = reading.page.flags(reading.mention.start, reading.mention.end)
-        if flags.negated or flags.historical:
+        if reading.flags.negated or reading.flags.historical:
             continue
         for site in reading.sites:
             support[site] += reading.weight / len(reading.sites)
-        if not reading.sites and reading.mention.code is not None:
-            code_sites = sites_of_code.get(reading.mention.code, set())
-            if len(code_sites) == 1:
-                support[next(iter(code_sites))] += reading.weight
+        if not reading.sites and reading.mention.code in site_of_code:
+            support[site_of_code[reading.mention.code]] += reading.weight
     counts: dict[str, float] = defaultdict(float)
+    stated: set[str] = set()
     for page, page_sites in zip(pages, sites, strict=True):
-        text = page.text
         for site in page_sites:
-            if page.flags(site.start, site.end).negated:
-                continue
-            weight = _weight(page, site.start)
-            counts[site.key] += weight
-            if _PRIMARY_BEFORE.search(text, max(0, site.start - 30), site.start) or (
-                _PRIMARY_AFTER.match(text, site.end)
-            ):
-                support[site.key] += _PRIMARY_STATEMENT * weight
-    return support, counts
+            counts[site.key] += _weight(page, site.start)
+        for site in _stated_primaries(page.text, page_sites):
+            support[site.key] += _PRIMARY_STATEMENT * _weight(page, site.start)
+            stated.add(site.key)
+    return support, counts, stated
+
+
+def _stated_primaries(text: str, sites: list[_SiteMention]) -> list[_SiteMention]:
+    """Return the sites the report calls the primary ("primary ovarian", "Tumor site: rectum")."""
+    if not sites:
+        return []
+    stated: list[_SiteMention] = []
+    starts = [site.start for site in sites]
+    for cue in _PRIMARY_WORD.finditer(text):
+        if cue.start() and text[cue.start() - 1].isalnum():
+            continue
+        after = bisect.bisect_left(starts, cue.end())
+        if after < len(sites) and _BEFORE_STATED_SITE.fullmatch(text, cue.end(), starts[after]):
+            stated.append(sites[after])
+        if after and cue.start() - sites[after - 1].end <= 1:
+            stated.append(sites[after - 1])  # "colon primary"
+    for cue in _SITE_FIELD.finditer(text):
+        if not _BEFORE_SITE_FIELD.search(text, max(0, cue.start() - 8), cue.start()):
+            continue
+        after = bisect.bisect_left(starts, cue.end())
+        if after < len(sites) and _BEFORE_STATED_SITE.fullmatch(text, cue.end(), starts[after]):
+            stated.append(sites[after])
+    return stated
 
 
 def _resolve(
     reading: _Reading,
     rank: dict[str, tuple[float, float]],
     primary: list[str],
+    stated: set[str],
+    incidental: set[str],
     previous: _Candidate | None,
 ) -> _Candidate | None:
     """Turn a reading into a candidate type, placing an unplaced histology at the primary."""
@@ -348,11 +456,15 @@ def _resolve(
     weight = reading.weight
     site: str | None = None
     confidence = 0.9 if mention.code is not None else 0.85
+    if mention.misspelled:
+        confidence *= _MISSPELLED_CONFIDENCE
     if mention.code is None and mention.histology in _generic_histologies():
         weight *= _GENERIC_WEIGHT
         if _refers_back(previous, reading):
             score = _PAIR_SCORE * weight
-            return replace(previous, start=mention.start, end=mention.end, score=score)
+            return replace(
+                previous, start=mention.start, end=mention.end, score=score, flags=reading.flags
+            )
     if mention.histology is not None:
         if reading.sites:
             site = max(reading.sites, key=lambda key: rank.get(key, (0.0, 0.0)))
@@ -362,6 +474,12 @@ def _resolve(
                 weight *= _DOCUMENT_SITE_WEIGHT
                 confidence = _DOCUMENT_SITE_CONFIDENCE
     pair = pairs.get((site, mention.histology)) if site and mention.histology else None
+    if pair is not None and site in stated:
+        weight *= _STATED_SITE_WEIGHT
+    secondary = reading.metastatic or reading.minor
+    if (site if pair is not None else _site_of_code().get(mention.code or "")) in incidental:
+        weight *= _MINOR_WEIGHT
+        secondary = True
     code = mention.code
     # The site-specific reading of a bare name wins: "melanoma" of the choroid is UM.
     if pair is not None and (code is None or not _is_descendant(code, pair)):
@@ -373,7 +491,16 @@ def _resolve(
     score = (_DIRECT_SCORE if mention.code is not None else _PAIR_SCORE) * weight
     page = reading.page
     return _Candidate(
-        code, page, mention.start, mention.end, score, site, mention.histology, confidence
+        code,
+        page,
+        mention.start,
+        mention.end,
+        score,
+        site,
+        mention.histology,
+        confidence,
+        reading.flags,
+        secondary,
     )
 
 
@@ -393,11 +520,11 @@ def _refers_back(previous: _Candidate | None, reading: _Reading) -> TypeGuard[_C
 
 @functools.cache
 def _generic_histologies() -> dict[str, str]:
-    """Map each not-otherwise-specified histology to the word it names ("carcinoma")."""
+    """Map each broad histology to the class it names ("carcinoma")."""
     return {
         histology.key: histology.label.lower().removesuffix(", nos")
         for histology in vocab.histologies()
-        if histology.label.lower().endswith(", nos")
+        if histology.broad
     }
 
 
@@ -416,18 +543,25 @@ def _discount_form_options(found: list[_Candidate]) -> None:
             candidate.score *= _FORM_WEIGHT
 
 
-def _candidates(pages: list[AnalyzedPage]) -> list[_Candidate]:
+def _candidates(pages: list[AnalyzedPage], *, misspelled: bool = False) -> list[_Candidate]:
+    """Read every page; with `misspelled`, also read words one edit from a name."""
     sites = [_site_mentions(page) for page in pages]
-    readings = [_read_page(page, page_sites) for page, page_sites in zip(pages, sites, strict=True)]
-    support, counts = _site_support(pages, sites, [r for page in readings for r in page])
+    readings = []
+    for page, page_sites in zip(pages, sites, strict=True):
+        mentions = _mentions(page)
+        if misspelled:
+            mentions = sorted([*mentions, *_misspelled_mentions(page)], key=lambda m: m.start)
+        readings.append(_read_page(page, page_sites, mentions))
+    support, counts, stated = _site_support(pages, sites, [r for page in readings for r in page])
     rank = {key: (support.get(key, 0.0), counts.get(key, 0.0)) for key in {*support, *counts}}
     primary = sorted(rank, key=rank.__getitem__, reverse=True)
+    incidental = _incidental_sites(sites)
     found: list[_Candidate] = []
     for page_readings in readings:
         page_found: list[_Candidate] = []
         for reading in page_readings:
             previous = page_found[-1] if page_found else None
-            candidate = _resolve(reading, rank, primary, previous)
+            candidate = _resolve(reading, rank, primary, stated, incidental, previous)
             if candidate is not None:
                 page_found.append(candidate)
         _discount_form_options(page_found)
@@ -475,7 +609,7 @@ def _to_fact(
 ) -> DiagnosisFact:
     entry = _types_by_code()[candidate.code]
     page = candidate.page
-    flags = page.flags(candidate.start, candidate.end)
+    flags = candidate.flags
     sentence_start, sentence_end = page.context.sentence(candidate.start)
     sentence = page.text[sentence_start:sentence_end]
     laterality = _LATERALITY.search(page.text, max(0, candidate.start - 80), candidate.end + 40)
@@ -500,20 +634,29 @@ def _to_fact(
     )
 
 
+def _is_asserted(candidate: _Candidate) -> bool:
+    flags = candidate.flags
+    return not (flags.negated or flags.family or flags.hypothetical)
+
+
 def extract_diagnoses(pages: list[AnalyzedPage]) -> list[DiagnosisFact]:
     """Return one fact per cancer type found, the best-supported first; unasserted ones last."""
     asserted: dict[str, list[_Candidate]] = defaultdict(list)
     unasserted: dict[str, _Candidate] = {}
     first_in_diagnosis: _Candidate | None = None
-    for candidate in _candidates(pages):
-        flags = candidate.page.flags(candidate.start, candidate.end)
-        if flags.negated or flags.family or flags.hypothetical:
+    candidates = _candidates(pages)
+    if not any(_is_asserted(candidate) for candidate in candidates):
+        # Only then, as it costs a pass over every long word: OCR may have misspelled it.
+        candidates = _candidates(pages, misspelled=True)
+    for candidate in candidates:
+        if not _is_asserted(candidate):
             unasserted.setdefault(candidate.code, candidate)
             continue
         asserted[candidate.code].append(candidate)
         if (
             first_in_diagnosis is None
-            and candidate.base_confidence > _DOCUMENT_SITE_CONFIDENCE
+            and not candidate.secondary
+            and candidate.histology not in _generic_histologies()
             and candidate.page.section(candidate.start) is SectionKind.diagnosis
         ):
             first_in_diagnosis = candidate

@@ -41,6 +41,8 @@ _HEADERS: dict[SectionKind, tuple[str, ...]] = {
         "interpretation and diagnosis",
         "pathologic interpretation",
         "diagnosis details",
+        "diagnosis/diagnoses",
+        "diagnosis/ diagnoses",
         "diagnosis",
         "diagnoses",
         "final dx",

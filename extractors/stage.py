@@ -12,6 +12,7 @@ and value sit apart ("Primary Tumor (pT): pT3: Tumor more than 4 cm ... Regional
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -28,7 +29,10 @@ _SUFFIX = r"(?:mi|[a-e](?:[1-3](?![0-9]))?)?(?:\s?\((?:i|mol|sn|mi|m|f|\d{1,2})[
 _ONE = rf"{_PREFIX}?\s?(?:[tn]\s?|m)(?:is|x|[0-4]|[oil]|a){_SUFFIX}"
 # A statement starts with a prefix or a real digit: "mitotic" is not "M1 T0 T1c".
 _FIRST = (
-    rf"(?:{_PREFIX}\s?(?:[tn]\s?|m)(?:is|x|[0-4]|[oil]|a)|(?:[tn]\s?|m)(?:is|x|[0-4])){_SUFFIX}"
+    rf"(?:{_PREFIX}\s?(?:[tn]\s?|m)(?:is|x|[0-4]|[oil]|a)|(?:[tn]\s?|m)(?:is|x|[0-4])"
+    # Unprefixed, an OCR "l" or "i" for 1 needs its letter: "Tlb NO MX".
+    r"|t\s?[il](?=[a-d]))"
+    rf"{_SUFFIX}"
 )
 _BREAK = r"[\s,;/.:\-]{0,3}"
 # What may stand between two categories of one statement: UICC descriptors (L0 V1 Pn0 R0 G2),
@@ -37,8 +41,9 @@ _NOISE = (
     rf"(?:(?:[lvrg]|pn)\s?[0-4x](?![a-z0-9])|\(\d{{1,3}}/\d{{1,3}}\)|\(\d\)"
     rf"|p?m\s?n/a|\((?:ajcc|uicc)[^)]{{0,30}}\)){_BREAK}"
 )
+# The leading lookahead only makes the scan fast: most positions fail on one character.
 _SEQUENCE = re.compile(
-    rf"(?:(?<![a-z0-9])|(?<=ajcc)|(?<=tnm))(?:{_FIRST})(?:{_BREAK}(?:{_NOISE})*(?:{_ONE}))*"
+    rf"(?=[ypcrtnm])(?:(?<![a-z0-9])|(?<=ajcc)|(?<=tnm))(?:{_FIRST})(?:{_BREAK}(?:{_NOISE})*(?:{_ONE}))*"
     r"(?![a-z0-9])"
 )
 _COMPONENT = re.compile(
@@ -168,7 +173,8 @@ def _read_tnm(text: str) -> list[_Statement]:
             )
             if gap <= SHORT_GAP or (cued and gap <= ATTACH_GAP):
                 _attach(last, category)
-    for match in _FORM.finditer(text):
+    forms = _FORM.finditer(text) if "t stage" in text or "tstage" in text else ()
+    for match in forms:
         t = _Category(match.start("t"), match.end("t"), "", "t", f"T{match.group('t').upper()}")
         statement = _Statement(match.start(), match.end(), t)
         statement.n = _Category(
@@ -211,7 +217,7 @@ def _attach(statement: _Statement, category: _Category) -> None:
 # --- reading the stated group ----------------------------------------------------------------
 
 _GROUP = re.compile(
-    r"\bstage(?:\s+group(?:ing)?)?(?:\s*\([^)]{0,30}\))?\s*(?:is|of|:|=|-)?\s*(?:stage\s*)?"
+    r"stage(?:\s+group(?:ing)?)?(?:\s*\([^)]{0,30}\))?\s*(?:is|of|:|=|-)?\s*(?:stage\s*)?"
     r"(?P<group>iv|iii|ii|i|[0-4])(?P<sub>[a-c][12]?)?(?![a-z0-9])"
 )
 # "fibrosis (stage 3)", "chronic hepatitis, grade 2, stage 2": liver fibrosis, not cancer stage.
@@ -228,6 +234,8 @@ def _read_groups(page: AnalyzedPage) -> list[_Group]:
     text = page.text
     groups = []
     for match in _GROUP.finditer(text):
+        if match.start() and text[match.start() - 1].isalnum():
+            continue  # "substage"; checked here so the scan keeps its fast literal start
         before = text[max(0, match.start() - 40) : match.start()]
         if _NOT_CANCER_BEFORE.search(before) or _NOT_CANCER_AFTER.match(text, match.end()):
             continue
@@ -250,22 +258,29 @@ def _read_groups(page: AnalyzedPage) -> list[_Group]:
 
 # --- edition and other inputs ------------------------------------------------------------------
 
-_EDITION = re.compile(
-    r"\b(?P<n>[5-8])\s?(?:st|nd|rd|th)\W{0,3}(?:ed\b|edition|addition)"
-    r"|(?:ajcc|uicc|tnm)\W{1,30}?(?:\w+\W+){0,3}?(?P<year>19\d\d|20[0-2]\d)\b"
-)
+_EDITION_ORDINAL = re.compile(r"[5-8]\s?(?:st|nd|rd|th)\W{0,3}(?:ed\b|edition|addition)")
+_EDITION_YEAR = re.compile(r"(?:ajcc|uicc|tnm)\W{1,30}?(?:\w+\W+){0,3}?(?P<year>19\d\d|20[0-2]\d)\b")
 _EDITION_BY_YEAR = {1997: 5, 2002: 6, 2009: 7, 2010: 7, 2017: 8, 2018: 8}
 _AGE = re.compile(r"\b(?P<age>\d{1,3})[- ]?(?:year|yr)s?[- ]old\b")
 
 
 def _edition(text: str) -> int | None:
-    for match in _EDITION.finditer(text):
-        if match.group("n"):
-            return int(match.group("n"))
-        edition = _EDITION_BY_YEAR.get(int(match.group("year")))
-        if edition:
-            return edition
-    return None
+    """The AJCC edition the report names ("7th edition", "AJCC 2002"), first mention first."""
+    found: list[tuple[int, int]] = []
+    for match in _EDITION_ORDINAL.finditer(text):
+        if not (match.start() and text[match.start() - 1].isdigit()):
+            found.append((match.start(), int(match.group()[0])))
+            break
+    for keyword in ("ajcc", "uicc", "tnm"):
+        position = text.find(keyword)
+        while position != -1:
+            year = _EDITION_YEAR.match(text, position)
+            edition = _EDITION_BY_YEAR.get(int(year.group("year"))) if year else None
+            if edition:
+                found.append((position, edition))
+                break
+            position = text.find(keyword, position + 1)
+    return min(found)[1] if found else None
 
 
 def _age(text: str) -> int | None:
@@ -297,6 +312,8 @@ _POSITIVE = r"(?:positive|involved|with\s(?:metasta|carcinoma|tumou?r)|metastati
 # Each pattern gives (positive, examined): "(2/15)" beside a node, "one of eight lymph nodes",
 # "four lymph nodes, negative", "no metastasis in 37 axillary lymph nodes", synoptic counts.
 _NODE_COUNTS = re.compile(
+    # The lookarounds only make the scan fast: a count starts a word with one of these.
+    rf"(?<![a-z0-9])(?=[\d#acefmnostz])(?:"
     rf"(?P<f_pos>\d{{1,2}}|o)\s?/\s?(?P<f_tot>\d{{1,3}})(?![\d/])"
     rf"|\b(?P<o_pos>{_NUM})\s(?:of|out\sof)\s(?:the\s)?(?P<o_tot>{_NUM})\s{_WORDS}{_NODE}"
     rf"|\b(?:all\s)?(?P<n_tot>{_NUM})\s(?:{_NEGATIVE}\s)?{_WORDS}{_NODE}s?[,:;]?\s?"
@@ -314,6 +331,7 @@ _NODE_COUNTS = re.compile(
     rf"(?:\sdisease)?|macrometasta\w*))?\W{{0,4}}(?:is\s)?(?P<s_pos>{_NUM})"
     rf"|(?:number|total)\s(?:examined)\W{{0,4}}(?P<e_tot>{_NUM})"
     rf"|(?:number|total)\s(?:involved|positive|with\smetasta\w*)\W{{0,4}}(?P<e_pos>{_NUM})"
+    r")"
 )
 # A fraction is a node count only beside a node; "Nottingham score 8/9" or "tubules 3/3" is not.
 _FRACTION_CONTEXT = re.compile(r"nod|\bln|lymph")
@@ -321,6 +339,7 @@ _NOT_NODE_BEFORE = re.compile(
     r"(?:score|tubul\w*|nucle\w*|mitos\w*|mitotic|pleomorph\w*|grade|allred|gleason|hpf"
     r"|\ber|\bpr|her2\w*|ki-?67|margin\w*|block\w*|slides?|cores?)\W{0,12}$"
 )
+_NEGATED_COUNT = re.compile(r"\b(?:no|not|without|negative|free\sof)\b(?:(?!\s-\s|\d\.\s)[^;:])*$")
 _NO_NODES = re.compile(
     r"no\s(?:regional\s)?(?:lymph\s)?nodes?\s(?:are\s|were\s)?(?:identified|submitted|present"
     r"|found|received|recovered|seen)|lymph\snodes?\W{0,3}(?:none|not)\s(?:identified|submitted"
@@ -336,6 +355,20 @@ class _NodeCount:
     positive_sum: int  # every count of involved nodes added up (specimens reported apart)
     mentions: int  # counts read
     none_examined: bool  # "no lymph nodes identified"
+    lung_stations: tuple[str | None, ...] = ()  # lung N of each involved-node count, if named
+
+
+# Lung N is fixed by where the involved nodes are, which reports name by station or region:
+# hilar, peribronchial and intrapulmonary (stations 10-14) are N1; mediastinal and subcarinal
+# (2-9) N2; contralateral, scalene and supraclavicular N3.
+_LUNG_STATION = re.compile(
+    r"(?P<n3>supraclavicular|scalene|contralateral)"
+    r"|(?P<n1>hilar|hilum|peribronchial|interlobar|intralobar|lobar|segmental|intrapulmonary"
+    r"|(?:station|level|#)\s?#?\s?(?:r-?|l-?)?1[0-4]|\b1[0-4]\s?[rl]\b)"
+    r"|(?P<n2>mediastin\w*|subcarinal|carinal|paratracheal|pretracheal|aorto-?pulmonary"
+    r"|para-?aortic|paraesophageal|pulmonary\sligament|prevascular|(?:station|level|#)\s?#?\s?"
+    r"(?:r-?|l-?)?[2-9]\b|\b[2-9]\s?[rl]\b)"
+)
 
 
 def _number(raw: str | None) -> int | None:
@@ -345,9 +378,31 @@ def _number(raw: str | None) -> int | None:
     return int(word) if word.isdigit() else _WORD_NUMBERS.get(word)
 
 
+_NODE_WORD = re.compile(r"nod")
+NODE_WINDOW = 160  # characters around a node word where its counts are written
+
+
+def _node_windows(text: str) -> list[tuple[int, int]]:
+    """Stretches of text near a node word; counts are only read there (it is much faster)."""
+    windows: list[tuple[int, int]] = []
+    for match in _NODE_WORD.finditer(text):
+        start, end = max(0, match.start() - NODE_WINDOW), match.end() + NODE_WINDOW
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
 def _read_node_counts(text: str) -> _NodeCount | None:
     positives: list[int] = []
-    for match in _NODE_COUNTS.finditer(text):
+    stations: list[str | None] = []
+    matches = (
+        match
+        for start, end in _node_windows(text)
+        for match in _NODE_COUNTS.finditer(text, start, end)
+    )
+    for match in matches:
         kind = match.lastgroup or ""
         if match.group("f_pos") is not None:
             near = text[max(0, match.start() - 60) : match.end() + 40]
@@ -365,11 +420,30 @@ def _read_node_counts(text: str) -> _NodeCount | None:
             continue  # a number examined says nothing about involvement
         if positive is None or (total is not None and (positive > total or total == 0)):
             continue
+        # "no evidence of. metastasis in 7 lymph nodes": OCR stops do not end the negation.
+        if (
+            positive
+            and kind not in ("s_pos", "e_pos")
+            and _NEGATED_COUNT.search(text, max(0, match.start() - 40), match.start())
+        ):
+            continue
         positives.append(positive)
+        if positive:
+            stations.append(_lung_station(text, match.start(), match.end()))
     none_examined = bool(_NO_NODES.search(text))
     if not positives and not none_examined:
         return None
-    return _NodeCount(max(positives, default=0), sum(positives), len(positives), none_examined)
+    return _NodeCount(
+        max(positives, default=0), sum(positives), len(positives), none_examined, tuple(stations)
+    )
+
+
+def _lung_station(text: str, start: int, end: int) -> str | None:
+    """The lung N of the station named by the count itself or last named before it."""
+    sites = list(_LUNG_STATION.finditer(text, max(0, start - 120), end))
+    if not sites:
+        return None
+    return {"n1": "N1", "n2": "N2", "n3": "N3"}[sites[-1].lastgroup or ""]
 
 
 # Regional node counts that fix N, per chapter: (fewest involved nodes, N category), 7th edition;
@@ -393,6 +467,12 @@ _N_BY_COUNT: dict[tuple[str, int], tuple[tuple[int, str], ...]] = {
     ("melanoma", 7): ((1, "N1"), (2, "N2"), (4, "N3")),
     ("adrenal_cortical", 7): ((1, "N1"),),
     ("uveal_melanoma", 7): ((1, "N1"),),
+    # Head and neck: one node may be N1, N2a or N3 (by size); two or more are N2b, N2c or N3,
+    # all stage IV. "N2" stands for them; the 2 to 1 gap leaves one node open.
+    ("oral_cavity", 7): ((2, "N2"),),
+    ("oropharynx", 7): ((2, "N2"),),
+    ("hypopharynx", 7): ((2, "N2"),),
+    ("larynx", 7): ((2, "N2"),),
 }
 _POSITIVE_N = ("N1", "N2", "N3")
 
@@ -413,6 +493,10 @@ def _n_options(
     written = "pNX" if n else "no N category"
     if nodes is not None and nodes.mentions and nodes.positive_max == 0:
         return ["N0"], [f"{written}: N0 read from the lymph node counts (no involved node)"]
+    if nodes is not None and nodes.positive_max > 0 and chapter == "lung":
+        if None not in nodes.lung_stations:
+            ns = [max(nodes.lung_stations, key=lambda s: s or "")]
+            return ns, [f"{written}: {ns[0]} read from the stations of the involved lymph nodes"]
     if nodes is not None and nodes.positive_max > 0:
         counts = sorted({nodes.positive_max, nodes.positive_sum})
         options = [_n_by_count(chapter, edition, count) for count in counts]
@@ -441,19 +525,22 @@ _SIZES = (
     re.compile(
         rf"(?P<label>tumou?r\ssize|size\sof\s(?:the\s)?tumou?r|(?:greatest|maximum|largest)\s"
         rf"(?:tumou?r\s)?(?:dimension|diameter))[^:0-9]{{0,30}}:?\s?"
-        rf"(?:greatest\sdimension\W{{0,3}})?(?:is\s|of\s|measures\s)?{_DIMENSIONS}"
+        rf"(?:greatest\sdimension\W{{0,3}})?(?:is\s|of\s|measures\s)?"
+        rf"(?:approximately\s|approx\.?\s|about\s|up\sto\s)?{_DIMENSIONS}"
     ),
     # "carcinoma, clear cell type, 4.2 cm", "renal cell carcinoma (7.0 cm maximum dimension)"
-    re.compile(rf"{_TUMOUR}[,;]?\s(?:(?:[a-z/-]+,?\s){{0,6}}?)\(?{_DIMENSIONS}"),
+    re.compile(rf"{_TUMOUR}[,;/]{{0,2}}\s(?:(?:[a-z0-9/-]+[,;]?\s){{0,6}}?)\(?{_DIMENSIONS}"),
     # "a 2.5 x 2.2 x 2.1 cm mass", "a 7.0 x 5.5 cm well circumscribed tumor"
     re.compile(rf"{_DIMENSIONS}\)?\s(?:[a-z-]+,?\s){{0,4}}?{_TUMOUR}"),
 )
 # A size beside one of these measures something else: the specimen, a margin, a node.
 _NOT_TUMOUR_SIZE = re.compile(
     r"node|margin|specimen|from\s|within|distance|away|cassette|block|fragment|aggregate|piece"
-    r"|lobe\b|gland|kidney\s\(|breast\s\(|resection|portion|segment|cyst"
+    r"|lobe\b|gland|kidney|breast|resection|portion|segment|cyst|liver|lung|stomach|colon"
 )
-_AFTER_MARGIN = re.compile(r"\)?\s?(?:from|away|to\s(?:the\s)?\w*\s?margin|of\s(?:the\s)?\w*\s?margin)")
+_AFTER_MARGIN = re.compile(
+    r"\)?\s?(?:from|away|to\s(?:the\s)?\w*\s?margin|of\s(?:the\s)?\w*\s?margin)"
+)
 
 
 @dataclass(frozen=True)
@@ -470,11 +557,15 @@ def _tumour_size(text: str) -> tuple[float, int, int] | None:
     others: list[tuple[float, int, int]] = []
     matches = (m for pattern in _SIZES for m in pattern.finditer(text))
     for match in matches:
-        between = text[match.start() : match.start("dims")]
-        if _NOT_TUMOUR_SIZE.search(between) or _AFTER_MARGIN.match(text, match.end("unit")):
+        around = (
+            text[match.start() : match.start("dims")] + " " + text[match.end("unit") : match.end()]
+        )
+        if _NOT_TUMOUR_SIZE.search(around) or _AFTER_MARGIN.match(text, match.end("unit")):
             continue
         try:
-            values = [float(v.replace(",", ".")) for v in re.split(r"\s?(?:x|by)\s?", match["dims"])]
+            values = [
+                float(v.replace(",", ".")) for v in re.split(r"\s?(?:x|by)\s?", match["dims"])
+            ]
         except ValueError:
             continue
         size = max(values) / (10 if match.group("unit") == "mm" else 1)
@@ -488,29 +579,53 @@ def _tumour_size(text: str) -> tuple[float, int, int] | None:
 
 _NEGATION_BEFORE = re.compile(
     r"\b(?:no|not|without|free\sof|negative\sfor|absence\sof|absent|nor|neither|rather\sthan"
-    r"|rule\sout)\b(?!\s(?:through|beyond))[^.;:]*$"
+    r"|rule\sout)\b(?!\s(?:through|beyond))[^;:]*$"
+    # "bulges into the renal sinus", "pushing into the perinephric fat": not invasion.
+    r"|\b(?:push\w*|bulg\w*|compress\w*|abut\w*)\s$"
 )
 _NEGATION_AFTER = re.compile(
-    r"^[^.;]{0,35}?\b(?:absent|not\s(?:identified|seen|present|involved|invaded|detected|grossly)"
-    r"|negative|uninvolved|free|none|without|(?:does|did|is|are|was)\snot|cannot|no)\b"
+    r"^[^;]{0,35}?\b(?:absent|not\s(?:identified|seen|present|involved|invaded|detected|grossly)"
+    r"|negative|uninvolved|free|none|without|(?:does|did|is|are|was)\snot|cannot|no|unknown"
+    r"|indeterminate|not\sspecified|not\sapplicable|equivocal|suspicious)\b"
 )
-_CLAUSE_BREAK = re.compile(r"[.;]|\bbut\b|\bhowever\b")
+# OCR ends every line with ". ", so a stop ends a clause only after a word that can end one:
+# "does not appear to. invade the perinephric fat" is one clause.
+_CLAUSE_BREAK = re.compile(r";|\bbut\b|\bhowever\b|(?P<word>[\w)]+)\.\s")
+_RUNS_ON = frozenset(
+    "to the of and or a an in into not with by for at on from that is are was were be "
+    "appear appears does did gross grossly any its their this".split()
+)
+
+
+def _clause_breaks(text: str) -> list[re.Match[str]]:
+    return [
+        m
+        for m in _CLAUSE_BREAK.finditer(text)
+        if m.group("word") is None or m["word"] not in _RUNS_ON
+    ]
 
 
 def _asserted(text: str, start: int, end: int) -> bool:
     """Whether a finding is asserted: no negation in its clause before it or just after it."""
     before = text[max(0, start - 70) : start]
-    breaks = list(_CLAUSE_BREAK.finditer(before))
+    breaks = _clause_breaks(before)
     if breaks:
         before = before[breaks[-1].end() :]
-    after = text[end : end + 50]
-    cut = _CLAUSE_BREAK.search(after)
-    if cut:
-        after = after[: cut.start()]
+    # The word before a stop decides whether it ends the clause, so look from inside the match.
+    lead = min(end - start, 20)
+    after = text[end - lead : end + 50]
+    cuts = [m for m in _clause_breaks(after) if m.end() > lead]
+    if cuts:
+        after = after[: max(lead, cuts[0].start() + len(cuts[0]["word"] or ""))]
+    after = after[lead:]
     return not (_NEGATION_BEFORE.search(before) or _NEGATION_AFTER.search(after))
 
 
-_INTO = r"(?:invad\w*|invasi\w*\s(?:into|of)|infiltrat\w*|involv\w*|extend\w*\s(?:in)?to|extension\sinto|penetrat\w*|through|into)\s(?:(?:the|a|and|focally|grossly|adjacent|surrounding)\s){0,3}"
+_INTO = (
+    r"\b(?:invad\w*|invasi\w*\s(?:into|of)|infiltrat\w*|involv\w*|extend\w*\s(?:in)?to"
+    r"|extension\sinto|penetrat\w*|through|into)\s"
+    r"(?:(?:the|a|and|focally|grossly|adjacent|surrounding)\s){0,3}(?:\w+\s){0,2}?"
+)
 # Depth layers need a word of invasion or extent before them ("Tumor extent: subserosa").
 _DEPTH_CUE = re.compile(
     r"(?:invad|invasi|infiltrat|extend|extent|exten|penetrat|involv|through|into|reach|depth"
@@ -526,80 +641,241 @@ class _Extent:
     depth: bool = False  # a layer name, read only after a word of invasion or extent
 
 
-def _extent(category: str, pattern: str, reason: str, *, depth: bool = False) -> _Extent:
-    return _Extent(category, re.compile(pattern), reason, depth)
+def _compile_phrases(*alternatives: str) -> re.Pattern[str]:
+    # Words of one phrase may be split by an OCR stop: "perinephric. fat".
+    pattern = "|".join(alternatives)
+    return re.compile(re.sub(r"\\s(?![?*+{])", r"[\\s.]{1,2}", pattern))
 
+
+def _into(category: str, reason: str, *targets: str) -> _Extent:
+    """Invasion of a named structure: "invades the renal vein", "extends into perinephric fat"."""
+    return _Extent(category, _compile_phrases(rf"{_INTO}(?:{'|'.join(targets)})"), reason)
+
+
+def _phrase(category: str, reason: str, *phrases: str) -> _Extent:
+    """A finding written as such: "renal vein invasion: present", "satellite nodules"."""
+    return _Extent(category, _compile_phrases(*phrases), reason)
+
+
+def _layer(category: str, reason: str, *layers: str) -> _Extent:
+    """The deepest layer reached: "invades through the muscularis propria into subserosa"."""
+    return _Extent(category, _compile_phrases(*layers), reason, depth=True)
+
+
+_PRESENT = r"\W{0,3}(?:present|identified|yes)"
+_FAT = r"\s(?:fat|adipose|soft\stissue|connective\stissue|tissues?)"
+_SEROSA = r"(?<![a-z])serosa(?:l\s(?:surface|involvement|invasion))?(?![a-z])"
 
 _EXTENTS: dict[str, tuple[_Extent, ...]] = {
     "kidney": (
-        _extent("T4", rf"{_INTO}(?:(?:and\s)?beyond\s)?gerota\W?s?\s?fascia", "beyond Gerota's fascia"),
-        _extent("T4", rf"{_INTO}(?:\w+\s){{0,2}}?(?:ipsilateral\s)?adrenal(?!\scortical)", "into the adrenal gland"),
-        _extent("T3b", rf"{_INTO}(?:\w+\s){{0,2}}?(?:inferior\s)?(?:vena\scava|ivc)\b|(?:vena\scava|ivc)\s(?:tumou?r\s)?thromb", "into the vena cava"),
-        _extent("T3a", rf"{_INTO}(?:\w+\s){{0,2}}?(?:main\s)?renal\svein(?!\s(?:margin|resection))|renal\svein\s(?:invasion|involvement|(?:tumou?r\s)?thromb\w*)(?:\W{{0,3}}(?:present|identified|yes))?", "into the renal vein"),
-        _extent("T3a", rf"{_INTO}(?:\w+\s){{0,2}}?(?:perinephric|perirenal|peri-renal|peri-nephric|renal\ssinus)\s(?:fat|adipose|soft\stissue|tissue)|(?:perinephric|perirenal|renal\ssinus)\s(?:fat|adipose\stissue)\s(?:invasion|involvement)\W{{0,3}}(?:present|identified|yes)", "into perinephric or renal sinus fat"),
-        _extent("T3a", r"(?:through|beyond|penetrat\w*|breach\w*)\s(?:the\s)?(?:renal\s)?capsule", "through the renal capsule"),
+        _into("T4", "beyond Gerota's fascia", r"(?:beyond\s)?gerota\W?s?\s?fascia"),
+        _into("T4", "into the adrenal gland", r"(?:ipsilateral\s)?adrenal(?!\scortical)"),
+        _into("T3b", "into the vena cava", r"(?:inferior\s)?(?:vena\scava|ivc)\b"),
+        _phrase("T3b", "a vena cava thrombus", r"(?:vena\scava|ivc)\s(?:tumou?r\s)?thromb"),
+        _into("T3a", "into the renal vein", r"(?:main\s)?renal\svein(?!\s(?:margin|resection))"),
+        _phrase(
+            "T3a",
+            "renal vein invasion",
+            rf"renal\svein\s(?:invasion|involvement|(?:tumou?r\s)?thromb\w*)(?:{_PRESENT})?",
+        ),
+        _into(
+            "T3a",
+            "into perinephric or renal sinus fat",
+            rf"(?:perinephric|perirenal|peri-renal|peri-nephric|renal\ssinus){_FAT}",
+        ),
+        _phrase(
+            "T3a",
+            "perinephric or renal sinus fat invasion",
+            rf"(?:perinephric|perirenal|renal\ssinus)\s(?:fat|adipose\stissue)\s"
+            rf"(?:invasion|involvement){_PRESENT}",
+            r"(?:through|beyond|penetrat\w*|breach\w*)\s(?:the\s)?(?:renal\s)?capsule",
+        ),
     ),
     "lung": (
-        _extent("T4", rf"{_INTO}(?:\w+\s){{0,2}}?(?:mediastinum|mediastinal\s(?:fat|soft\stissue)|heart|great\svessels?|trachea|esophag\w*|vertebra\w*|carina)", "into the mediastinum or its organs"),
-        _extent("T3", rf"{_INTO}(?:\w+\s){{0,2}}?(?:chest\swall|parietal\spleura|diaphragm|phrenic\snerve|mediastinal\spleura|pericardium|ribs?\b)", "into the chest wall, parietal pleura, diaphragm or pericardium"),
-        _extent("T3", r"separate\s(?:tumou?r\s)?nodules?\s(?:\w+\s){0,3}?same\slobe|satellite\s(?:tumou?r\s)?nodules?", "a separate tumour nodule in the same lobe"),
-        _extent("T2", rf"{_INTO}(?:\w+\s){{0,2}}?(?:visceral\s)?pleura\b(?!l\ssurface)|visceral\spleura\w*\s(?:invasion|involvement)\W{{0,3}}(?:present|identified|yes|pl[12])", "into the visceral pleura"),
+        _into(
+            "T4",
+            "into the mediastinum or its organs",
+            r"mediastinum|mediastinal\s(?:fat|soft\stissue)|heart|great\svessels?|trachea",
+            r"esophag\w*|vertebra\w*|carina",
+        ),
+        _into(
+            "T3",
+            "into the chest wall, parietal pleura, diaphragm or pericardium",
+            r"chest\swall|parietal\spleura|diaphragm|phrenic\snerve|mediastinal\spleura",
+            r"pericardium|ribs?\b",
+        ),
+        _phrase(
+            "T3",
+            "a separate tumour nodule in the same lobe",
+            r"separate\s(?:tumou?r\s)?nodules?\s(?:\w+\s){0,3}?same\slobe",
+            r"satellite\s(?:tumou?r\s)?nodules?",
+        ),
+        _into("T2", "into the visceral pleura", r"(?:visceral\s)?pleura\b(?!l\ssurface)"),
+        _phrase(
+            "T2",
+            "visceral pleural invasion",
+            rf"visceral\spleura\w*\s(?:invasion|involvement)(?:{_PRESENT}|\W{{0,3}}pl[12])",
+        ),
     ),
     "breast": (
-        _extent("T4", r"ulcerat\w*\s(?:of\s)?(?:the\s)?(?:overlying\s)?skin|skin\s(?:ulcerat\w*|satellite\snodules?)|peau\sd.orange|inflammatory\s(?:breast\s)?carcinoma", "skin ulceration or inflammatory carcinoma"),
-        _extent("T4", rf"{_INTO}(?:\w+\s){{0,2}}?chest\swall", "into the chest wall"),
+        _phrase(
+            "T4",
+            "skin ulceration or inflammatory carcinoma",
+            r"ulcerat\w*\s(?:of\s)?(?:the\s)?(?:overlying\s)?skin",
+            r"skin\s(?:ulcerat\w*|satellite\snodules?)|peau\sd.orange",
+            r"inflammatory\s(?:breast\s)?carcinoma",
+        ),
+        _into("T4", "into the chest wall", r"chest\swall"),
     ),
     "stomach": (
-        _extent("T4b", rf"{_INTO}(?:\w+\s){{0,2}}?(?:spleen|pancrea\w*|transverse\scolon|liver|diaphragm|abdominal\swall|adrenal|kidney|small\sintestine|retroperitoneum)", "into an adjacent organ"),
-        _extent("T4a", r"(?<![a-z])serosa(?:l\s(?:surface|involvement|invasion))?(?![a-z])|visceral\speritoneum", "through the serosa", depth=True),
-        _extent("T3", r"subserosa\w*|(?:perigastric|subserosal)\s(?:fat|adipose|soft\stissue|connective\stissue|tissue)|(?:through|beyond)\s(?:the\s)?muscularis\spropria", "into the subserosa", depth=True),
-        _extent("T2", r"muscularis\spropria|muscle\slayer|muscular\slayer|muscularis(?!\smucosae)", "into the muscularis propria", depth=True),
-        _extent("T1b", r"submucosa\w*", "into the submucosa", depth=True),
-        _extent("T1a", r"lamina\spropria|muscularis\smucosae|(?<![a-z])mucosa(?![a-z])", "into the mucosa", depth=True),
+        _into(
+            "T4b",
+            "into an adjacent organ",
+            r"spleen|pancrea\w*|transverse\scolon|liver|diaphragm|abdominal\swall|adrenal",
+            r"kidney|small\sintestine|retroperitoneum",
+        ),
+        # The CAP gastric checklist's "Tumor extent: Adjacent structures" option is T4b.
+        _phrase("T4b", "into adjacent structures", r"tumou?r\sextent\W{1,3}adjacent\sstructures"),
+        _layer("T4a", "through the serosa", _SEROSA, r"visceral\speritoneum"),
+        _layer(
+            "T3",
+            "into the subserosa",
+            r"subserosa\w*",
+            rf"(?:perigastric|subserosal){_FAT}",
+            r"(?:through|beyond)\s(?:the\s)?muscularis\spropria",
+        ),
+        _layer(
+            "T2",
+            "into the muscularis propria",
+            r"muscularis\spropria|muscle\slayer|muscular\slayer|muscularis(?!\smucosae)",
+        ),
+        _layer("T1b", "into the submucosa", r"submucosa\w*"),
+        _layer(
+            "T1a",
+            "into the mucosa",
+            r"lamina\spropria|muscularis\smucosae|(?<![a-z])mucosa(?![a-z])",
+        ),
     ),
     "colorectal": (
-        _extent("T4b", rf"{_INTO}(?:\w+\s){{0,2}}?(?:adjacent\sorgans?|bladder|uterus|vagina|prostate|abdominal\swall|small\sbowel|small\sintestine|ovary)", "into an adjacent organ"),
-        _extent("T4a", r"visceral\speritoneum|(?<![a-z])serosa(?:l\s(?:surface|involvement|invasion))?(?![a-z])", "through the visceral peritoneum", depth=True),
-        _extent("T3", r"subserosa\w*|(?:pericolorectal|pericolonic|pericolic|perirectal|mesorectal|subserosal)\s(?:fat|adipose|soft\stissue|connective\stissue|tissues?)|(?:through|beyond)\s(?:the\s)?muscularis\spropria", "through the muscularis propria", depth=True),
-        _extent("T2", r"muscularis\spropria|muscle\slayer|muscular\slayer", "into the muscularis propria", depth=True),
-        _extent("T1", r"submucosa\w*", "into the submucosa", depth=True),
+        _into(
+            "T4b",
+            "into an adjacent organ",
+            r"adjacent\sorgans?|bladder|uterus|vagina|prostate|abdominal\swall|small\sbowel",
+            r"small\sintestine|ovary",
+        ),
+        _layer("T4a", "through the visceral peritoneum", r"visceral\speritoneum", _SEROSA),
+        _layer(
+            "T3",
+            "through the muscularis propria",
+            r"subserosa\w*",
+            rf"(?:pericolorectal|pericolonic|pericolic|perirectal|mesorectal|subserosal){_FAT}",
+            r"(?:through|beyond)\s(?:the\s)?muscularis\spropria",
+        ),
+        _layer("T2", "into the muscularis propria", r"muscularis\spropria|muscle\slayer"),
+        _layer("T1", "into the submucosa", r"submucosa\w*"),
     ),
     "esophagus": (
-        _extent("T4", rf"{_INTO}(?:\w+\s){{0,2}}?(?:pleura|pericardium|aorta|trachea|vertebra\w*|diaphragm|airway)", "into an adjacent structure"),
-        _extent("T3", r"adventitia\w*|periesophageal\s(?:fat|adipose|soft\stissue|tissue)|(?:through|beyond)\s(?:the\s)?muscularis\spropria", "into the adventitia", depth=True),
-        _extent("T2", r"muscularis\spropria|muscle\slayer|muscular\slayer", "into the muscularis propria", depth=True),
-        _extent("T1b", r"submucosa\w*", "into the submucosa", depth=True),
-        _extent("T1a", r"lamina\spropria|muscularis\smucosae", "into the lamina propria", depth=True),
+        _into(
+            "T4",
+            "into an adjacent structure",
+            r"pleura|pericardium|aorta|trachea|vertebra\w*|diaphragm|airway",
+        ),
+        _layer(
+            "T3",
+            "into the adventitia",
+            r"adventitia\w*",
+            rf"periesophageal{_FAT}",
+            r"(?:through|beyond)\s(?:the\s)?muscularis\spropria",
+        ),
+        _layer("T2", "into the muscularis propria", r"muscularis\spropria|muscle\slayer"),
+        _layer("T1b", "into the submucosa", r"submucosa\w*"),
+        _layer("T1a", "into the lamina propria", r"lamina\spropria|muscularis\smucosae"),
     ),
     "bladder": (
-        _extent("T4b", rf"{_INTO}(?:\w+\s){{0,2}}?(?:pelvic\swall|abdominal\swall)", "into the pelvic or abdominal wall"),
-        _extent("T4a", rf"{_INTO}(?:\w+\s){{0,2}}?(?:prostat\w*|uterus|uterine|vagina\w*|seminal\svesicles?)", "into the prostate, uterus or vagina"),
-        _extent("T3", r"perivesic\w*\s(?:fat|adipose|soft\stissue|tissue)|extravesical", "into perivesical tissue", depth=True),
-        _extent("T2", r"muscularis\spropria|detrusor|muscle\slayer|muscularis(?!\smucosae)", "into the muscularis propria", depth=True),
-        _extent("T1", r"lamina\spropria|subepithelial\sconnective\stissue", "into the lamina propria", depth=True),
+        _into("T4b", "into the pelvic or abdominal wall", r"pelvic\swall|abdominal\swall"),
+        _into(
+            "T4a",
+            "into the prostate, uterus or vagina",
+            r"prostat\w*|uterus|uterine|vagina\w*|seminal\svesicles?",
+        ),
+        _layer("T3", "into perivesical tissue", rf"perivesic\w*{_FAT}", r"extravesical"),
+        _layer(
+            "T2",
+            "into the muscularis propria",
+            r"muscularis\spropria|detrusor|muscle\slayer|muscularis(?!\smucosae)",
+        ),
+        _layer(
+            "T1", "into the lamina propria", r"lamina\spropria|subepithelial\sconnective\stissue"
+        ),
     ),
     "adrenal_cortical": (
-        _extent("T4", rf"{_INTO}(?:\w+\s){{0,2}}?(?:kidney|liver|pancrea\w*|spleen|diaphragm|vena\scava|renal\svein|stomach|colon)", "into an adjacent organ"),
-        _extent("T3", rf"{_INTO}(?:\w+\s){{0,2}}?(?:peri-?adrenal|surrounding|adjacent|extra-?adrenal)\s(?:fat|adipose|soft\stissue|tissue)|extra-?adrenal\s(?:extension|invasion)\W{{0,3}}(?:present|identified|yes)", "beyond the adrenal into fat"),
+        _into(
+            "T4",
+            "into an adjacent organ",
+            r"kidney|liver|pancrea\w*|spleen|diaphragm|vena\scava|renal\svein|stomach|colon",
+        ),
+        _into(
+            "T3",
+            "beyond the adrenal into fat",
+            rf"(?:peri-?adrenal|surrounding|adjacent|extra-?adrenal){_FAT}",
+        ),
+        _phrase(
+            "T3", "extra-adrenal extension", rf"extra-?adrenal\s(?:extension|invasion){_PRESENT}"
+        ),
     ),
     "head_neck": (
-        _extent("T4a", rf"{_INTO}(?:\w+\s){{0,2}}?(?:mandib\w*|maxilla\w*|cortical\sbone|bone|extrinsic\s(?:tongue\s)?muscle|skin\sof\sthe\sface|thyroid\scartilage|laryngeal\scartilage)", "into bone, deep tongue muscle or cartilage"),
+        _into(
+            "T4a",
+            "into bone, deep tongue muscle or cartilage",
+            r"mandib\w*|maxilla\w*|cortical\sbone|bone|extrinsic\s(?:tongue\s)?muscle",
+            r"skin\sof\sthe\sface|thyroid\scartilage|laryngeal\scartilage",
+        ),
+    ),
+    # Larynx T1-T2 turn on the subsites involved; what is read here is the extension that makes
+    # T3 (paraglottic or pre-epiglottic space, fixed cord) or T4a (through the thyroid
+    # cartilage, into the soft tissue of the neck, trachea or thyroid gland).
+    "larynx": (
+        _into(
+            "T4a",
+            "through the thyroid cartilage or beyond the larynx",
+            r"(?:outer\scortex\sof\sthe\s)?thyroid\scartilage(?!\s\w*\s?inner)",
+            r"(?:perithyroidal|extralaryngeal|strap\s\w*)\s(?:soft\s)?(?:tissues?|muscles?)",
+            r"thyroid\sgland|trachea|esophag\w*",
+        ),
+        _into("T3", "into the paraglottic or pre-epiglottic space", r"(?:para|pre-?)\w*\sspace"),
+        _phrase("T3", "a fixed vocal cord", r"(?:vocal\s)?cord\sfixation|fixed\s(?:vocal\s)?cord"),
     ),
     "pancreas": (
-        _extent("T4", rf"{_INTO}(?:\w+\s){{0,2}}?(?:celiac|superior\smesenteric\sartery)", "into the celiac axis or superior mesenteric artery"),
-        _extent("T3", rf"{_INTO}(?:\w+\s){{0,2}}?(?:peripancreatic\s(?:fat|adipose|soft\stissue|tissue)|duoden\w*|ampulla|common\sbile\sduct|bile\sduct)", "beyond the pancreas"),
+        _into(
+            "T4",
+            "into the celiac axis or superior mesenteric artery",
+            r"celiac|superior\smesenteric\sartery",
+        ),
+        _into(
+            "T3",
+            "beyond the pancreas",
+            rf"peripancreatic{_FAT}|duoden\w*|ampulla|common\sbile\sduct|bile\sduct",
+        ),
     ),
 }
 # Greatest dimension (cm) to T, for chapters where size is what fixes T below the extents.
 _SIZE_STEPS: dict[str, tuple[tuple[float, str], ...]] = {
     "kidney": ((4, "T1a"), (7, "T1b"), (10, "T2a"), (float("inf"), "T2b")),
     "lung": ((2, "T1a"), (3, "T1b"), (5, "T2a"), (7, "T2b"), (float("inf"), "T3")),
-    "breast": ((0.1, "T1mi"), (0.5, "T1a"), (1, "T1b"), (2, "T1c"), (5, "T2"), (float("inf"), "T3")),
+    "breast": (
+        (0.1, "T1mi"),
+        (0.5, "T1a"),
+        (1, "T1b"),
+        (2, "T1c"),
+        (5, "T2"),
+        (float("inf"), "T3"),
+    ),
     "adrenal_cortical": ((5, "T1"), (float("inf"), "T2")),
     "head_neck": ((2, "T1"), (4, "T2"), (float("inf"), "T3")),
     "pancreas": ((2, "T1"), (float("inf"), "T2")),
 }
 _FINDINGS_CHAPTER = {
+    "larynx": "larynx",
     "esophagus_adenocarcinoma": "esophagus",
     "esophagus_squamous": "esophagus",
     "oral_cavity": "head_neck",
@@ -617,14 +893,19 @@ def _t_rank(category: str) -> tuple[int, str]:
 def _t_from_findings(chapter: str, text: str) -> _Finding | None:
     """The T category the findings support, or None when they do not fix it."""
     key = _FINDINGS_CHAPTER.get(chapter, chapter)
-    if key == "liver":
-        return _liver_t(text)
+    if key in ("liver", "intrahepatic_bile_duct"):
+        return _liver_t(text, bile_duct=key != "liver")
+    if key == "melanoma":
+        return _melanoma_t(text)
+    extents = _TESTIS_EXTENT if key == "testis" else _EXTENTS.get(key, ())
     best: _Finding | None = None
-    for extent in _EXTENTS.get(key, ()):
+    for extent in extents:
         if best is not None and _t_rank(extent.category) <= _t_rank(best.category):
             continue
         for match in extent.pattern.finditer(text):
-            if extent.depth and not _DEPTH_CUE.search(text, max(0, match.start() - 70), match.start()):
+            if extent.depth and not _DEPTH_CUE.search(
+                text, max(0, match.start() - 70), match.start()
+            ):
                 continue
             if _asserted(text, match.start(), match.end()):
                 best = _Finding(match.start(), match.end(), extent.category, extent.reason)
@@ -644,6 +925,8 @@ _LIVER_MULTIPLE = re.compile(
     r"satellite|multiple\s(?:tumou?rs|nodules|masses|foci|lesions)|multifocal|multicentric"
     r"|(?:two|three|four|five|several|\d)\s(?:separate\s|distinct\s)?(?:tumou?rs|nodules|masses)"
     r"|tumou?r\snumber\W{1,3}(?:[2-9]|two|three|four|multiple)"
+    r"|(?:second|another|additional|separate|similar[- ]appearing)\s(?:\w+\s)?"
+    r"(?:lesion|nodule|tumou?r|mass)"
 )
 _LIVER_VASCULAR = re.compile(
     r"(?:vascular|vessel|venous|angiolymphatic|lymphovascular|microvascular|endotheli\w*"
@@ -665,30 +948,84 @@ def _first_asserted(pattern: re.Pattern[str], text: str) -> re.Match[str] | None
     return next((m for m in pattern.finditer(text) if _asserted(text, m.start(), m.end())), None)
 
 
-def _liver_t(text: str) -> _Finding | None:
-    """Hepatocellular carcinoma, 7th edition: number of tumours, size and vascular invasion."""
+_LIVER_TUMOUR = re.compile(r"hepatocellular\scarcinoma|cholangiocarcinoma|carcinoma|tumou?r")
+
+
+def _liver_t(text: str, *, bile_duct: bool = False) -> _Finding | None:
+    """Liver and intrahepatic bile duct, 7th edition: number of tumours, vascular invasion and,
+    for hepatocellular carcinoma, the size of the largest."""
     organs = _first_asserted(_LIVER_ORGANS, text)
     if organs:
-        return _Finding(organs.start(), organs.end(), "T4", "invasion of an adjacent organ")
+        category = "T3" if bile_duct else "T4"
+        return _Finding(organs.start(), organs.end(), category, "invasion of an adjacent organ")
     major = _first_asserted(_LIVER_MAJOR_VEIN, text)
-    if major:
-        return _Finding(major.start(), major.end(), "T3b", "invasion of a major portal or hepatic vein")
-    size = _tumour_size(text)
+    if major and not bile_duct:
+        reason = "invasion of a major portal or hepatic vein"
+        return _Finding(major.start(), major.end(), "T3b", reason)
     multiple = _first_asserted(_LIVER_MULTIPLE, text)
     if multiple:
+        if bile_duct:
+            return _Finding(multiple.start(), multiple.end(), "T2b", "multiple tumours")
+        size = _tumour_size(text)
         if size is None:
             return None
         category = "T3a" if size[0] > 5 else "T2"
-        return _Finding(multiple.start(), multiple.end(), category, f"multiple tumours, the largest {size[0]:g} cm")
+        reason = f"multiple tumours, the largest {size[0]:g} cm"
+        return _Finding(multiple.start(), multiple.end(), category, reason)
     vascular = _first_asserted(_LIVER_VASCULAR, text)
     if vascular:
-        return _Finding(vascular.start(), vascular.end(), "T2", "a solitary tumour with vascular invasion")
-    if size is None:
+        category = "T2a" if bile_duct else "T2"
+        reason = "a solitary tumour with vascular invasion"
+        return _Finding(vascular.start(), vascular.end(), category, reason)
+    # A solitary tumour without vascular invasion is T1 whatever its size.
+    tumour = _LIVER_TUMOUR.search(text)
+    if tumour is None:
         return None
-    return _Finding(size[1], size[2], "T1", "a solitary tumour without vascular invasion read")
+    reason = "a solitary tumour; no vascular invasion or second tumour was read"
+    return _Finding(tumour.start(), tumour.end(), "T1", reason)
 
 
-# --- choosing ----------------------------------------------------------------------------------
+_BRESLOW = re.compile(
+    r"breslow\W{0,3}(?:\w+\W{1,3}){0,3}?(?P<value>\d{1,2}(?:[.,]\d{1,2})?)\s?(?P<unit>mm|cm)\b"
+)
+_ULCERATION = re.compile(r"ulcerat\w*")
+
+
+def _melanoma_t(text: str) -> _Finding | None:
+    """Melanoma of the skin, 7th edition: Breslow thickness, and ulceration for the letter."""
+    match = _BRESLOW.search(text)
+    if match is None:
+        return None
+    thickness = float(match.group("value").replace(",", ".")) * (
+        10 if match.group("unit") == "cm" else 1
+    )
+    number = next(n for limit, n in ((1, 1), (2, 2), (4, 3), (float("inf"), 4)) if thickness <= limit)
+    ulcerated = _first_asserted(_ULCERATION, text) is not None
+    # T1a/T1b also turns on mitoses; both are stage IA without nodes, so T1 is kept.
+    letter = ("b" if ulcerated else "a") if number > 1 else ""
+    reason = f"Breslow thickness {thickness:g} mm, {'with' if ulcerated else 'no'} ulceration read"
+    return _Finding(match.start(), match.end(), f"T{number}{letter}", reason)
+
+
+_TESTIS_EXTENT = (
+    _into("T4", "into the scrotum", r"scrot\w*"),
+    _into("T3", "into the spermatic cord", r"spermatic\scord"),
+    _phrase(
+        "T2",
+        "vascular invasion or tunica vaginalis involvement",
+        rf"(?:vascular|lymphovascular|angiolymphatic|vascular/lymphatic)\s(?:space\s)?invasion{_PRESENT}",
+        r"(?:invad\w*|involv\w*|through)\s(?:the\s)?tunica\svaginalis",
+    ),
+    _phrase(
+        "T1",
+        "limited to the testis",
+        r"(?:confined|limited)\sto\s(?:the\s)?testis",
+        r"(?:invad\w*|into)\s(?:the\s)?tunica\salbuginea",
+    ),
+)
+
+
+# --- choosing ----# --- choosing ----------------------------------------------------------------------------------
 
 
 def _read(page: AnalyzedPage) -> _Reading:
@@ -933,7 +1270,7 @@ def _group_over(
     """The group every N option gives, or the numeral and letter they share (IIIA/IIIB: III)."""
     results = []
     for n in ns:
-        derived = derive_group(
+        derived = _derive_group(
             chapter,
             t=t,
             n=n,
@@ -958,6 +1295,10 @@ def _group_over(
     if shared is not None:
         notes.append(f"N could be {'/'.join(ns)}: these give {'/'.join(groups)}; reported {shared}")
     return shared, notes
+
+
+# Derivation is pure and reports repeat the same categories: cache it.
+_derive_group = functools.lru_cache(maxsize=4096)(derive_group)
 
 
 def _histologic_grade(grade: str | None) -> int | None:

@@ -1,13 +1,21 @@
-"""Treatments: drugs (generic names), regimens, surgery, radiation and transplant, with status.
+"""Treatments: drugs (generic names), regimens expanded into their drugs, surgery, radiation,
+cell therapy and transplant, with status, dates and line of therapy.
 
-Status comes from the words around a mention ("received", "currently on", "plan to start");
-a conditional ("if it recurs, consider ...") is hypothetical and not asserted.
+Mentions joined by list words ("carboplatin and paclitaxel") form a group that shares the words
+around it. Status comes from the nearest cue before the group ("received", "currently on",
+"plan to start", "progressed on"), a cue after it ("... was discontinued due to pneumonitis"),
+the group before it in the sentence ("AC, then paclitaxel"), its dates, its section (Plan) and
+its context. "Progressed on X, now on Y" makes X a past line and Y the next line. A conditional
+("if it progresses, consider ...") is hypothetical and an option declined or not indicated is
+negated: both are kept but not asserted.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
+from dataclasses import dataclass
 
 from extractors import vocab
 from extractors.document import AnalyzedPage
@@ -15,36 +23,176 @@ from extractors.sections import SectionKind
 from extractors.terms import TermCategory, TermMatch
 from models.schemas import TreatmentFact, TreatmentKind, TreatmentStatus
 
-_STATUS_CUES: list[tuple[TreatmentStatus, re.Pattern[str]]] = [
-    (
-        TreatmentStatus.stopped,
-        re.compile(r"\b(?:discontinued|stopped|held|ceased|d/c'?d|switched from|intolerance to)\b"),
-    ),
-    (
-        TreatmentStatus.planned,
-        re.compile(
-            r"\b(?:plan(?:s|ned)?\s+(?:to|for)|will\s+(?:start|begin|receive|undergo|initiate)"
-            r"|to\s+(?:start|begin)|recommend(?:ed|s)?|scheduled\s+for|referred\s+for|planned)\b"
-        ),
-    ),
-    (
-        TreatmentStatus.current,
-        re.compile(
-            r"\b(?:currently\s+(?:on|receiving)|continues\s+(?:on|with)?|is\s+on|remains\s+on"
-            r"|receiving|tolerating|cycle\s+\d+|c\d+d\d+|started\s+on|initiated)\b"
-        ),
-    ),
-    (
-        TreatmentStatus.past,
-        re.compile(
-            r"\b(?:received|completed|s/p|status\s+post|underwent|was\s+treated|treated\s+with"
-            r"|previously|prior|history\s+of|after|following|post)\b"
-        ),
-    ),
-]
-_RADIATION_DOSE = re.compile(
-    r"(?P<dose>\d{1,3}(?:\.\d+)?)\s?(?:gy|cgy)\b(?:\s+in\s+(?P<fx>\d{1,2})\s+fractions?)?"
+WINDOW_AFTER = 80
+WINDOW_BEFORE = 80
+# A regimen started after progression is the next line when it follows within this many
+# characters of the progression.
+_NEXT_LINE_REACH = 300
+
+# --- dates -----------------------------------------------------------------------------------
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_DATE = re.compile(
+    r"(?<![\w/.])(?:"
+    r"(?P<iso_year>(?:19|20)\d{2})-(?P<iso_month>0?[1-9]|1[0-2])(?:-(?P<iso_day>\d{1,2}))?"
+    r"|(?P<first>\d{1,2})(?P<separator>[/.-])(?P<second>\d{1,2})(?P=separator)"
+    r"(?P<year>(?:19|20)\d{2}|\d{2})"
+    r"|(?P<numeric_month>0?[1-9]|1[0-2])/(?P<month_year>(?:19|20)\d{2})"
+    r"|(?P<month_name>" + _MONTH + r")\.?\s+(?:(?P<month_day>\d{1,2})(?:st|nd|rd|th)?,?\s+)?"
+    r"(?P<named_year>(?:19|20)\d{2})"
+    r"|(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<day_month>" + _MONTH + r")\.?,?\s+"
+    r"(?P<day_year>(?:19|20)\d{2})"
+    r"|(?P<bare_year>(?:19|20)\d{2})"
+    r")(?![\w/])"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date written in a text; a month or a year alone stands for its first day."""
+
+    start: int
+    end: int
+    date: dt.date
+    precision: str  # "day", "month" or "year"
+
+
+def find_dates(text: str, *, bare_years: bool = False) -> list[DateMention]:
+    """Return the dates written in lower-case `text`, in order.
+
+    Numeric dates are read month first (US usage) unless the first number cannot be a month.
+    A year alone ("in 2021") is returned only when `bare_years` is set.
+    """
+    dates: list[DateMention] = []
+    for match in _DATE.finditer(text):
+        parsed = _parse_date(match)
+        if parsed is None or (parsed[1] == "year" and not bare_years):
+            continue
+        dates.append(DateMention(match.start(), match.end(), parsed[0], parsed[1]))
+    return dates
+
+
+def _parse_date(match: re.Match[str]) -> tuple[dt.date, str] | None:
+    group = match.group
+    try:
+        if group("iso_year"):
+            day = group("iso_day")
+            precision = "day" if day else "month"
+            return dt.date(
+                int(group("iso_year")), int(group("iso_month")), int(day or 1)
+            ), precision
+        if group("first"):
+            first, second, year = int(group("first")), int(group("second")), int(group("year"))
+            year += 2000 if year < 100 else 0
+            month, day = (second, first) if first > 12 else (first, second)
+            return dt.date(year, month, day), "day"
+        if group("numeric_month"):
+            return dt.date(int(group("month_year")), int(group("numeric_month")), 1), "month"
+        if group("month_name"):
+            day = group("month_day")
+            month = _MONTHS[group("month_name")[:3]]
+            return dt.date(int(group("named_year")), month, int(day or 1)), (
+                "day" if day else "month"
+            )
+        if group("day"):
+            month = _MONTHS[group("day_month")[:3]]
+            return dt.date(int(group("day_year")), month, int(group("day"))), "day"
+        return dt.date(int(group("bare_year")), 1, 1), "year"
+    except ValueError:  # 02/30/2024 and the like
+        return None
+
+
+# --- cues --------------------------------------------------------------------------------------
+
+# Before a mention; the cue nearest the mention decides.
+_LEAD_CUE = re.compile(
+    r"(?<![\w/])(?:"
+    r"(?P<progressed>(?:progress(?:ed|ing|ion)|pd(?!-)|relapsed|relapse|recurred|recurrence"
+    r"|failed|failure|refractory)(?:\s+of\s+disease)?(?:\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:on|after|through|despite|to|while\s+on|with))?)"
+    r"|(?P<neutral>prior\s+to|before|in\s+preparation\s+for|ahead\s+of|instead\s+of)"
+    r"|(?P<stopped>discontinu(?:ed|ation\s+of)|stopped|held|holding|ceased|d/c'?d"
+    r"|switched\s+from|changed\s+from|came\s+off|taken\s+off|off|intoleran(?:t|ce)\s+(?:to|of)"
+    r"|(?:did|could)\s+not\s+tolerate|unable\s+to\s+tolerate|no\s+longer\s+(?:on|taking|receiving))"
+    r"|(?P<planned>plan(?:s|ned)?\s+(?:to|for|is)|will\s+(?:start|begin|receive|undergo|initiate"
+    r"|proceed\s+with|be\s+started\s+on|be\s+treated\s+with|have)|to\s+(?:start|begin|receive"
+    r"|undergo|initiate)|recommend(?:ed|s|ation)?(?:\s+(?:for|of))?|scheduled\s+(?:for|to)"
+    r"|referred\s+(?:for|to)|planned|plan|proceed\s+with|awaiting)"
+    r"|(?P<current>currently(?:\s+(?:on|receiving|taking|treated\s+with))?"
+    r"|continues?(?:\s+(?:on|with))?|continuing(?:\s+(?:on|with))?|(?:is|are|remains?|now)\s+on"
+    r"|receiving|taking|tolerating|maintained\s+on|maintenance|cycle\s+\d+|c\d+d\d+|day\s+\d+"
+    r"|(?:was\s+|were\s+)?(?:started|initiated)(?:\s+on)?|began|begun|is\s+being\s+treated\s+with"
+    r"|(?:switched|changed|transitioned)\s+to|now)"
+    r"|(?P<past>received|completed|completion\s+of|s/p|status\s+post|underwent|was\s+treated"
+    r"|were\s+treated|treated\s+with|previously|prior|history\s+of|had|was\s+given|were\s+given"
+    r"|took|was\s+on|were\s+on|after|following|post|previous|finished)"
+    r")(?![\w/])"
+)
+# After a group, in the words that still belong to it ("FOLFOX, discontinued 05/2023 due to
+# neuropathy").
+_AFTER_CUE = re.compile(
+    r"\s*(?:\([^()]{0,30}\)\s*)?[,(]?\s*(?:(?!\b(?:and|but|then|which|who|she|he)\b)[^.;,]){0,60}?"
+    r"(?<![\w/])(?:"
+    r"(?P<progressed>progressed|progression|progressing)"
+    r"|(?P<stopped>(?:(?:was|were|has\s+been|had\s+been|is|are)\s+(?:\w+\s+)?)?"
+    r"(?:discontinued|stopped|held|ceased|d/c'?d)|on\s+hold|(?:not|poorly)\s+tolerated)"
+    r"|(?P<planned>(?:(?:is|are|will\s+be|was|were)\s+)?(?:planned|scheduled|recommended)"
+    r"|to\s+(?:start|begin))"
+    r"|(?P<current>(?:(?:was|were|has\s+been|have\s+been)\s+)?(?:started|initiated|begun)"
+    r"|ongoing|continues|continuing)"
+    r"|(?P<past>(?:was|were)\s+(?:given|administered|completed|received|delivered|performed)"
+    r"|completed|finished)"
+    r")(?![\w/])"
+)
+_REASON = re.compile(
+    r"\s*(?:(?:on|in)\s+\S+\s+)?(?:due\s+to|secondary\s+to|because\s+of|for|given"
+    r"|in\s+the\s+setting\s+of|after)\s+[^.;,()]{1,60}"
+)
+_ON_BEFORE = re.compile(r"(?<![\w/])on\s*$")
+_LINE = re.compile(
+    r"(?<![\w/])(?:(?P<word>first|second|third|fourth|fifth|sixth|1st|2nd|3rd|4th|5th|6th|front)"
+    r"[\s-]*line|(?P<short>[1-6])l|line\s*(?:of\s+therapy\s*)?#?\s*(?P<number>[1-6]))(?![\w/])"
+)
+_LINE_AFTER = re.compile(r"\s*[,(]?\s*(?:as|in\s+the)?\s*(?=\S)")
+_LINE_WORDS = {
+    "first": 1, "front": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
+    "fourth": 4, "4th": 4, "fifth": 5, "5th": 5, "sixth": 6, "6th": 6,
+}  # fmt: skip
+_DATE_CUE = re.compile(
+    r"(?:(?P<start>since|from|starting|started(?:\s+on)?|start(?:ed)?\s+date:?|began|begun"
+    r"|beginning|initiated(?:\s+on)?|commenced|c1d1:?)"
+    r"|(?P<end>until|to|through|thru|till|completed(?:\s+(?:on|in))?|finished(?:\s+(?:on|in))?"
+    r"|ended(?:\s+(?:on|in))?|stopped(?:\s+(?:on|in))?|discontinued(?:\s+(?:on|in))?"
+    r"|last\s+dose(?:\s+on)?:?|-|\u2013|and)"
+    r"|(?P<neutral>on|in|dated|during|of|\(|,))\s*$"
+)
+_DATE_LINK = re.compile(r"\s*(?:-|\u2013|to|until|through|thru|and)\s*")
+_RADIATION_DOSE = re.compile(
+    r"(?P<dose>\d{1,5}(?:\.\d+)?)\s?(?P<unit>c?gy)\b"
+    r"(?:\s*(?:in|/|x|over|delivered\s+in)\s*(?P<fractions>\d{1,2})\s*"
+    r"(?:fractions?|fx|fxs|treatments?|sessions?)?\b)?"
+)
+_FRACTIONS = re.compile(r"\b(?P<fractions>\d{1,2})\s*(?:fractions?|fx|fxs)\b")
+_RADIATION_SITE = re.compile(
+    r"\bto\s+(?:the\s+)?(?P<site>(?:left|right|bilateral)?\s*[a-z][a-z0-9/-]*"
+    r"(?:\s+(?!(?:with|for|in|at|on|from|and|completed|given|using|via|of|over|to|at|was|were"
+    r"|is|totaling|total)\b)[a-z0-9][a-z0-9/-]*){0,3})"
+)
+_INTENT = re.compile(
+    r"\b(?P<intent>palliative|curative|definitive|adjuvant|neoadjuvant|consolidative"
+    r"|consolidation|prophylactic|salvage|radical)\b"
+)
+# Only a real list word joins treatments: "post mastectomy radiation" is two groups.
+_LIST_GAP = re.compile(r"\s*(?:[,/&+]\s*(?:(?:and|or|plus|with)\s+)?|(?:and|or|plus|with)\s+)")
+_ALIAS_GAP = re.compile(r"\s*[(/]\s*")
+_CLAUSE_STOP = re.compile(r"[.;]\s|\b(?:but|however|whereas|while)\b")
 
 
 @functools.cache
@@ -62,97 +210,390 @@ def _procedures() -> dict[str, vocab.ProcedureEntry]:
     return {entry.name: entry for entry in vocab.procedures()}
 
 
-def _status(page: AnalyzedPage, match: TermMatch, default: TreatmentStatus) -> TreatmentStatus:
-    sentence_start, sentence_end = page.context.sentence(match.start)
-    before = page.text[max(sentence_start, match.start - 80) : match.start]
-    after = page.text[match.end : min(sentence_end, match.end + 40)]
-    for status, cue in _STATUS_CUES:
-        if cue.search(before) or (status is TreatmentStatus.stopped and cue.search(after)):
-            return status
-    if page.section(match.start) is SectionKind.plan:
-        return TreatmentStatus.planned
-    return default
+@functools.cache
+def _regimen_by_drugs() -> dict[frozenset[str], str]:
+    """Name the regimen a written list of drugs makes ("carboplatin + pemetrexed")."""
+    found: dict[frozenset[str], str] = {}
+    for regimen in vocab.regimens():
+        if len(regimen.drugs) > 1:
+            found.setdefault(frozenset(regimen.drugs), regimen.name)
+    return found
 
 
-def _fact(
-    page: AnalyzedPage,
-    match: TermMatch,
-    *,
-    name: str,
-    kind: TreatmentKind,
-    default_status: TreatmentStatus,
-    drug_class: str | None = None,
-    regimen: str | None = None,
-) -> TreatmentFact:
-    flags = page.flags(match.start, match.end, ignore=frozenset({"historical"}))
-    status = _status(page, match, default_status)
-    if page.flags(match.start, match.end).historical and status is TreatmentStatus.mentioned:
-        status = TreatmentStatus.past
-    return TreatmentFact(
-        name=name,
-        kind=kind,
-        drug_class=drug_class,
-        regimen=regimen,
-        status=status,
-        evidence=page.evidence(match.start, match.end),
-        confidence=page.confidence(0.85, flags),
-        origin=page.origin,
-        historical=status is TreatmentStatus.past,
-        **{k: v for k, v in flags.as_dict().items() if k != "historical"},
-    )
+@functools.cache
+def _site_labels() -> dict[str, str]:
+    return {site.key: site.label for site in vocab.sites()}
+
+
+_GENERIC_CAR_T = "car t-cell therapy"
+_CAR_T_PRODUCT_REACH = 40
+_TREATMENT_CATEGORIES = frozenset({TermCategory.drug, TermCategory.regimen, TermCategory.procedure})
+
+
+@dataclass(frozen=True, slots=True)
+class _Treatment:
+    """One treatment a mention names: a drug, one drug of a regimen, or a procedure."""
+
+    name: str
+    kind: TreatmentKind
+    drug_class: str | None = None
+    regimen: str | None = None
+
+
+@dataclass(slots=True)
+class _Group:
+    matches: list[TermMatch]
+    status: TreatmentStatus | None = None
+    from_cue: bool = False
+    progressed: bool = False
+    line: int | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    # Where the evidence of a stopped treatment ends when the reason follows it.
+    reason_end: int | None = None
+
+    @property
+    def start(self) -> int:
+        return self.matches[0].start
+
+    @property
+    def end(self) -> int:
+        return self.matches[-1].end
+
+
+def _treatments_of(match: TermMatch) -> list[_Treatment]:
+    if match.category is TermCategory.drug:
+        drug = _drugs()[match.key]
+        return [_Treatment(drug.generic, TreatmentKind(drug.kind), drug.drug_class)]
+    if match.category is TermCategory.regimen:
+        regimen = _regimens()[match.key]
+        return [
+            _Treatment(
+                generic,
+                TreatmentKind(_drugs()[generic].kind),
+                _drugs()[generic].drug_class,
+                regimen.name,
+            )
+            for generic in regimen.drugs
+        ]
+    procedure = _procedures()[match.key]
+    return [_Treatment(procedure.name, TreatmentKind(procedure.kind))]
+
+
+def _treatment_matches(page: AnalyzedPage) -> list[TermMatch]:
+    """Treatment mentions in text order, each once; "CAR T-cell therapy" next to a named
+    product ("axi-cel CAR T-cell therapy") is that product."""
+    matches: list[TermMatch] = []
+    seen: set[tuple[int, int, str]] = set()
+    for match in page.matches:
+        identity = (match.start, match.end, match.key)
+        if match.category in _TREATMENT_CATEGORIES and identity not in seen:
+            seen.add(identity)
+            matches.append(match)
+    products = [m.start for m in matches if _is_car_t_product(m)]
+    if not products:
+        return matches
+    return [
+        m
+        for m in matches
+        if m.key != _GENERIC_CAR_T
+        or all(abs(start - m.start) > _CAR_T_PRODUCT_REACH for start in products)
+    ]
+
+
+def _is_car_t_product(match: TermMatch) -> bool:
+    if match.category is not TermCategory.drug or match.key == _GENERIC_CAR_T:
+        return False
+    return _drugs()[match.key].drug_class == "CAR T-cell therapy"
+
+
+def _groups(page: AnalyzedPage) -> list[_Group]:
+    text = page.text
+    groups: list[_Group] = []
+    for match in _treatment_matches(page):
+        if groups:
+            last = groups[-1].matches[-1]
+            if last.key == match.key and _ALIAS_GAP.fullmatch(text, last.end, match.start):
+                continue  # "teclistamab (Tecvayli)" names one drug once
+        if groups and _LIST_GAP.fullmatch(text, groups[-1].end, match.start):
+            groups[-1].matches.append(match)
+        else:
+            groups.append(_Group([match]))
+    return groups
+
+
+def _last_cue(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The match nearest the end of `text`, which is the one nearest the mention after it."""
+    matches = list(pattern.finditer(text))
+    return matches[-1] if matches else None
+
+
+class _PageReader:
+    """Read the groups of one page in order; a group may lean on the one before it."""
+
+    def __init__(self, page: AnalyzedPage) -> None:
+        self.page = page
+        self.text = page.text
+        self.highest_line = 0
+        self.progression_end: int | None = None
+
+    def read(self, groups: list[_Group]) -> list[TreatmentFact]:
+        facts: list[TreatmentFact] = []
+        previous: _Group | None = None
+        for number, group in enumerate(groups):
+            next_start = groups[number + 1].start if number + 1 < len(groups) else None
+            sentence_start, sentence_end = self.page.context.sentence(group.start)
+            lead_start = max(sentence_start, group.start - WINDOW_BEFORE)
+            if previous is not None and previous.end > lead_start:
+                lead_start = previous.end
+            tail_end = min(sentence_end, group.end + WINDOW_AFTER)
+            if next_start is not None:
+                tail_end = min(tail_end, next_start)
+            stop = _CLAUSE_STOP.search(self.text, group.end, tail_end)
+            if stop:
+                tail_end = stop.start()
+            lead = self.text[lead_start : group.start]
+            tail = self.text[group.end : tail_end]
+            same_sentence = previous is not None and previous.end >= sentence_start
+            self._status(group, lead, tail, previous if same_sentence else None)
+            # Words between two treatments were the first one's to read dates from.
+            self._dates(group, "" if same_sentence and lead_start == previous.end else lead, tail)
+            self._line(group, lead, tail)
+            facts.extend(self._facts(group, lead, lead_start, tail))
+            previous = group
+        return facts
+
+    def _status(self, group: _Group, lead: str, tail: str, previous: _Group | None) -> None:
+        cue = _last_cue(_LEAD_CUE, lead)
+        after = _AFTER_CUE.match(tail)
+        on = _ON_BEFORE.search(lead)
+        status: str | None = None
+        if after and after.lastgroup == "stopped":
+            status = "stopped"
+            reason = _REASON.match(tail, after.end())
+            group.reason_end = group.end + (reason.end() if reason else after.end())
+        elif cue and cue.lastgroup == "progressed":
+            status, group.progressed = "past", True
+        elif cue is None and after and after.lastgroup == "progressed":
+            status, group.progressed = "past", True  # "FOLFIRINOX (first line), progressed"
+        elif on and (cue is None or cue.end() <= on.start()):
+            status = "current"  # "patient on letrozole"
+        elif cue and cue.lastgroup != "neutral":
+            status = cue.lastgroup
+            reason = _REASON.match(self.text, group.end) if status == "stopped" else None
+            if reason and reason.end() - group.end <= WINDOW_AFTER:
+                group.reason_end = reason.end()
+        elif after and after.lastgroup and after.lastgroup != "progressed":
+            status = after.lastgroup
+        elif cue is None and previous is not None and previous.from_cue:
+            # "She received AC, then paclitaxel": the sentence's cue carries on.
+            group.status, group.from_cue = previous.status, True
+            group.progressed = previous.progressed
+            return
+        if status is not None:
+            group.status, group.from_cue = TreatmentStatus(status), True
+
+    def _dates(self, group: _Group, lead: str, tail: str) -> None:
+        found = _read_dates(tail, near_end=False) or _read_dates(lead, near_end=True)
+        if found is None:
+            return
+        group.start_date, group.end_date = found.start, found.end
+        if group.status is TreatmentStatus.past and found.end is None and not found.since:
+            cue = _last_cue(_LEAD_CUE, lead)
+            if cue and cue.group(0).startswith(("completed", "finished")):
+                group.start_date, group.end_date = None, found.start  # "completed XRT 06/2023"
+        if group.status is None:
+            if group.end_date is not None:
+                group.status = TreatmentStatus.past
+            elif found.since:
+                group.status = TreatmentStatus.current
+
+    def _line(self, group: _Group, lead: str, tail: str) -> None:
+        explicit = _last_cue(_LINE, lead)
+        if explicit is None:
+            head = _LINE_AFTER.match(tail)
+            explicit = _LINE.match(tail, head.end()) if head else None
+        if explicit is not None:
+            word = explicit.group("word")
+            line = (
+                _LINE_WORDS[word]
+                if word
+                else int(explicit.group("short") or explicit.group("number"))
+            )
+            group.line = line
+        elif group.progressed:
+            group.line = self.highest_line + 1
+        elif (
+            group.status in (TreatmentStatus.current, TreatmentStatus.planned)
+            and self.progression_end is not None
+            and group.start - self.progression_end <= _NEXT_LINE_REACH
+        ):
+            group.line = self.highest_line + 1
+            self.progression_end = None
+        if group.line is not None:
+            self.highest_line = max(self.highest_line, group.line)
+        if group.progressed:
+            self.progression_end = group.end
+
+    def _facts(self, group: _Group, lead: str, lead_start: int, tail: str) -> list[TreatmentFact]:
+        facts: list[TreatmentFact] = []
+        drug_names = {
+            treatment.name
+            for match in group.matches
+            if match.category is TermCategory.drug
+            for treatment in _treatments_of(match)
+        }
+        listed_regimen = (
+            _regimen_by_drugs().get(frozenset(drug_names)) if len(drug_names) > 1 else None
+        )
+        for match in group.matches:
+            end = max(match.end, group.reason_end or 0)
+            for treatment in _treatments_of(match):
+                regimen = treatment.regimen
+                if regimen is None and match.category is TermCategory.drug:
+                    regimen = listed_regimen
+                if treatment.kind is TreatmentKind.radiation:
+                    detail, detail_end = self._radiation(group, lead, lead_start, tail)
+                    regimen = detail or regimen
+                    end = max(end, detail_end)
+                facts.append(self._fact(group, match, treatment, regimen, end))
+        return facts
+
+    def _radiation(
+        self, group: _Group, lead: str, lead_start: int, tail: str
+    ) -> tuple[str | None, int]:
+        """Describe a course of radiation: "50 Gy in 25 fractions; site: left breast; intent:
+        adjuvant"."""
+        parts: list[str] = []
+        end = group.end
+        dose = _RADIATION_DOSE.search(tail)
+        dose_offset = group.end
+        if dose is None:
+            dose = _RADIATION_DOSE.search(lead)
+            dose_offset = lead_start
+        if dose:
+            gray = float(dose.group("dose")) / (100 if dose.group("unit") == "cgy" else 1)
+            label = f"{gray:g} Gy"
+            fractions = dose.group("fractions")
+            if fractions is None:
+                more = _FRACTIONS.search(tail if dose_offset == group.end else lead)
+                fractions = more.group("fractions") if more else None
+            if fractions:
+                label += f" in {fractions} fraction{'s' if fractions != '1' else ''}"
+            parts.append(label)
+            if dose_offset == group.end:
+                end = max(end, group.end + dose.end())
+        site = _RADIATION_SITE.search(tail)
+        if site:
+            start, stop = group.end + site.start("site"), group.end + site.end("site")
+            original = self.page.norm.span_to_original(start, stop)
+            parts.append(f"site: {self.page.page.text[original[0] : original[1]].strip()}")
+            end = max(end, stop)
+        else:
+            label = self._nearby_site(group)
+            if label:
+                parts.append(f"site: {label}")
+        term = self.text[group.start : group.end]
+        intent = _INTENT.search(lead) or _INTENT.search(term) or _INTENT.search(tail)
+        if intent:
+            parts.append(f"intent: {intent.group('intent')}")
+        return ("; ".join(parts) or None), end
+
+    def _nearby_site(self, group: _Group) -> str | None:
+        """A site named in the same clause: "left breast radiation", "radiation to the breast"."""
+        sentence_start, sentence_end = self.page.context.sentence(group.start)
+        best: TermMatch | None = None
+        for match in self.page.matches:
+            if match.category is not TermCategory.site:
+                continue
+            if (
+                sentence_start <= match.start < sentence_end
+                and abs(match.start - group.start) <= 40
+            ):
+                best = match
+                break
+        return _site_labels().get(best.key) if best else None
+
+    def _fact(
+        self,
+        group: _Group,
+        match: TermMatch,
+        treatment: _Treatment,
+        regimen: str | None,
+        end: int,
+    ) -> TreatmentFact:
+        page = self.page
+        context = page.flags(match.start, match.end)
+        status = group.status
+        if status is None:
+            section = page.section(match.start)
+            if section is SectionKind.plan:
+                status = TreatmentStatus.planned
+            elif section is SectionKind.past_history or context.historical:
+                status = TreatmentStatus.past
+            elif treatment.kind is TreatmentKind.surgery and not (
+                context.negated or context.hypothetical
+            ):
+                # A pathology specimen comes from a surgery already done.
+                status = TreatmentStatus.past
+            else:
+                status = TreatmentStatus.mentioned
+        flags = {**context.as_dict(), "historical": status is TreatmentStatus.past}
+        if group.status is TreatmentStatus.stopped:
+            flags["negated"] = False  # "no longer on X", "did not tolerate X": it was given
+        return TreatmentFact(
+            name=treatment.name,
+            kind=treatment.kind,
+            drug_class=treatment.drug_class,
+            regimen=regimen,
+            status=status,
+            start_date=group.start_date,
+            end_date=group.end_date,
+            line=group.line,
+            evidence=page.evidence(match.start, end),
+            confidence=page.confidence(0.85, context),
+            origin=page.origin,
+            **flags,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Dates:
+    start: dt.date | None
+    end: dt.date | None
+    since: bool  # "since 03/2024": still going
+
+
+def _read_dates(text: str, *, near_end: bool) -> _Dates | None:
+    """Read a start and an end date from the words on one side of a treatment mention.
+
+    Before a mention (`near_end`) only a date close to it counts: "In 2021 she received X",
+    not "Diagnosed in 2021 with ..., she received X".
+    """
+    dates = find_dates(text, bare_years=True)
+    if not dates:
+        return None
+    first = dates[-1] if near_end else dates[0]
+    if near_end and len(dates) > 1 and _DATE_LINK.fullmatch(text, dates[-2].end, first.start):
+        first = dates[-2]  # "from Jan 2023 to June 2023 she received ..."
+    if near_end and len(text) - first.end > 40:
+        return None
+    cue = _DATE_CUE.search(text, max(0, first.start - 30), first.start)
+    role = cue.lastgroup if cue else None
+    if role is None and (first.precision == "year" or (not near_end and first.start > 25)):
+        return None
+    after = dates[dates.index(first) + 1] if first is not dates[-1] else None
+    if after is not None and _DATE_LINK.fullmatch(text, first.end, after.start):
+        return _Dates(first.date, after.date, since=False)
+    if role == "end" and cue is not None and cue.group("end") not in ("and", "-", "\u2013"):
+        return _Dates(None, first.date, since=False)
+    since = cue is not None and cue.group(0).startswith("since")
+    return _Dates(first.date, None, since=since)
 
 
 def extract_treatments(pages: list[AnalyzedPage]) -> list[TreatmentFact]:
+    """Return every treatment mention on the pages, asserted or not, each with its evidence."""
     facts: list[TreatmentFact] = []
     for page in pages:
-        for match in page.matches:
-            if match.category is TermCategory.drug:
-                drug = _drugs()[match.key]
-                facts.append(
-                    _fact(
-                        page,
-                        match,
-                        name=drug.generic,
-                        kind=TreatmentKind(drug.kind),
-                        default_status=TreatmentStatus.mentioned,
-                        drug_class=drug.drug_class,
-                    )
-                )
-            elif match.category is TermCategory.regimen:
-                regimen = _regimens()[match.key]
-                for generic in regimen.drugs:
-                    drug = _drugs()[generic]
-                    facts.append(
-                        _fact(
-                            page,
-                            match,
-                            name=generic,
-                            kind=TreatmentKind(drug.kind),
-                            default_status=TreatmentStatus.mentioned,
-                            drug_class=drug.drug_class,
-                            regimen=regimen.name,
-                        )
-                    )
-            elif match.category is TermCategory.procedure:
-                procedure = _procedures()[match.key]
-                kind = TreatmentKind(procedure.kind)
-                # A pathology specimen comes from a surgery already done.
-                default = (
-                    TreatmentStatus.past
-                    if kind is TreatmentKind.surgery
-                    else TreatmentStatus.mentioned
-                )
-                fact = _fact(page, match, name=procedure.name, kind=kind, default_status=default)
-                if kind is TreatmentKind.radiation:
-                    dose = _RADIATION_DOSE.search(page.text, match.end, match.end + 80)
-                    if dose:
-                        fact = fact.model_copy(update={"regimen": _dose_label(dose)})
-                facts.append(fact)
+        facts.extend(_PageReader(page).read(_groups(page)))
     return facts
-
-
-def _dose_label(match: re.Match[str]) -> str:
-    label = f"{match.group('dose')} Gy"
-    if match.group("fx"):
-        label += f" in {match.group('fx')} fractions"
-    return label

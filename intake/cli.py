@@ -94,17 +94,26 @@ def cmd_users_create(args: argparse.Namespace) -> int:
     return 0
 
 
-def worker_argv(concurrency: int | None, queues: str | None, loglevel: str = "INFO") -> list[str]:
-    argv = ["worker", f"--loglevel={loglevel}", "--queues", queues or "documents,ocr,maintenance"]
+def worker_argv(
+    settings: Settings, concurrency: int | None, queues: str | None, *, beat: bool
+) -> list[str]:
+    argv = ["worker", "--loglevel=INFO", "--queues", queues or "documents,ocr,maintenance"]
     if concurrency:
         argv.append(f"--concurrency={concurrency}")
+    if beat:
+        # An embedded beat sends the periodic reaper, so a deployment without a separate beat
+        # process still recovers lost and stuck jobs; a Redis lock lets one reaper run at a time.
+        settings.home.mkdir(parents=True, exist_ok=True)
+        argv += ["--beat", f"--schedule={settings.home / 'celerybeat-schedule'}"]
     return argv
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
     from workers.app import app
 
-    app.worker_main(worker_argv(args.concurrency, args.queues))
+    app.worker_main(
+        worker_argv(get_settings(), args.concurrency, args.queues, beat=not args.no_beat)
+    )
     return 0
 
 
@@ -153,6 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
     worker = commands.add_parser("worker", help="run a Celery worker")
     worker.add_argument("--concurrency", type=int)
     worker.add_argument("--queues", help="comma-separated: documents,ocr,maintenance")
+    worker.add_argument(
+        "--no-beat", action="store_true", help="do not send periodic jobs (a beat runs elsewhere)"
+    )
     worker.set_defaults(handler=cmd_worker)
 
     users = commands.add_parser("users", help="manage accounts").add_subparsers(

@@ -58,6 +58,7 @@ def requeue_stuck(session: Session, *, now: dt.datetime, stuck_after: dt.timedel
 
 def _requeue(session: Session, job: Job) -> None:
     job.status = DocumentStatus.queued
+    job.claimed_by = None
     job.error_reason = job.error_message = None
     job.finished_at = None
     job.updated_at = dt.datetime.now(dt.UTC)

@@ -79,17 +79,31 @@ def _job(session: Session, document_id: UUID) -> Job:
 
 
 def process_document(
-    document_id: UUID, *, settings: Settings, storage: Storage | None = None
+    document_id: UUID,
+    *,
+    settings: Settings,
+    storage: Storage | None = None,
+    claim: str | None = None,
 ) -> None:
-    """Run the whole pipeline for one document; permanent failures end as a failed document."""
+    """Run the whole pipeline for one document; permanent failures end as a failed document.
+
+    `claim` names this delivery (the Celery task id): a job another delivery is running is left
+    alone, while a redelivery of the same message (its worker died) takes the job over.
+    """
     storage = storage or storage_for(settings)
     try:
         with session_scope(settings.resolved_database_url) as session:
             document = documents.get(session, document_id)
-            job = _job(session, document_id)
+            job = jobs.lock_for_document(
+                session, document_id=document_id, pipeline_version=PIPELINE_VERSION
+            ) or _job(session, document_id)
             if job.status in (DocumentStatus.done, DocumentStatus.failed):
                 log.info("job %s already %s; nothing to do", job.id, job.status)
                 return
+            if job.status != DocumentStatus.queued and job.claimed_by not in (None, claim):
+                log.info("job %s is running elsewhere; this delivery does nothing", job.id)
+                return
+            job.claimed_by = claim
             job.attempts += 1
             job.started_at = job.started_at or dt.datetime.now(dt.UTC)
             _set_state(session, document, job, DocumentStatus.reading)
@@ -119,7 +133,7 @@ def process_document(
             _set_state(session, document, job, DocumentStatus.done)
             job.finished_at = dt.datetime.now(dt.UTC)
     except UnreadableDocument as error:
-        _fail(settings, document_id, error)
+        fail_document(settings, document_id, error)
     except OperationalError as error:
         raise TransientError(
             "The database could not be reached.", reason="database_unavailable"
@@ -194,7 +208,7 @@ def _read(data: bytes, document_id: UUID, settings: Settings) -> list[Page]:
     )
 
 
-def _fail(settings: Settings, document_id: UUID, error: IntakeError) -> None:
+def fail_document(settings: Settings, document_id: UUID, error: IntakeError) -> None:
     log.info("document %s failed: %s", document_id, error.reason)
     with session_scope(settings.resolved_database_url) as session:
         document = documents.get(session, document_id)

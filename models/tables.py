@@ -110,6 +110,8 @@ class Job(Base):
     queue: Mapped[str] = mapped_column(String(50), default="default")
     status: Mapped[str] = mapped_column(String(20))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # The Celery task id running the job: a redelivery of the same message may take over.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
     error_reason: Mapped[str | None] = mapped_column(String(50))
     error_message: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now)

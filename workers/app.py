@@ -17,7 +17,19 @@ def create_app(settings: Settings) -> Celery:
     app.conf.update(
         task_default_queue="documents",
         task_queues=[Queue(name) for name in QUEUES],
-        task_routes={"intake.process_document": {"queue": "documents"}},
+        task_routes={
+            "intake.process_document": {"queue": "documents"},
+            "intake.reap_stuck_jobs": {"queue": "maintenance"},
+        },
+        # The database, not the broker, records what must be done: the reaper resends what
+        # a broker lost and requeues what a dead worker left behind.
+        beat_schedule={
+            "reap-stuck-jobs": {
+                "task": "intake.reap_stuck_jobs",
+                "schedule": float(settings.reaper_interval),
+                "options": {"queue": "maintenance", "expires": float(settings.reaper_interval)},
+            }
+        },
         # At-least-once: a task is acknowledged after it ran, and given back if its worker dies.
         task_acks_late=True,
         task_reject_on_worker_lost=True,

@@ -42,12 +42,17 @@ class SiteEntry(_Entry):
     # Names from procedures.yaml of operations that remove or sample this organ, so that
     # "right partial glossectomy: squamous cell carcinoma" places the tumour in the tongue.
     procedures: list[str] = Field(default_factory=list)
+    # Organs those operations take along, where a second tumour is usually an incidental
+    # finding: the prostate of a cystoprostatectomy done for bladder cancer.
+    removed_with: list[str] = Field(default_factory=list)
 
 
 class HistologyEntry(_Entry):
     key: str
     label: str
     synonyms: list[str]
+    # A class name ("carcinoma", "sarcoma") that says little about the type on its own.
+    broad: bool = False
 
 
 class DrugEntry(_Entry):
@@ -102,22 +107,33 @@ class VocabularyFile(BaseModel, Generic[E]):
     entries: list[E]
 
 
+_ALL_BREAKS_UP_TO = 4  # words
+
+
 def _load(package: str, filename: str, entry_type: type[E]) -> list[E]:
     text = resources.files(package).joinpath(filename).read_text(encoding="utf-8")
     return VocabularyFile[entry_type].model_validate(yaml.safe_load(text)).entries  # type: ignore[valid-type]
 
 
 def line_break_variants(term: str) -> list[str]:
-    """Return `term` as OCR'd, flattened reports write it across a line break.
+    """Return `term` as OCR'd, flattened reports write it across line breaks.
 
     TCGA-style text turns each line break into ". ", so "squamous cell carcinoma" can read
-    "squamous cell. carcinoma"; one variant per gap between two words.
+    "squamous cell. carcinoma". Names of up to four words get every combination of breaks,
+    longer ones a single break.
     """
     words = term.split(" ")
+    gaps = [gap for gap in range(len(words) - 1) if not words[gap].endswith((".", ",", ":", ";"))]
+    if len(words) <= _ALL_BREAKS_UP_TO:
+        chosen = [
+            [gap for bit, gap in enumerate(gaps) if mask >> bit & 1]
+            for mask in range(1, 1 << len(gaps))
+        ]
+    else:
+        chosen = [[gap] for gap in gaps]
     return [
-        " ".join([*words[:gap], f"{words[gap]}.", *words[gap + 1 :]])
-        for gap in range(len(words) - 1)
-        if words[gap][-1:].isalnum()
+        " ".join(f"{word}." if index in breaks else word for index, word in enumerate(words))
+        for breaks in chosen
     ]
 
 

@@ -20,6 +20,15 @@ def for_document(session: Session, *, document_id: UUID, pipeline_version: str) 
     ).first()
 
 
+def lock_for_document(session: Session, *, document_id: UUID, pipeline_version: str) -> Job | None:
+    """Load a document's job and lock its row until commit: two deliveries cannot both claim it."""
+    return session.scalars(
+        select(Job)
+        .where(Job.document_id == document_id, Job.pipeline_version == pipeline_version)
+        .with_for_update()
+    ).first()
+
+
 def create(session: Session, *, document_id: UUID, pipeline_version: str, queue: str) -> Job:
     job = Job(
         document_id=document_id,

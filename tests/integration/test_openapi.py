@@ -44,9 +44,14 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", _APP)
 @schema.parametrize()
 @settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_matches_its_schema(case):
+    excluded = []
+    if case.method == "POST" and case.path == "/api/documents":
+        # Any bytes are a file: "false" in the file part is an upload, not a wrong type.
+        excluded.append(schemathesis.checks.negative_data_rejection)
     case.call_and_validate(
         headers=AUTH,
         excluded_checks=[
+            *excluded,
             # Business rules reject some schema-valid bodies (a taken email, a birth date in 528).
             schemathesis.checks.positive_data_acceptance,
             # Starlette answers 405 per route, naming only that route's methods in Allow.
