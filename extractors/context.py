@@ -97,7 +97,8 @@ def _compiled_rules() -> tuple[re.Pattern[str], dict[str, RuleTarget]]:
 @functools.cache
 def _literal_automaton() -> ahocorasick.Automaton | None:
     """Build an automaton over the rule literals, or None if a rule brings its own regex."""
-    if any(rule.pattern for rule in vocab.context_rules()):
+    rules = vocab.context_rules()
+    if not rules or any(rule.pattern for rule in rules):
         return None
     by_key: dict[str, list[str]] = {}
     for literal in _rule_targets():

@@ -39,7 +39,7 @@ _DIRECT_SCORE = 3.0  # a phrase that names the type
 _PAIR_SCORE = 2.0  # a histology placed at a site
 _DOCUMENT_SITE_WEIGHT = 0.5  # the site is the report's primary site, not one next to it
 _DOCUMENT_SITE_CONFIDENCE = 0.7
-_GENERIC_WEIGHT = 0.5  # "carcinoma" alone says less about the type than "squamous cell carcinoma"
+_GENERIC_WEIGHT = 0.5  # "carcinoma" alone says less of the type than "squamous cell carcinoma"
 _PRIMARY_STATEMENT = 3.0  # support for a site the report calls the primary
 _STATED_SITE_WEIGHT = 2.0  # a histology placed at the site the report calls the primary
 _MINOR_WEIGHT = 0.3  # "incidental", "a focus of"
@@ -79,8 +79,10 @@ _INVOLVES_FOLLOWING_SITE = re.compile(
     r"(?:(?:left|right|both|bilateral)[\s.]+(?:and[\s.]+(?:left|right)[\s.]+)?)?"
 )
 # Words that join the organs of one specimen: "uterus, cervix, bilateral tubes and ovaries".
+# A flattened line break (". ") may fall inside the list, but not between two of its organs.
 _JOINS_SPECIMEN_SITES = re.compile(
-    r"(?:[\s.,;&/()-]|\b(?:and|with|including|left|right|bilateral|both|the|total|partial"
+    r"(?:[\s,;&/()-]|\.(?=\s+(?:and|with|including|bilateral|both)\b)"
+    r"|\b(?:and|with|including|left|right|bilateral|both|the|total|partial"
     r"|radical|distal|proximal|upper|lower|attached|tubes?)\b)*"
 )
 # A small or incidental finding beside the main tumour: "focal prostatic adenocarcinoma".
@@ -557,13 +559,17 @@ def _candidates(pages: list[AnalyzedPage], *, misspelled: bool = False) -> list[
     primary = sorted(rank, key=rank.__getitem__, reverse=True)
     incidental = _incidental_sites(sites)
     found: list[_Candidate] = []
+    generic = _generic_histologies()
     for page_readings in readings:
         page_found: list[_Candidate] = []
+        named: _Candidate | None = None  # the last tumour named by more than a class name
         for reading in page_readings:
-            previous = page_found[-1] if page_found else None
-            candidate = _resolve(reading, rank, primary, stated, incidental, previous)
-            if candidate is not None:
-                page_found.append(candidate)
+            candidate = _resolve(reading, rank, primary, stated, incidental, named)
+            if candidate is None:
+                continue
+            page_found.append(candidate)
+            if reading.mention.code is not None or reading.mention.histology not in generic:
+                named = candidate
         _discount_form_options(page_found)
         found.extend(page_found)
     return found

@@ -25,6 +25,13 @@ log = logging.getLogger(__name__)
 MIN_TEXT_LAYER_CHARS = 20
 # Drawn line segments on a page above which its text is probably a ruled table.
 TABLE_PATH_OBJECTS = 12
+# A letter page at 300 dpi is 8.4 million pixels; a page asking for far more is hostile or
+# absurd, so it is rendered smaller rather than filling memory.
+MAX_RENDER_PIXELS = 40_000_000
+# Dense small print fills about 10,000 characters a page; far beyond is not a record.
+MAX_PAGE_CHARS = 200_000
+# Images larger than this are refused before they are decoded (Pillow's decompression guard).
+MAX_IMAGE_PIXELS = 60_000_000
 
 
 class FileKind(StrEnum):
@@ -98,10 +105,16 @@ def _read_text(data: bytes) -> Page:
 def _read_image(data: bytes, language: str) -> Page:
     from PIL import Image, UnidentifiedImageError
 
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:
         image = Image.open(io.BytesIO(data))
         image.load()
-    except (UnidentifiedImageError, OSError) as error:
+    except Image.DecompressionBombError as error:
+        raise UnreadableDocument(
+            "This image is far larger than a scanned page. Please scan at a normal resolution.",
+            reason="image_too_large",
+        ) from error
+    except (UnidentifiedImageError, OSError, ValueError) as error:
         raise UnreadableDocument(
             "This image file is damaged and cannot be opened.", reason="broken_image"
         ) from error
@@ -148,8 +161,14 @@ def _read_pdf(
             page = pdf[index]
             try:
                 text = _text_layer(page)
+                if len(text) > MAX_PAGE_CHARS:
+                    raise UnreadableDocument(
+                        f"Page {index + 1} holds over {MAX_PAGE_CHARS:,} characters, more than "
+                        "any medical record page. The file may be damaged or generated in error.",
+                        reason="page_too_long",
+                    )
                 if len(text.strip()) < MIN_TEXT_LAYER_CHARS:
-                    image = page.render(scale=ocr_dpi / 72).to_pil()
+                    image = page.render(scale=_render_scale(page, ocr_dpi)).to_pil()
                     ocr_text, quality = ocr_image(image, language=ocr_language)
                     pages.append(
                         Page(
@@ -171,6 +190,15 @@ def _read_pdf(
     if layout_pages:
         _reread_with_layout(data, pages, layout_pages)
     return pages
+
+
+def _render_scale(page: pdfium.PdfPage, dpi: int) -> float:
+    width, height = page.get_size()  # in points, 1/72 inch
+    scale = dpi / 72
+    pixels = width * height * scale * scale
+    if pixels > MAX_RENDER_PIXELS:
+        scale *= (MAX_RENDER_PIXELS / pixels) ** 0.5
+    return scale
 
 
 def _text_layer(page: pdfium.PdfPage) -> str:

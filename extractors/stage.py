@@ -13,10 +13,12 @@ and value sit apart ("Primary Tumor (pT): pT3: Tumor more than 4 cm ... Regional
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass, field
 
 from extractors.document import AnalyzedPage
+from extractors.sections import SectionKind
 from extractors.stage_groups import chapter_for, derive_group
 from models.schemas import DiagnosisFact, StageFact
 
@@ -168,10 +170,9 @@ def _read_tnm(text: str) -> list[_Statement]:
         last = statements[-1]
         gap = sequence.start() - last.end
         for category in categories:
-            cued = category.prefix or _NODE_CUE.search(
-                text, max(0, category.start - 40), category.start
-            )
-            if gap <= SHORT_GAP or (cued and gap <= ATTACH_GAP):
+            labelled = _NODE_CUE.search(text, max(0, category.start - 40), category.start)
+            attachable = bool(category.prefix) or labelled is not None
+            if gap <= SHORT_GAP or (attachable and gap <= ATTACH_GAP):
                 _attach(last, category)
     forms = _FORM.finditer(text) if "t stage" in text or "tstage" in text else ()
     for match in forms:
@@ -197,7 +198,7 @@ def _without_definition_lists(text: str, statements: list[_Statement]) -> list[_
     """Drop templates that define every category ("T1: submucosa. T2: muscularis propria")."""
     defined = [s for s in statements if _DEFINED.match(text, s.t.end)]
     listed: set[int] = set()
-    for first, second in zip(defined, defined[1:], strict=False):
+    for first, second in itertools.pairwise(defined):
         if second.start - first.start <= DEFINITION_SPAN and first.t.label != second.t.label:
             listed.update((id(first), id(second)))
     return [s for s in statements if id(s) not in listed]
@@ -259,7 +260,9 @@ def _read_groups(page: AnalyzedPage) -> list[_Group]:
 # --- edition and other inputs ------------------------------------------------------------------
 
 _EDITION_ORDINAL = re.compile(r"[5-8]\s?(?:st|nd|rd|th)\W{0,3}(?:ed\b|edition|addition)")
-_EDITION_YEAR = re.compile(r"(?:ajcc|uicc|tnm)\W{1,30}?(?:\w+\W+){0,3}?(?P<year>19\d\d|20[0-2]\d)\b")
+_EDITION_YEAR = re.compile(
+    r"(?:ajcc|uicc|tnm)\W{1,30}?(?:\w+\W+){0,3}?(?P<year>19\d\d|20[0-2]\d)\b"
+)
 _EDITION_BY_YEAR = {1997: 5, 2002: 6, 2009: 7, 2010: 7, 2017: 8, 2018: 8}
 _AGE = re.compile(r"\b(?P<age>\d{1,3})[- ]?(?:year|yr)s?[- ]old\b")
 
@@ -493,10 +496,10 @@ def _n_options(
     written = "pNX" if n else "no N category"
     if nodes is not None and nodes.mentions and nodes.positive_max == 0:
         return ["N0"], [f"{written}: N0 read from the lymph node counts (no involved node)"]
-    if nodes is not None and nodes.positive_max > 0 and chapter == "lung":
-        if None not in nodes.lung_stations:
-            ns = [max(nodes.lung_stations, key=lambda s: s or "")]
-            return ns, [f"{written}: {ns[0]} read from the stations of the involved lymph nodes"]
+    stations = nodes.lung_stations if nodes is not None else ()
+    if chapter == "lung" and stations and None not in stations:
+        ns = [max(s or "" for s in stations)]
+        return ns, [f"{written}: {ns[0]} read from the stations of the involved lymph nodes"]
     if nodes is not None and nodes.positive_max > 0:
         counts = sorted({nodes.positive_max, nodes.positive_sum})
         options = [_n_by_count(chapter, edition, count) for count in counts]
@@ -592,17 +595,23 @@ _NEGATION_AFTER = re.compile(
 # "does not appear to. invade the perinephric fat" is one clause.
 _CLAUSE_BREAK = re.compile(r";|\bbut\b|\bhowever\b|(?P<word>[\w)]+)\.\s")
 _RUNS_ON = frozenset(
-    "to the of and or a an in into not with by for at on from that is are was were be "
-    "appear appears does did gross grossly any its their this".split()
+    (
+        *("to", "the", "of", "and", "or", "a", "an", "in", "into", "not", "with", "by", "for"),
+        *("at", "on", "from", "that", "is", "are", "was", "were", "be", "appear", "appears"),
+        *("does", "did", "gross", "grossly", "any", "its", "their", "this"),
+    )
 )
 
 
 def _clause_breaks(text: str) -> list[re.Match[str]]:
-    return [
-        m
-        for m in _CLAUSE_BREAK.finditer(text)
-        if m.group("word") is None or m["word"] not in _RUNS_ON
-    ]
+    return [m for m in _CLAUSE_BREAK.finditer(text) if _ends_clause(text, m)]
+
+
+def _ends_clause(text: str, match: re.Match[str]) -> bool:
+    word = match.group("word")
+    if word == "no":  # "Portal vein invasion: no." ends a field; "No. invasion of" runs on
+        return ":" in text[max(0, match.start() - 3) : match.start()]
+    return word is None or word not in _RUNS_ON
 
 
 def _asserted(text: str, start: int, end: int) -> bool:
@@ -624,7 +633,10 @@ def _asserted(text: str, start: int, end: int) -> bool:
 _INTO = (
     r"\b(?:invad\w*|invasi\w*\s(?:into|of)|infiltrat\w*|involv\w*|extend\w*\s(?:in)?to"
     r"|extension\sinto|penetrat\w*|through|into)\s"
-    r"(?:(?:the|a|and|focally|grossly|adjacent|surrounding)\s){0,3}(?:\w+\s){0,2}?"
+    r"(?:(?:the|a|and|focally|grossly|adjacent|surrounding)\s){0,3}"
+    # A list may stand between the verb and the structure ("involving the vocal cords,
+    # pre-epiglottic space and thyroid cartilage"), but not a turn of the sentence.
+    r"(?:(?!(?:but|not|no|within|confined|without|except|while)\b)[\w-]+,?\s){0,6}?"
 )
 # Depth layers need a word of invasion or extent before them ("Tumor extent: subserosa").
 _DEPTH_CUE = re.compile(
@@ -845,6 +857,19 @@ _EXTENTS: dict[str, tuple[_Extent, ...]] = {
         _into("T3", "into the paraglottic or pre-epiglottic space", r"(?:para|pre-?)\w*\sspace"),
         _phrase("T3", "a fixed vocal cord", r"(?:vocal\s)?cord\sfixation|fixed\s(?:vocal\s)?cord"),
     ),
+    "thyroid": (
+        _into(
+            "T4a",
+            "beyond the thyroid into the neck organs",
+            r"subcutaneous\s(?:soft\s)?tissues?|larynx|trachea|esophag\w*|recurrent\slaryngeal",
+        ),
+        _phrase(
+            "T3",
+            "extrathyroidal extension",
+            rf"extra-?thyroid(?:al)?\s(?:extension|invasion)(?:{_PRESENT}|\W{{0,3}}minimal)",
+        ),
+        _into("T3", "into perithyroid soft tissue", rf"peri-?thyroid(?:al)?{_FAT}"),
+    ),
     "pancreas": (
         _into(
             "T4",
@@ -873,6 +898,7 @@ _SIZE_STEPS: dict[str, tuple[tuple[float, str], ...]] = {
     "adrenal_cortical": ((5, "T1"), (float("inf"), "T2")),
     "head_neck": ((2, "T1"), (4, "T2"), (float("inf"), "T3")),
     "pancreas": ((2, "T1"), (float("inf"), "T2")),
+    "thyroid": ((1, "T1a"), (2, "T1b"), (4, "T2"), (float("inf"), "T3")),
 }
 _FINDINGS_CHAPTER = {
     "larynx": "larynx",
@@ -999,7 +1025,9 @@ def _melanoma_t(text: str) -> _Finding | None:
     thickness = float(match.group("value").replace(",", ".")) * (
         10 if match.group("unit") == "cm" else 1
     )
-    number = next(n for limit, n in ((1, 1), (2, 2), (4, 3), (float("inf"), 4)) if thickness <= limit)
+    number = next(
+        n for limit, n in ((1, 1), (2, 2), (4, 3), (float("inf"), 4)) if thickness <= limit
+    )
     ulcerated = _first_asserted(_ULCERATION, text) is not None
     # T1a/T1b also turns on mitoses; both are stage IA without nodes, so T1 is kept.
     letter = ("b" if ulcerated else "a") if number > 1 else ""
@@ -1025,7 +1053,61 @@ _TESTIS_EXTENT = (
 )
 
 
-# --- choosing ----# --- choosing ----------------------------------------------------------------------------------
+# --- distant metastasis from the findings ------------------------------------------------------
+# A specimen from a distant organ that shows metastatic tumour is pM1 (AJCC: M1 needs a distant
+# site; a regional node is N). Organs a chapter's T or N covers are not distant for it.
+
+_DISTANT_SITE = (
+    r"liver|hepatic|omentum|omental|peritone\w*|pleura\w*|lungs?|pulmonary|brain|bones?|vertebra\w*"
+    r"|adrenal|ovar\w*|spleen|skin|abdominal\swall"
+)
+_METASTATIC = (
+    r"metastatic\s(?:[\w-]+\s){0,3}?(?:carcinoma|adenocarcinoma|melanoma|tumou?r|disease"
+    r"|cholangiocarcinoma|malignancy|neoplasm)|metastas[ie]s"
+)
+_DISTANT = re.compile(
+    rf"\b(?P<site>{_DISTANT_SITE})\b[^;]{{0,40}}?(?:{_METASTATIC})"
+    rf"|(?:{_METASTATIC})\s(?:[\w-]+\s){{0,3}}?(?:to|in|of|involving)\s(?:the\s)?"
+    rf"(?:[\w-]+\s){{0,2}}?(?P<site_after>{_DISTANT_SITE})\b"
+)
+_NOT_DISTANT = {
+    "liver": ("liver", "hepatic"),
+    "intrahepatic_bile_duct": ("liver", "hepatic"),
+    "perihilar_bile_duct": ("liver", "hepatic"),
+    "distal_bile_duct": ("liver", "hepatic"),
+    "gallbladder": ("liver", "hepatic"),
+    "lung": ("lung", "pulmonary"),
+    "pleural_mesothelioma": ("pleura", "lung", "pulmonary"),
+    "breast": ("skin",),
+    "melanoma": ("skin",),
+    "adrenal_cortical": ("adrenal",),
+    "oral_cavity": ("skin", "bone"),
+    "oropharynx": ("skin", "bone"),
+    "larynx": ("skin", "bone"),
+    "hypopharynx": ("skin", "bone"),
+}
+
+
+def _distant_metastasis(page: AnalyzedPage, chapter: str) -> _Finding | None:
+    """Metastatic tumour in a distant organ, as the findings state it (not the history's
+    "likely brain metastasis")."""
+    text = page.text
+    excluded = _NOT_DISTANT.get(chapter, ())
+    for match in _DISTANT.finditer(text):
+        site = match.group("site") or match.group("site_after") or ""
+        if site.startswith(excluded) or "node" in match.group():
+            continue
+        if page.section(match.start()) is SectionKind.clinical_history:
+            continue
+        flags = page.flags(match.start(), match.end())
+        if flags.uncertain or flags.hypothetical or flags.historical or flags.negated:
+            continue
+        if _asserted(text, match.start(), match.end()):
+            return _Finding(match.start(), match.end(), "M1", f"metastatic tumour in the {site}")
+    return None
+
+
+# --- choosing ----------------------------------------------------------------------------------
 
 
 def _read(page: AnalyzedPage) -> _Reading:
@@ -1141,7 +1223,9 @@ def _derived_fact(
         statement.start, statement.end, ignore=frozenset({"negated", "hypothetical"})
     )
     text = " ".join(p.text for p in pages)
+    m, m_notes = _m_from_findings(pages, _chapter(diagnosis), m)
     group, assumptions = _derive(diagnosis, t, n, m, edition, _age(text), _read_node_counts(text))
+    assumptions = [*m_notes, *assumptions]
     return StageFact(
         edition=edition,
         classification=_CLASSIFICATION.get(statement.prefix),
@@ -1170,9 +1254,11 @@ def _findings_fact(
         if finding is None:
             continue
         text = " ".join(p.text for p in pages)
+        m, m_notes = _m_from_findings(pages, chapter, None)
         group, assumptions = _derive(
-            diagnosis, finding.category, None, None, edition, _age(text), _read_node_counts(text)
+            diagnosis, finding.category, None, m, edition, _age(text), _read_node_counts(text)
         )
+        assumptions = [*m_notes, *assumptions]
         note = (
             f"no T category stated: {finding.category} read from the findings "
             f"({finding.reason}, AJCC 7th edition definition)"
@@ -1191,6 +1277,18 @@ def _findings_fact(
             **flags.as_dict(),
         )
     return None
+
+
+def _m_from_findings(
+    pages: list[AnalyzedPage], chapter: str | None, m: str | None
+) -> tuple[str | None, list[str]]:
+    """Keep a stated M0 or M1; else read a distant metastasis from the findings."""
+    if chapter is None or (m is not None and _strip_prefix(m) not in ("MX", None)):
+        return m, []
+    distant = next((d for p in pages if (d := _distant_metastasis(p, chapter))), None)
+    if distant is None:
+        return m, []
+    return "pM1", [f"no M1 stated: pM1 read from the findings ({distant.reason})"]
 
 
 def _chapter(diagnosis: DiagnosisFact | None) -> str | None:

@@ -146,7 +146,7 @@ _AFTER_CUE = re.compile(
     r"|(?P<planned>(?:(?:is|are|will\s+be|was|were)\s+)?(?:planned|scheduled|recommended)"
     r"|to\s+(?:start|begin))"
     r"|(?P<current>(?:(?:was|were|has\s+been|have\s+been)\s+)?(?:started|initiated|begun)"
-    r"|ongoing|continues|continuing)"
+    r"|ongoing|continues|continuing|cycle\s+\d+|c\d+d\d+)"
     r"|(?P<past>(?:was|were)\s+(?:given|administered|completed|received|delivered|performed)"
     r"|completed|finished)"
     r")(?![\w/])"
@@ -155,12 +155,16 @@ _REASON = re.compile(
     r"\s*(?:(?:on|in)\s+\S+\s+)?(?:due\s+to|secondary\s+to|because\s+of|for|given"
     r"|in\s+the\s+setting\s+of|after)\s+[^.;,()]{1,60}"
 )
+_SWITCH_TO = re.compile(r"\s*to\s*")
 _ON_BEFORE = re.compile(r"(?<![\w/])on\s*$")
 _LINE = re.compile(
     r"(?<![\w/])(?:(?P<word>first|second|third|fourth|fifth|sixth|1st|2nd|3rd|4th|5th|6th|front)"
     r"[\s-]*line|(?P<short>[1-6])l|line\s*(?:of\s+therapy\s*)?#?\s*(?P<number>[1-6]))(?![\w/])"
 )
-_LINE_AFTER = re.compile(r"\s*[,(]?\s*(?:as|in\s+the)?\s*(?=\S)")
+# A line named after the treatment: "FOLFOX (first line)", "given as second-line therapy".
+_LINE_AFTER = re.compile(
+    r"(?:^\s*,?|\(|\bas|\bin\s+the)\s*(?:an?\s+)?(?=[\w-]*\s*-?\s*line\b|[1-6]l\b)"
+)
 _LINE_WORDS = {
     "first": 1, "front": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
     "fourth": 4, "4th": 4, "fifth": 5, "5th": 5, "sixth": 6, "6th": 6,
@@ -251,6 +255,7 @@ class _Group:
     end_date: dt.date | None = None
     # Where the evidence of a stopped treatment ends when the reason follows it.
     reason_end: int | None = None
+    switched: bool = False  # "switched from X": the treatment after "to" replaces it
 
     @property
     def start(self) -> int:
@@ -380,11 +385,14 @@ class _PageReader:
             status = "current"  # "patient on letrozole"
         elif cue and cue.lastgroup != "neutral":
             status = cue.lastgroup
+            group.switched = cue.group(0).endswith("from")
             reason = _REASON.match(self.text, group.end) if status == "stopped" else None
             if reason and reason.end() - group.end <= WINDOW_AFTER:
                 group.reason_end = reason.end()
         elif after and after.lastgroup and after.lastgroup != "progressed":
             status = after.lastgroup
+        elif previous is not None and previous.switched and _SWITCH_TO.fullmatch(lead):
+            status = "current"  # "switched from anastrozole to exemestane"
         elif cue is None and previous is not None and previous.from_cue:
             # "She received AC, then paclitaxel": the sentence's cue carries on.
             group.status, group.from_cue = previous.status, True
@@ -398,20 +406,24 @@ class _PageReader:
         if found is None:
             return
         group.start_date, group.end_date = found.start, found.end
-        if group.status is TreatmentStatus.past and found.end is None and not found.since:
+        if found.end is None and not found.ongoing:
             cue = _last_cue(_LEAD_CUE, lead)
-            if cue and cue.group(0).startswith(("completed", "finished")):
-                group.start_date, group.end_date = None, found.start  # "completed XRT 06/2023"
+            completed = cue is not None and cue.group(0).startswith(("completed", "finished"))
+            if (group.status is TreatmentStatus.past and completed) or (
+                group.status is TreatmentStatus.stopped and group.reason_end is not None
+            ):
+                # "completed XRT 06/2023", "pembrolizumab was held for colitis in 05/2024"
+                group.start_date, group.end_date = None, found.start
         if group.status is None:
             if group.end_date is not None:
                 group.status = TreatmentStatus.past
-            elif found.since:
+            elif found.ongoing:
                 group.status = TreatmentStatus.current
 
     def _line(self, group: _Group, lead: str, tail: str) -> None:
         explicit = _last_cue(_LINE, lead)
         if explicit is None:
-            head = _LINE_AFTER.match(tail)
+            head = _LINE_AFTER.search(tail)
             explicit = _LINE.match(tail, head.end()) if head else None
         if explicit is not None:
             word = explicit.group("word")
@@ -561,7 +573,7 @@ class _PageReader:
 class _Dates:
     start: dt.date | None
     end: dt.date | None
-    since: bool  # "since 03/2024": still going
+    ongoing: bool  # "since 03/2024", "C1D1 01/15/2024": started and not said to have ended
 
 
 def _read_dates(text: str, *, near_end: bool) -> _Dates | None:
@@ -580,15 +592,14 @@ def _read_dates(text: str, *, near_end: bool) -> _Dates | None:
         return None
     cue = _DATE_CUE.search(text, max(0, first.start - 30), first.start)
     role = cue.lastgroup if cue else None
-    if role is None and (first.precision == "year" or (not near_end and first.start > 25)):
-        return None
     after = dates[dates.index(first) + 1] if first is not dates[-1] else None
     if after is not None and _DATE_LINK.fullmatch(text, first.end, after.start):
-        return _Dates(first.date, after.date, since=False)
+        return _Dates(first.date, after.date, ongoing=False)  # "2015-2020", "from X to Y"
+    if role is None and (first.precision == "year" or (not near_end and first.start > 25)):
+        return None
     if role == "end" and cue is not None and cue.group("end") not in ("and", "-", "\u2013"):
-        return _Dates(None, first.date, since=False)
-    since = cue is not None and cue.group(0).startswith("since")
-    return _Dates(first.date, None, since=since)
+        return _Dates(None, first.date, ongoing=False)
+    return _Dates(first.date, None, ongoing=role == "start")
 
 
 def extract_treatments(pages: list[AnalyzedPage]) -> list[TreatmentFact]:

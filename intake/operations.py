@@ -26,6 +26,7 @@ def retry_job(session: Session, *, job_id: UUID) -> Job:
     job = _job(session, job_id)
     if job.status != DocumentStatus.failed:
         raise Conflict("Only failed jobs can be retried.", reason="not_failed")
+    job.attempts = 0  # a person chose to try again: the crash-loop guard starts afresh
     _requeue(session, job)
     return job
 

@@ -103,6 +103,25 @@ def process_document(
             if job.status != DocumentStatus.queued and job.claimed_by not in (None, claim):
                 log.info("job %s is running elsewhere; this delivery does nothing", job.id)
                 return
+            if job.attempts >= settings.max_attempts:
+                # Each attempt that killed its worker was redelivered; stop the loop here.
+                fail = UnreadableDocument(
+                    "Processing this file stopped repeatedly. It may be damaged or too complex.",
+                    reason="too_many_attempts",
+                )
+                documents.set_status(
+                    session,
+                    document,
+                    DocumentStatus.failed,
+                    reason=fail.reason,
+                    message=fail.message,
+                )
+                job.status, job.error_reason, job.error_message = (
+                    DocumentStatus.failed,
+                    fail.reason,
+                    fail.message,
+                )
+                return
             job.claimed_by = claim
             job.attempts += 1
             job.started_at = job.started_at or dt.datetime.now(dt.UTC)

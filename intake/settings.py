@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     max_pages: int = 500
     token_minutes: int = 60
     broker_poll_seconds: float = 0.1
+    max_attempts: int = Field(default=4, description="runs of one job before it is failed")
+    worker_memory_limit_mb: int = Field(
+        default=3072, description="address-space limit of each worker process; 0 for none"
+    )
     task_soft_time_limit: int = 300
     task_time_limit: int = 360
     reaper_interval: int = 60

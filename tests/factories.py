@@ -81,3 +81,51 @@ PLAN:
 She received doxorubicin and cyclophosphamide, then paclitaxel.
 She will start letrozole. If it recurs, consider pembrolizumab.
 """
+
+
+def raw_pdf(
+    page_streams: list[bytes],
+    *,
+    extra_objects: dict[int, bytes] | None = None,
+    page_resources: bytes = b"<< >>",
+    catalog_extra: bytes = b"",
+) -> bytes:
+    """Write a PDF by hand, for files no well-behaved library would make."""
+    objects: dict[int, bytes] = {1: b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b">>"}
+    first_page = 3 + len(extra_objects or {})
+    kids = []
+    number = first_page
+    for stream in page_streams:
+        kids.append(f"{number} 0 R".encode())
+        objects[number] = (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources "
+            + page_resources
+            + f" /Contents {number + 1} 0 R >>".encode()
+        )
+        objects[number + 1] = (
+            f"<< /Length {len(stream)} >>\nstream\n".encode() + stream + b"\nendstream"
+        )
+        number += 2
+    objects[2] = b"<< /Type /Pages /Kids [" + b" ".join(kids) + f"] /Count {len(kids)} >>".encode()
+    objects.update(extra_objects or {})
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = {}
+    for key in sorted(objects):
+        offsets[key] = len(out)
+        out += f"{key} 0 obj\n".encode() + objects[key] + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {max(objects) + 1}\n0000000000 65535 f \n".encode()
+    for key in range(1, max(objects) + 1):
+        out += f"{offsets.get(key, 0):010d} 00000 n \n".encode()
+    out += (
+        f"trailer\n<< /Size {max(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return bytes(out)
+
+
+def text_stream(text: str) -> bytes:
+    escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    return f"BT /F1 10 Tf 40 740 Td ({escaped}) Tj ET".encode("latin-1")
+
+
+FONT_RESOURCES = b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import resource
 
 from celery import Celery
+from celery.signals import worker_process_init
 from kombu import Queue
 
 from intake.settings import Settings, get_settings
@@ -46,6 +48,7 @@ def create_app(settings: Settings) -> Celery:
     )
     if settings.embedded_broker:
         _tune_embedded_broker(app, settings)
+    worker_process_init.connect(lambda **_: _limit_memory(settings), weak=False)
     return app
 
 
@@ -57,6 +60,14 @@ def _tune_embedded_broker(app: Celery, settings: Settings) -> None:
     settings.home.mkdir(parents=True, exist_ok=True)
     sqla_transport.Transport.polling_interval = settings.broker_poll_seconds
     app.conf.broker_transport_options = {}
+
+
+def _limit_memory(settings: Settings) -> None:
+    # A hostile file (an image that decompresses to gigabytes) fails one task with MemoryError
+    # instead of exhausting the machine; the crash-loop guard ends it if the child dies.
+    if settings.worker_memory_limit_mb > 0:
+        limit = settings.worker_memory_limit_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 @functools.cache

@@ -53,6 +53,16 @@ def process_document(self: Task, document_id: str) -> None:  # type: ignore[type
         )
     except IntakeError as error:
         pipeline.fail_document(settings, UUID(document_id), error)
+    except MemoryError:
+        pipeline.fail_document(
+            settings,
+            UUID(document_id),
+            UnreadableDocument(
+                "This file needs more memory to read than a medical record should. "
+                "It may contain an oversized image.",
+                reason="too_much_memory",
+            ),
+        )
     except Exception as error:  # the task's outer edge: never lose the job, never log health data
         # The message of an error can quote the record; log its type and stack only.
         log.error(

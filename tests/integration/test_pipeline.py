@@ -100,3 +100,25 @@ def test_the_same_file_twice_is_one_document(stack):
     assert second.json()["duplicate"] is True
     stack.wait_for(first.json()["id"], headers)
     assert len(stack.client.get("/api/documents", headers=headers).json()) == 1
+
+
+def test_no_health_data_reaches_the_logs(stack, record_pages, caplog):
+    import logging
+    import re
+
+    caplog.set_level(logging.DEBUG)
+    headers = stack.register(f"logs-{stack.mode}@example.org")
+    pdf = text_pdf(record_pages)
+    response = stack.client.post(
+        "/api/documents", files={"file": ("r.pdf", pdf, "application/pdf")}, headers=headers
+    )
+    assert stack.wait_for(response.json()["id"], headers)["status"] == "done"
+    stack.client.get("/api/profile", headers=headers)
+    logs = stack.log_path.read_text() + "\n".join(r.getMessage() for r in caplog.records)
+    assert "intake.process_document" in logs, "the worker log was captured"
+    for page in record_pages:
+        for sentence in re.split(r"(?<=[.:])\s+|\n", page):
+            if len(sentence.strip()) >= 12:
+                assert sentence.strip() not in logs
+    for word in ("ductal", "Estrogen", "letrozole", "ovarian"):
+        assert word not in logs

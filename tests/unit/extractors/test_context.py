@@ -92,3 +92,67 @@ def test_stage_mentions_are_read(extract):
         "pN1a",
         "stated",
     )
+
+
+def test_negation_reaches_every_item_of_a_list(extract):
+    metastases = _of(
+        extract("No evidence of metastasis to the liver, lung or bone."), MetastasisFact
+    )
+    assert {m.site for m in metastases} == {"Liver", "Lung", "Bone"}
+    assert all(m.negated and not m.asserted for m in metastases)
+
+
+def test_cannot_be_excluded_is_uncertain(extract):
+    (metastasis,) = _of(extract("Metastasis to the liver cannot be excluded."), MetastasisFact)
+    assert metastasis.uncertain and not metastasis.negated
+
+
+def test_suspicious_for_is_uncertain(extract):
+    (metastasis,) = _of(
+        extract("CT is suspicious for metastatic disease in the liver."), MetastasisFact
+    )
+    assert metastasis.uncertain
+
+
+def test_relative_treated_for_a_cancer_is_family_history(extract):
+    diagnoses = _of(
+        extract("Her sister was treated with chemotherapy for breast cancer."), DiagnosisFact
+    )
+    assert diagnoses
+    assert all(d.family for d in diagnoses)
+
+
+def test_past_history_section_makes_treatment_past(extract):
+    text = (
+        "Past medical history: breast cancer treated with tamoxifen.\n"
+        "Assessment: lung adenocarcinoma."
+    )
+    (tamoxifen,) = _of(extract(text), TreatmentFact)
+    assert (tamoxifen.status, tamoxifen.historical, tamoxifen.asserted) == ("past", True, True)
+
+
+def test_plan_section_makes_treatment_planned(extract):
+    text = "Assessment: lung adenocarcinoma.\nPlan:\nCarboplatin and pemetrexed."
+    treatments = _of(extract(text), TreatmentFact)
+    assert {(t.name, t.status) for t in treatments} == {
+        ("carboplatin", "planned"),
+        ("pemetrexed", "planned"),
+    }
+
+
+def test_continue_in_the_plan_is_current(extract):
+    (letrozole,) = _of(extract("Plan: continue letrozole."), TreatmentFact)
+    assert letrozole.status == "current"
+
+
+def test_option_not_given_is_kept_but_not_asserted(extract):
+    treatments = _of(
+        extract("Radiotherapy would not be indicated. She declined tamoxifen."), TreatmentFact
+    )
+    assert {t.name for t in treatments} == {"radiation therapy", "tamoxifen"}
+    assert all(t.negated and not t.asserted for t in treatments)
+
+
+def test_deferred_treatment_is_hypothetical(extract):
+    (radiation,) = _of(extract("Radiation was deferred."), TreatmentFact)
+    assert radiation.hypothetical and not radiation.asserted

@@ -427,8 +427,28 @@ SKIN_EYE_AND_OTHERS: list[Case] = [
     ("gist", 7, "T4", "N1", "M0", {}, "IV"),
 ]
 
+# AJCC 6th edition tables, kept where their groups differ from the 7th edition's at the level of
+# the stage numeral.
+SIXTH_EDITION: list[Case] = [
+    ("breast", 6, "T1", "N1mi", "M0", {}, "IIA"),  # no IB in the 6th edition
+    ("breast", 6, "T3", "N1", "M0", {}, "IIIA"),
+    ("lung", 6, "T2", "N0", "M0", {}, "IB"),  # T2 is not split by size
+    ("lung", 6, "T4", "N0", "M0", {}, "IIIB"),
+    ("stomach", 6, "T2b", "N1", "M0", {}, "II"),  # subserosa is T2b
+    ("stomach", 6, "T3", "N1", "M0", {}, "IIIA"),
+    ("stomach", 6, "T4", "N1", "M0", {}, "IV"),
+    ("esophagus", 6, "T3", "N1", "M0", {"histology": "squamous"}, "III"),
+    ("esophagus_adenocarcinoma", 6, "T2", "N0", "M0", {}, "IIA"),
+    ("esophagus_squamous", 6, "T1", "N1", "M0", {}, "IIB"),
+    ("kidney", 6, "T3", "N2", "M0", {}, "IV"),  # N2: more than one node
+    ("kidney", 6, "T2", "N1", "M0", {}, "III"),
+    ("liver", 6, "T1", "N1", "M0", {}, "IIIC"),  # node-positive is stage III
+    ("liver", 6, "T3", "N0", "M0", {}, "IIIA"),
+]
+
 ALL_CASES = (
-    BREAST
+    SIXTH_EDITION
+    + BREAST
     + LUNG
     + COLORECTAL
     + STOMACH_AND_ESOPHAGUS
@@ -579,10 +599,17 @@ def test_category_from_another_edition_is_grouped_over_its_siblings() -> None:
 
 
 def test_sixth_edition_uses_seventh_edition_tables_with_a_note() -> None:
-    result = derive_group("lung", t="T1", n="N1", m="M0", edition=6)
+    result = derive_group("colorectal", t="T3", n="N1", m="M0", edition=6)
     assert result is not None
-    assert (result.group, result.edition) == ("IIA", 7)
+    assert (result.group, result.edition) == ("IIIB", 7)
     assert any("6th edition" in note for note in result.assumptions)
+
+
+def test_sixth_edition_table_is_used_where_the_chapter_has_one() -> None:
+    result = derive_group("lung", t="T2", n="N0", m="M0", edition=6)
+    assert result is not None
+    assert (result.group, result.edition) == ("IB", 6)
+    assert not any("closest available" in note for note in result.assumptions)
 
 
 def test_thyroid_without_age() -> None:
@@ -800,7 +827,7 @@ def test_data_file_states_its_source() -> None:
     data = stage_groups._data()
     assert data.source == (
         "Stage groupings transcribed for this project from the AJCC Cancer Staging Manual, "
-        "7th and 8th editions"
+        "6th (where it differs from the 7th), 7th and 8th editions"
     )
     assert data.version
 

@@ -1,0 +1,245 @@
+"""Stage extraction: reading TNM as OCR'd, flattened pathology reports write it, the stated group,
+the edition, node counts, and T read from the findings. Every text here was written for these
+tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.document import analyze_page
+from extractors.stage import extract_stage
+from models.schemas import DiagnosisFact, Page, ReadMethod, StageFact
+
+BREAST = ("IDC", "Invasive Breast Carcinoma", "Breast Cancer")
+LUNG = ("LUAD", "Lung Adenocarcinoma", "Non-Small Cell Lung Cancer")
+KIDNEY = ("CCRCC", "Renal Clear Cell Carcinoma", "Renal Cell Carcinoma")
+STOMACH = ("STAD", "Stomach Adenocarcinoma", "Esophagogastric Cancer")
+COLON = ("COAD", "Colon Adenocarcinoma", "Colorectal Cancer")
+LIVER = ("HCC", "Hepatocellular Carcinoma", "Hepatobiliary Cancer")
+THYROID = ("THPA", "Papillary Thyroid Cancer", "Thyroid Cancer")
+
+
+def _stages(text: str, cancer: tuple[str, str, str] | None = BREAST) -> list[StageFact]:
+    page = analyze_page(Page(number=1, text=text, method=ReadMethod.plain_text))
+    diagnosis = None
+    if cancer is not None:
+        code, name, main_type = cancer
+        diagnosis = DiagnosisFact(
+            oncotree_code=code,
+            name=name,
+            main_type=main_type,
+            evidence=page.evidence(0, min(10, len(page.text))),
+            confidence=0.9,
+        )
+    return extract_stage([page], diagnosis)
+
+
+def _stage(text: str, cancer: tuple[str, str, str] | None = BREAST) -> StageFact:
+    stages = _stages(text, cancer)
+    assert stages, "no stage was read"
+    return stages[0]
+
+
+class TestReadingTnm:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Pathologic stage: pT2 pNO pMX.", ("pT2", "pN0", "pMX")),
+            ("Pathologic stage: pTla pNO.", ("pT1a", "pN0", None)),
+            ("AJCC: pTIc, pN1a.", ("pT1c", "pN1a", None)),
+            ("Summary: pT2 pNl.", ("pT2", "pN1", None)),
+        ],
+    )
+    def test_ocr_letters_for_digits_are_read(
+        self, text: str, expected: tuple[str | None, ...]
+    ) -> None:
+        stage = _stage(text)
+        assert (stage.t, stage.n, stage.m) == expected
+
+    def test_glued_categories_are_split(self) -> None:
+        stage = _stage("Final TNM: pT3N1M0.")
+        assert (stage.t, stage.n, stage.m) == ("pT3", "pN1", "cM0")
+
+    def test_spaced_categories_are_joined(self) -> None:
+        stage = _stage("Pathologic stage: pT 2, N 1a, Mx.")
+        assert (stage.t, stage.n, stage.m) == ("pT2", "pN1a", "cMX")
+
+    def test_unprefixed_categories_need_a_staging_cue(self) -> None:
+        stage = _stage("TNM: T2 N0 MX.")
+        assert (stage.t, stage.n) == ("T2", "N0")
+        assert _stages("Sagittal T2 images of the spine.", None) == []
+
+    def test_synoptic_lines_are_one_statement(self) -> None:
+        stage = _stage(
+            "Primary Tumor (pT): pT3: Tumor more than 5 cm in greatest dimension. "
+            "Regional Lymph Nodes (pN): pN1b: Metastasis in lymph nodes, see note. "
+            "Distant Metastasis (pM): Not applicable."
+        )
+        assert (stage.t, stage.n, stage.m) == ("pT3", "pN1b", None)
+
+    def test_isolated_tumour_cell_suffix_is_kept(self) -> None:
+        stage = _stage("AJCC stage: pT1c pN0(i-).")
+        assert (stage.t, stage.n) == ("pT1c", "pN0(i-)")
+        assert stage.group == "IA"
+
+    def test_uicc_descriptors_between_categories_are_skipped(self) -> None:
+        stage = _stage("Tumor classification: pT2, L1, V0, pN1 (2/14), pMX, R0.")
+        assert (stage.t, stage.n, stage.m) == ("pT2", "pN1", "pMX")
+
+    def test_perineural_pn_after_the_node_category_is_ignored(self) -> None:
+        stage = _stage("Classification: pT2 pN0 L0 V0 Pn1 R0.")
+        assert stage.n == "pN0"
+
+    def test_form_fields_are_read(self) -> None:
+        stage = _stage("Grade: 2. T Stage: 2 N Stage: 1 M Stage: 0 Treatment: none.")
+        assert (stage.t, stage.n, stage.m) == ("T2", "N1", "M0")
+        assert stage.group == "IIB"
+
+    def test_words_are_not_categories(self) -> None:
+        assert _stages("Mitotic activity is low; no mitoses seen.", None) == []
+
+    def test_template_labels_naming_several_categories_are_skipped(self) -> None:
+        assert _stages("Tumor thickness (pT1 and pT2 tumors): 4 mm.", None) == []
+
+    def test_definition_lists_are_skipped(self) -> None:
+        text = (
+            "Staging key: T1: tumor invades submucosa. T2: tumor invades muscularis propria. "
+            "T3: tumor invades through the muscularis propria."
+        )
+        assert _stages(text, None) == []
+
+    def test_the_first_complete_statement_is_chosen(self) -> None:
+        text = (
+            "Specimen A, bladder: TNM (bladder): pT3b N2 M0. "
+            "Specimen B, prostate: TNM (prostate): pT2a N0 MX."
+        )
+        stage = _stage(text, ("BLCA", "Bladder Urothelial Carcinoma", "Bladder Cancer"))
+        # An N or M written without a prefix takes the statement's: "pT3b N2" is pathologic.
+        assert (stage.t, stage.n, stage.m) == ("pT3b", "pN2", "cM0")
+
+
+class TestStatedGroup:
+    def test_stated_group_beats_derived(self) -> None:
+        stage = _stage("Pathologic TNM stage: T3 N1 MX, stage IIIA.")
+        assert (stage.group, stage.method) == ("IIIA", "stated")
+        assert (stage.t, stage.n) == ("T3", "N1")
+
+    @pytest.mark.parametrize(
+        ("text", "group"),
+        [
+            ("Pathologic stage: IIB.", "IIB"),
+            ("Stage grouping IIIB.", "IIIB"),
+            ("AJCC Stage: 2B.", "IIB"),
+            ("Stage: 4 (pT3 N1 M1).", "IV"),
+        ],
+    )
+    def test_group_is_read_in_its_forms(self, text: str, group: str) -> None:
+        stage = _stage(text)
+        assert (stage.group, stage.method) == (group, "stated")
+
+    def test_liver_fibrosis_stage_is_not_a_cancer_stage(self) -> None:
+        stages = _stages("Chronic hepatitis, grade 2, stage 3 of 4 (bridging fibrosis).", LIVER)
+        assert all(s.method != "stated" for s in stages)
+
+    def test_statement_about_other_patients_is_ignored(self) -> None:
+        text = "The score predicts recurrence in stage II, node-positive breast cancer patients."
+        assert _stages(text) == []
+
+    def test_clinical_stage_in_the_history_does_not_beat_the_pathologic_tnm(self) -> None:
+        stage = _stage("History: clinical stage 2B. Final diagnosis: pT1c pN0 pMX.")
+        assert (stage.group, stage.method) == ("IA", "derived")
+
+    def test_figo_stage_is_kept_as_figo(self) -> None:
+        stage = _stage("FIGO stage: IIIC.", ("HGSOC", "High-Grade Serous Ovarian Cancer", None))
+        assert (stage.system, stage.group) == ("FIGO", "IIIC")
+
+
+class TestEdition:
+    def test_stated_edition_is_recorded_and_used(self) -> None:
+        stage = _stage("Pathologic stage (AJCC 6th edition): pT2b pN1.", STOMACH)
+        assert stage.edition == 6
+        assert stage.group == "II"
+
+    def test_edition_is_read_from_the_year(self) -> None:
+        assert _stage("Staging (AJCC 2010): pT2 pN0.").edition == 7
+
+    def test_unstated_edition_uses_the_seventh_edition_table(self) -> None:
+        stage = _stage("pT1c pN1mi.")
+        assert stage.group == "IB"
+        assert any("7th edition table was used" in a for a in stage.assumptions)
+
+    def test_sixth_edition_categories_pick_the_sixth_edition_table(self) -> None:
+        # Stomach T2b (subserosa) exists only in the 6th edition.
+        stage = _stage("Gastrectomy: pT2b pN2.", STOMACH)
+        assert stage.group == "IIIA"
+        assert any("6th edition" in a for a in stage.assumptions)
+
+    def test_category_written_without_its_letter_falls_back_to_the_sixth_edition(self) -> None:
+        # The 7th edition splits lung T2 by size (IB or IIA); the 6th edition groups T2 N0 as IB.
+        assert _stage("Lobectomy: pT2 pN0.", LUNG).group == "IB"
+
+
+class TestNodes:
+    def test_node_count_gives_n0_when_no_node_is_involved(self) -> None:
+        stage = _stage("Invasive carcinoma, pT2. Lymph nodes: negative (0/12).")
+        assert stage.group == "IIA"
+        assert any("N0 read from the lymph node counts" in a for a in stage.assumptions)
+
+    def test_node_count_gives_n_by_the_site_rules(self) -> None:
+        stage = _stage("Invasive carcinoma, pT2. Metastatic carcinoma in 5 of 12 lymph nodes.")
+        assert stage.group == "IIIA"  # breast: 4 to 9 nodes are N2
+
+    def test_negated_count_is_not_an_involved_count(self) -> None:
+        stage = _stage("Carcinoma, pT2. No evidence of. metastasis in 7 axillary lymph nodes.")
+        assert stage.group == "IIA"
+
+    def test_missing_n_is_assumed_n0_with_a_note(self) -> None:
+        stage = _stage("Invasive carcinoma (pT1b).")
+        assert stage.group == "IA"
+        assert any("N0 assumed" in a for a in stage.assumptions)
+        assert any("M0 assumed" in a for a in stage.assumptions)
+
+    def test_lung_n_is_read_from_the_station(self) -> None:
+        text = "Adenocarcinoma, pT2a. Level 7 subcarinal lymph node: metastatic carcinoma (1/2)."
+        assert _stage(text, LUNG).group == "IIIA"
+
+
+class TestFindings:
+    def test_kidney_size_gives_t1b(self) -> None:
+        text = "Renal cell carcinoma, clear cell type, 5.5 cm, confined to the kidney."
+        stage = _stage(text, KIDNEY)
+        assert (stage.t, stage.group, stage.method) == ("T1b", "I", "derived")
+        assert any("read from the findings" in a for a in stage.assumptions)
+
+    def test_kidney_fat_invasion_gives_t3a(self) -> None:
+        text = "Renal cell carcinoma (4.0 cm). The tumor invades the perinephric fat."
+        assert _stage(text, KIDNEY).group == "III"
+
+    def test_negated_invasion_across_an_ocr_stop_is_not_read(self) -> None:
+        text = (
+            "Renal cell carcinoma (4.0 cm). The tumor does not appear to. invade the "
+            "perinephric fat."
+        )
+        assert _stage(text, KIDNEY).group == "I"
+
+    def test_stomach_depth_gives_t(self) -> None:
+        text = "Adenocarcinoma invading through the muscularis propria into the subserosa (0/15)."
+        stage = _stage(text, STOMACH)
+        assert (stage.t, stage.group) == ("T3", "IIA")
+
+    def test_liver_vascular_invasion_gives_t2(self) -> None:
+        text = "Hepatocellular carcinoma, solitary, 3.0 cm, with vascular invasion."
+        assert _stage(text, LIVER).group == "II"
+
+    def test_colon_checklist_extent_gives_t(self) -> None:
+        text = "Tumor extent: pericolonic tissues. Lymph nodes: 0/14 positive for metastasis."
+        assert _stage(text, COLON).group == "IIA"
+
+    def test_thyroid_group_needs_the_age_unless_every_age_agrees(self) -> None:
+        small = _stage("Papillary carcinoma, 1.5 cm, limited to the thyroid (0/3).", THYROID)
+        assert small.group == "I"
+        large = _stage("Papillary carcinoma, 3.5 cm, limited to the thyroid (0/3).", THYROID)
+        assert large.group is None
+
+    def test_no_finding_without_a_cancer_type(self) -> None:
+        assert _stages("Renal cell carcinoma, 5.5 cm.", None) == []
