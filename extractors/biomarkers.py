@@ -7,6 +7,11 @@ from the matched term itself ("MSI-H", "HER2 amplification", "BRAF V600E"). Word
 as an aspect (mutation, amplification, fusion, methylation, codeletion) and a polarity
 (positive, negative); the pair names the result ("no EGFR mutation" is EGFR not detected).
 A negation in front of a marker is its result, so biomarker facts are never flagged negated.
+
+`BiomarkerFact` has one `value`, so: a percent is the value of ER/PR ("95%"), with the Allred
+score after it ("95%, Allred 8/8") and the staining intensity only when no number is given; a
+serum level carries its date ("4.2 ng/mL on 2024-03-12"); an antibody clone is part of the
+method ("IHC 22C3"); and a BRCA result without another value says "germline" or "somatic".
 """
 
 from __future__ import annotations
@@ -296,6 +301,14 @@ _VARIANT = re.compile(
     r"|ex(?P<short_exon>\d{1,2})\s?(?P<short_kind>del|ins|skipping)"
     r"|del\s?(?P<del19>19))(?![\w])"
 )
+_PROTEIN_PARTS = re.compile(
+    r"(?P<ref>" + _THREE + r"|[a-z*])(?P<pos>\d+)(?:_(?P<ref2>" + _THREE + r"|[a-z])(?P<pos2>\d+))?"
+    r"(?P<rest>.*)"
+)
+_TERMINATION = re.compile(r"ter(?=\d)")
+_CHANGE_KIND = re.compile(r"delins|del|dup|ins|fs")
+_SPACES = re.compile(r"\s+")
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _EXON_KIND = {"del": "deletion", "ins": "insertion", "dup": "duplication", "ski": "skipping"}
 # The usual alteration of an exon when a report names only the exon (METex14, EGFR exon 19).
 _EXON_DEFAULT = {("MET", "14"): "skipping", ("EGFR", "19"): "deletion", ("EGFR", "20"): "insertion"}
@@ -522,15 +535,7 @@ def _variant_label(key: str, match: re.Match[str]) -> tuple[int, str | None]:
 
 def _protein_change(change: str) -> str:
     """Write a protein change the way reports do: one-letter codes, "p.V600E", "p.E746_A750del"."""
-    parts = re.fullmatch(
-        r"(?P<ref>"
-        + _THREE
-        + r"|[a-z*])(?P<pos>\d+)(?:_(?P<ref2>"
-        + _THREE
-        + r"|[a-z])(?P<pos2>\d+))?"
-        r"(?P<rest>.*)",
-        change,
-    )
+    parts = _PROTEIN_PARTS.fullmatch(change)
     if parts is None:
         return change.upper()
     out = _amino_acid(parts.group("ref")) + parts.group("pos")
@@ -538,8 +543,8 @@ def _protein_change(change: str) -> str:
         out += "_" + _amino_acid(parts.group("ref2")) + parts.group("pos2")
     rest = parts.group("rest")
     if rest.startswith(("del", "dup", "ins", "fs")):
-        rest = re.sub(r"ter(?=\d)", "*", rest)
-        kind = re.match(r"delins|del|dup|ins|fs", rest)
+        rest = _TERMINATION.sub("*", rest)
+        kind = _CHANGE_KIND.match(rest)
         head = kind.group(0) if kind else ""
         return out + head + rest[len(head) :].upper()
     return out + (_amino_acid(rest) if rest else "")
@@ -574,11 +579,11 @@ def _methods(
 
 def _percent(match: re.Match[str]) -> str:
     value = match.group("percent").replace("less than ", "<").replace("greater than ", ">")
-    return re.sub(r"\s+", "", value.replace("to", "-").replace("\u2013", "-")) + "%"
+    return _SPACES.sub("", value.replace("to", "-").replace("\u2013", "-")) + "%"
 
 
 def _number(value: str) -> float | None:
-    digits = re.search(r"\d+(?:\.\d+)?", value)
+    digits = _DIGITS.search(value)
     return float(digits.group(0)) if digits else None
 
 
@@ -641,7 +646,7 @@ def _pd_l1(scope: _Scope, result: str | None, used: list[_Found]) -> tuple[str |
     match, position = found
     used.append(position)
     kind_word = match.group("kind").split()[0]
-    score = re.sub(r"\s+", "", match.group("value"))
+    score = _SPACES.sub("", match.group("value"))
     value = f"{_PD_L1_KIND.get(kind_word, kind_word.upper())} {score}"
     number = _number(score)
     if result is None and number is not None:
@@ -683,16 +688,19 @@ class _Reader:
         start = mention.start
 
         decisive = _decisive(self.tail_tokens)
+        # "HER2 IHC 2+, FISH pending", "HER2 testing: IHC 3+": nothing more than the words
+        # after the marker may give its result, but a value there still counts.
+        only_after = False
         if decisive and decisive.label == "pending":
-            return None
-        if decisive is None:
+            decisive, only_after = None, True
+        elif decisive is None:
             sign = _SIGN.match(text, mention.end, mention.end + 6)
             if sign:
                 polarity = 1 if (sign.group("a") or sign.group("b")) == "+" else -1
                 decisive = _Decisive(None, None, polarity, sign.start(), sign.end())
-            elif not self.tail_tokens and _TEST_NOUN.match(self.tail):
-                return None
-        if decisive is None and self.lead_match:
+            else:
+                only_after = not self.tail_tokens and bool(_TEST_NOUN.match(self.tail))
+        if decisive is None and self.lead_match and not only_after:
             decisive = self._lead_decisive()
             if decisive:
                 start = min(start, decisive.start)
@@ -700,13 +708,13 @@ class _Reader:
             # "No EGFR mutation was identified."
             decisive = _Decisive(None, decisive.aspect, -1, decisive.start, decisive.end)
             start = min(start, self.lead_start + self.lead_negation)
-        if decisive is None:
+        if decisive is None and not only_after:
             decisive = _decisive(term_tokens)
             if decisive and decisive.label is None and not decisive.sign:
                 decisive = None
-            if decisive is None and term_aspect and not _TEST_NOUN.match(self.tail):
+            if decisive is None and term_aspect:
                 decisive = _Decisive(None, term_aspect, 1, mention.start, mention.end)
-        if decisive is None and variant:
+        if decisive is None and variant and not only_after:
             kind = _FUSION if "::" in variant.text else _MUTATION
             decisive = _Decisive(None, kind, 1, variant.start, variant.end)
         if _DEFINITION.search(self.tail) or len(set(_SCALE_ENTRY.findall(self.tail))) >= 2:

@@ -1,11 +1,18 @@
 """Diagnosis: cancer type as an OncoTree code, with site, histology, grade and laterality.
 
 A report names a cancer type either in one phrase ("hepatocellular carcinoma") or as a
-histology at a site ("squamous cell carcinoma" of the "lung"). Each mention is weighed by
-where it stands (the final diagnosis over a frozen section or a test's background text) and
-by how it is worded (an incidental focus, a metastasis, one option of a printed form); the
-type with the most support is the primary. Negated, family and hypothetical mentions are
-kept but not asserted.
+histology at a site ("squamous cell carcinoma" of the "lung"). The steps:
+
+1. Read each mention: weigh it by where it stands (the final diagnosis over a frozen section
+   or a test's background) and how it is worded (incidental, metastatic, a form's option),
+   and list the sites it is written at (bound by "of", the specimen named before it).
+2. Rank the sites as the report's primary, by the tumours placed there and the sites the
+   report calls the primary; a metastasis, or a histology at a site where it cannot arise,
+   is placed at the primary.
+3. Sum the support per type, with a bonus for the first type the diagnosis names, and give
+   a generic type's support (RCC) to its best-supported descendant (CCRCC).
+
+Negated, family and hypothetical mentions are kept but not asserted.
 """
 
 from __future__ import annotations
@@ -88,9 +95,10 @@ _JOINS_SPECIMEN_SITES = re.compile(
 # A small or incidental finding beside the main tumour: "focal prostatic adenocarcinoma".
 # Cues reach a mention within its field: not across a colon ("Perineural invasion: focal.").
 _MINOR_BEFORE = re.compile(
-    r"\b(?:incidental(?:ly)?|focal|foc(?:us|i) of|microfoc(?:us|i))\b[^:;]*$"
+    r"\b(?:incidental(?:ly)?|focal|microfoc(?:us|i)"
+    r"|(?:a|one|single|small|tiny|minute|microscopic) foc(?:us|i) of)\b[^:;]*$"
 )
-_MINOR_AFTER = re.compile(r"[\s,;(-]*incidental")
+_MINOR_AFTER = re.compile(r"[^.:;]{0,12}?\b(?:incidental|also (?:identified|present|seen|noted))")
 _LONG_WORD = re.compile(rf"[a-z]{{{_MISSPELLED_MIN_LENGTH},}}")
 _PREVALENCE_BEFORE = re.compile(r"\d\s*%\s*of[\s.]*$")
 _ABSENT_AFTER = re.compile(
@@ -368,7 +376,7 @@ def _read_page(
             weight *= _METASTASIS_WEIGHT
         minor = bool(
             _MINOR_BEFORE.search(text, max(0, mention.start - 40), mention.start)
-            or _MINOR_AFTER.match(text, mention.end, mention.end + 20)
+            or _MINOR_AFTER.match(text, mention.end, mention.end + 40)
         )
         if minor:
             weight *= _MINOR_WEIGHT
@@ -406,8 +414,8 @@ def _site_support(
     for reading in readings:
         if reading.flags.negated or reading.flags.historical:
             continue
-        for site in reading.sites:
-            support[site] += reading.weight / len(reading.sites)
+        for key in reading.sites:
+            support[key] += reading.weight / len(reading.sites)
         if not reading.sites and reading.mention.code in site_of_code:
             support[site_of_code[reading.mention.code]] += reading.weight
     counts: dict[str, float] = defaultdict(float)
@@ -517,6 +525,7 @@ def _refers_back(previous: _Candidate | None, reading: _Reading) -> TypeGuard[_C
         and reading.mention.start - previous.end <= _REFERENCE_WINDOW
         and (not reading.sites or previous.site in reading.sites)
         and generic in _types_by_code()[previous.code].name.lower()
+        and previous.code not in _in_situ_codes()  # "the invasive carcinoma" is not the DCIS
     )
 
 
@@ -527,6 +536,31 @@ def _generic_histologies() -> dict[str, str]:
         histology.key: histology.label.lower().removesuffix(", nos")
         for histology in vocab.histologies()
         if histology.broad
+    }
+
+
+@functools.cache
+def _in_situ_codes() -> frozenset[str]:
+    return frozenset(
+        code for code, entry in _types_by_code().items() if "in situ" in entry.name.lower()
+    )
+
+
+def _tissue(code: str) -> str:
+    chain = _ancestors().get(code, ())
+    return chain[-1] if chain else code
+
+
+def _demote_in_situ(scores: dict[str, float]) -> dict[str, float]:
+    """Weigh down a carcinoma in situ beside an invasive type of the same organ: the in situ
+    part is the invasive tumour's precursor, not the diagnosis (DCIS next to IDC).
+    """
+    in_situ = _in_situ_codes()
+    # A tissue-level code ("breast cancer") says nothing of invasion.
+    invasive = {_tissue(code) for code in scores if code not in in_situ and _ancestors()[code]}
+    return {
+        code: score * _MINOR_WEIGHT if code in in_situ and _tissue(code) in invasive else score
+        for code, score in scores.items()
     }
 
 
@@ -611,7 +645,12 @@ def _primary_site(candidate: _Candidate, entry: vocab.CancerTypeEntry) -> str | 
 
 
 def _to_fact(
-    candidate: _Candidate, score: float, total: float, ceiling: float = 1.0
+    candidate: _Candidate,
+    score: float,
+    total: float,
+    *,
+    ceiling: float,
+    grades: dict[int, str | None],
 ) -> DiagnosisFact:
     entry = _types_by_code()[candidate.code]
     page = candidate.page
@@ -631,13 +670,20 @@ def _to_fact(
         primary_site=site_labels.get(site) if site else None,
         histology=histology_labels.get(candidate.histology) if candidate.histology else None,
         laterality=laterality.group(1) if laterality else None,
-        grade=_grade(sentence) or _grade(page.text),
+        grade=_grade(sentence) or _page_grade(page, grades),
         evidence=page.evidence(candidate.start, candidate.end),
         # A later type is less likely the patient's primary than an earlier one.
         confidence=min(confidence, ceiling),
         origin=page.origin,
         **flags.as_dict(),
     )
+
+
+def _page_grade(page: AnalyzedPage, known: dict[int, str | None]) -> str | None:
+    """Grade the page once however many facts ask (it is a search of the whole text)."""
+    if id(page) not in known:
+        known[id(page)] = _grade(page.text)
+    return known[id(page)]
 
 
 def _is_asserted(candidate: _Candidate) -> bool:
@@ -669,15 +715,20 @@ def extract_diagnoses(pages: list[AnalyzedPage]) -> list[DiagnosisFact]:
     scores = {code: sum(c.score for c in found) for code, found in asserted.items()}
     if first_in_diagnosis is not None:
         scores[first_in_diagnosis.code] += _FIRST_DIAGNOSIS_BONUS * first_in_diagnosis.score
-    scores = _fold_into_descendants(scores)
+    scores = _fold_into_descendants(_demote_in_situ(scores))
     total = sum(scores.values())
     facts: list[DiagnosisFact] = []
     ceiling = 1.0
+    grades: dict[int, str | None] = {}
     for code in sorted(scores, key=lambda c: -scores[c]):
         best = max(asserted[code], key=lambda c: (c.score, c.base_confidence, -c.start))
-        facts.append(_to_fact(best, scores[code], total, ceiling))
+        facts.append(_to_fact(best, scores[code], total, ceiling=ceiling, grades=grades))
         ceiling = facts[-1].confidence
-    facts.extend(_to_fact(c, 0.0, 1.0) for code, c in unasserted.items() if code not in asserted)
+    facts.extend(
+        _to_fact(c, 0.0, 1.0, ceiling=1.0, grades=grades)
+        for code, c in unasserted.items()
+        if code not in asserted
+    )
     return facts
 
 

@@ -120,11 +120,12 @@ _HEADERS: dict[SectionKind, tuple[str, ...]] = {
 }
 
 _KIND_BY_HEADER = {header: kind for kind, headers in _HEADERS.items() for header in headers}
-# A header opens a line, or follows a full stop in flattened (OCR'd) text, where a line
-# break inside it reads ". " too. It ends in a colon, or in a full stop when it is written
-# as a heading ("DIAGNOSIS. ", "Final Diagnosis. "), not as a word inside a sentence.
+# A header opens a line, or in flattened (OCR'd) text follows a full stop or a field's colon
+# ("Report date: FINAL DIAGNOSIS."); a line break inside it reads ". " there too. It ends in
+# a colon, or in a full stop when it is written as a heading ("DIAGNOSIS. ", "Final
+# Diagnosis. "), not as a word inside a sentence.
 _HEADER = re.compile(
-    r"(?:^[ \t]*|(?<=\. ))("
+    r"(?:^[ \t]*|(?<=[.:] ))("
     + "|".join(
         re.escape(h).replace(r"\ ", r"\.?\s+")
         for h in sorted(_KIND_BY_HEADER, key=len, reverse=True)

@@ -8,6 +8,9 @@ the group before it in the sentence ("AC, then paclitaxel"), its dates, its sect
 its context. "Progressed on X, now on Y" makes X a past line and Y the next line. A conditional
 ("if it progresses, consider ...") is hypothetical and an option declined or not indicated is
 negated: both are kept but not asserted.
+
+A course of radiation is described in `regimen`: "50 Gy in 25 fractions; site: left chest wall;
+intent: adjuvant". A date written as a month or a year stands for its first day.
 """
 
 from __future__ import annotations
@@ -155,6 +158,7 @@ _REASON = re.compile(
     r"\s*(?:(?:on|in)\s+\S+\s+)?(?:due\s+to|secondary\s+to|because\s+of|for|given"
     r"|in\s+the\s+setting\s+of|after)\s+[^.;,()]{1,60}"
 )
+_SEQUENCE_WORDS = frozenset({"after", "following", "post"})
 _SWITCH_TO = re.compile(r"\s*to\s*")
 _ON_BEFORE = re.compile(r"(?<![\w/])on\s*$")
 _LINE = re.compile(
@@ -359,10 +363,11 @@ class _PageReader:
                 tail_end = stop.start()
             lead = self.text[lead_start : group.start]
             tail = self.text[group.end : tail_end]
-            same_sentence = previous is not None and previous.end >= sentence_start
-            self._status(group, lead, tail, previous if same_sentence else None)
+            before = previous if previous is not None and previous.end >= sentence_start else None
+            self._status(group, lead, tail, before)
             # Words between two treatments were the first one's to read dates from.
-            self._dates(group, "" if same_sentence and lead_start == previous.end else lead, tail)
+            shared = before is not None and lead_start == before.end
+            self._dates(group, "" if shared else lead, tail)
             self._line(group, lead, tail)
             facts.extend(self._facts(group, lead, lead_start, tail))
             previous = group
@@ -383,7 +388,7 @@ class _PageReader:
             status, group.progressed = "past", True  # "FOLFIRINOX (first line), progressed"
         elif on and (cue is None or cue.end() <= on.start()):
             status = "current"  # "patient on letrozole"
-        elif cue and cue.lastgroup != "neutral":
+        elif cue and cue.lastgroup != "neutral" and not self._sequencing_in_plan(cue, group):
             status = cue.lastgroup
             group.switched = cue.group(0).endswith("from")
             reason = _REASON.match(self.text, group.end) if status == "stopped" else None
@@ -400,6 +405,12 @@ class _PageReader:
             return
         if status is not None:
             group.status, group.from_cue = TreatmentStatus(status), True
+
+    def _sequencing_in_plan(self, cue: re.Match[str], group: _Group) -> bool:
+        """In a plan, "after" and "following" order the steps: "TCHP after surgery"."""
+        return (
+            cue.group(0) in _SEQUENCE_WORDS and self.page.section(group.start) is SectionKind.plan
+        )
 
     def _dates(self, group: _Group, lead: str, tail: str) -> None:
         found = _read_dates(tail, near_end=False) or _read_dates(lead, near_end=True)
@@ -502,9 +513,9 @@ class _PageReader:
             parts.append(f"site: {self.page.page.text[original[0] : original[1]].strip()}")
             end = max(end, stop)
         else:
-            label = self._nearby_site(group)
-            if label:
-                parts.append(f"site: {label}")
+            nearby = self._nearby_site(group)
+            if nearby:
+                parts.append(f"site: {nearby}")
         term = self.text[group.start : group.end]
         intent = _INTENT.search(lead) or _INTENT.search(term) or _INTENT.search(tail)
         if intent:

@@ -53,8 +53,8 @@ def _image_bomb_pdf() -> bytes:
     )
     image = (
         (
-            f"<< /Type /XObject /Subtype /Image /Width {side} /Height {side} /ColorSpace /DeviceGray "
-            f"/BitsPerComponent 8 /Filter /FlateDecode /Length {len(data)} >>\nstream\n"
+            f"<< /Type /XObject /Subtype /Image /Width {side} /Height {side} "
+            f"/ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length {len(data)} >>\nstream\n"
         ).encode()
         + data
         + b"\nendstream"

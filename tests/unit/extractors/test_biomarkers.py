@@ -85,6 +85,8 @@ class TestHer2:
             ("HER2 2+ by IHC, amplified by FISH (ratio 2.6).", "positive", "2+, ratio 2.6"),
             ("HER2 3+ (positive).", "positive", "3+"),
             ("HER2-low breast cancer.", "low", None),
+            ("HER2 IHC 2+, FISH pending.", "equivocal", "2+"),
+            ("HER2 testing: IHC 3+.", "positive", "3+"),
         ],
     )
     def test_ihc_score_and_ish_give_the_asco_cap_result(self, extract, text, result, value):
@@ -208,6 +210,7 @@ class TestDriverAlterations:
             ("MET exon 14 skipping mutation detected.", "MET", "mutated", "exon 14 skipping"),
             ("ROS1 fusion detected (CD74-ROS1).", "ROS1", "positive", "CD74::ROS1"),
             ("RET fusion: KIF5B::RET detected.", "RET", "positive", "KIF5B::RET"),
+            ("EML4-ALK.", "ALK", "positive", "EML4::ALK"),
             ("ALK rearrangement negative by FISH.", "ALK", "negative", None),
             ("NTRK1/2/3 fusions: not detected.", "NTRK", "negative", None),
             (

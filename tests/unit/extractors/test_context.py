@@ -156,3 +156,9 @@ def test_option_not_given_is_kept_but_not_asserted(extract):
 def test_deferred_treatment_is_hypothetical(extract):
     (radiation,) = _of(extract("Radiation was deferred."), TreatmentFact)
     assert radiation.hypothetical and not radiation.asserted
+
+
+def test_after_in_a_plan_orders_the_steps(extract):
+    text = "Plan:\nLumpectomy, then TCHP after recovery from surgery."
+    treatments = _of(extract(text), TreatmentFact)
+    assert {t.status for t in treatments} == {"planned"}

@@ -60,7 +60,7 @@ class TestSiteSpecificReading:
         assert _primary(text) == "UEC"
 
     def test_rectosigmoid_junction_is_filed_with_the_rectum(self) -> None:
-        text = "Diagnosis: Rectosigmoid junction, resection: adenocarcinoma, moderately differentiated."
+        text = "Diagnosis: Rectosigmoid junction, resection: adenocarcinoma, well differentiated."
         assert _primary(text) == "READ"
 
 
@@ -99,6 +99,33 @@ class TestPrimaryOverSecondary:
             "carcinoma. Synoptic report: primary ovarian tumor."
         )
         assert _primary(text) in {"SOC", "HGSOC"}
+
+    def test_carcinoma_in_situ_beside_an_invasive_one_is_its_precursor(self) -> None:
+        text = (
+            "Diagnosis: Breast, left, lumpectomy: ductal carcinoma in situ, cribriform type, "
+            "6 cm. Ductal carcinoma in situ extends to the margin. Ductal carcinoma in situ "
+            "with comedonecrosis. Invasive ductal carcinoma, 0.8 cm."
+        )
+        assert _primary(text) == "IDC"
+
+    def test_carcinoma_in_situ_alone_is_the_diagnosis(self) -> None:
+        text = "Diagnosis: Breast, right, excision: ductal carcinoma in situ, 1.2 cm."
+        assert _primary(text) == "DCIS"
+
+    def test_also_identified_marks_a_second_finding(self) -> None:
+        text = (
+            "Thyroid, total thyroidectomy: follicular carcinoma, 3 cm. Papillary thyroid "
+            "carcinoma, 0.3 cm, is also identified. Papillary thyroid carcinoma is also seen "
+            "in the isthmus."
+        )
+        assert _primary(text) == "THFO"
+
+    def test_several_foci_are_not_a_small_finding(self) -> None:
+        text = (
+            "Lung, lobectomy: two foci of adenocarcinoma, 2 cm and 1 cm. Breast, biopsy: "
+            "invasive ductal carcinoma."
+        )
+        assert _primary(text) == "LUAD"
 
     def test_named_histology_outweighs_a_bare_class_name(self) -> None:
         text = "Endometrium, curettage: carcinoma. Cervix, biopsy: squamous cell carcinoma."

@@ -319,3 +319,104 @@ def test_known_cancer_type_synonyms(term: str, code: str) -> None:
 def test_known_site_histology_pairs(site: str, histology: str, code: str) -> None:
     owners = [c.code for c in vocab.cancer_types() if (site, histology) in c.site_histology]
     assert owners == [code]
+
+
+# ---------------------------------------------------------------- parents, operations, OCR
+
+
+def test_parent_is_the_nearest_oncotree_ancestor_listed(
+    oncotree: dict[str, dict[str, Any]],
+) -> None:
+    codes = {c.code for c in vocab.cancer_types()}
+    wrong = []
+    for entry in vocab.cancer_types():
+        ancestor = oncotree[entry.code]["parent"]
+        while ancestor is not None and ancestor not in codes and ancestor in oncotree:
+            ancestor = oncotree[ancestor]["parent"]
+        expected = ancestor if ancestor in codes else None
+        if entry.parent != expected:
+            wrong.append((entry.code, entry.parent, expected))
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("code", "parent"),
+    [("CCRCC", "RCC"), ("PRCC", "RCC"), ("RCC", "KIDNEY"), ("LUAD", "NSCLC"), ("GEJ", "EGC")],
+)
+def test_known_parents(code: str, parent: str) -> None:
+    assert next(c.parent for c in vocab.cancer_types() if c.code == code) == parent
+
+
+def test_site_procedures_name_known_procedures() -> None:
+    procedures = {p.name for p in vocab.procedures()}
+    unknown = [(s.key, p) for s in vocab.sites() for p in s.procedures if p not in procedures]
+    assert unknown == []
+
+
+def test_procedure_names_one_site_only() -> None:
+    owners = Counter(p for s in vocab.sites() for p in s.procedures)
+    assert [p for p, n in owners.items() if n > 1] == []
+
+
+def test_removed_with_names_known_sites() -> None:
+    keys = {s.key for s in vocab.sites()}
+    assert [(s.key, o) for s in vocab.sites() for o in s.removed_with if o not in keys] == []
+
+
+def test_only_class_names_are_broad() -> None:
+    broad = {h.key for h in vocab.histologies() if h.broad}
+    assert "carcinoma" in broad
+    assert broad.isdisjoint({"adenocarcinoma", "squamous_cell_carcinoma", "melanoma"})
+
+
+def test_line_break_variants_of_a_short_name_cover_every_break() -> None:
+    assert sorted(vocab.line_break_variants("squamous cell carcinoma")) == [
+        "squamous cell. carcinoma",
+        "squamous. cell carcinoma",
+        "squamous. cell. carcinoma",
+    ]
+
+
+def test_line_break_variants_skip_punctuated_gaps_and_break_long_names_once() -> None:
+    variants = vocab.line_break_variants("renal cell carcinoma, clear cell type")
+    assert "renal cell carcinoma,. clear cell type" not in variants
+    assert len(variants) == 4
+    assert vocab.line_break_variants("carcinoma") == []
+
+
+def test_loaded_names_include_their_line_break_variants() -> None:
+    lusc = next(c for c in vocab.cancer_types() if c.code == "LUSC")
+    assert "squamous cell. carcinoma of the lung" in lusc.synonyms
+    scc = next(h for h in vocab.histologies() if h.key == "squamous_cell_carcinoma")
+    assert "squamous cell. carcinoma" in scc.synonyms
+
+
+@pytest.mark.parametrize(
+    ("term", "key"),
+    [
+        ("adnexa", "ovary"),
+        ("cervical biopsy", "cervix"),
+        ("mandible", "oral_cavity"),
+    ],
+)
+def test_added_site_terms(term: str, key: str) -> None:
+    owners = [s.key for s in vocab.sites() if term in {_normalise(t) for t in _site_terms(s)}]
+    assert owners == [key]
+
+
+@pytest.mark.parametrize(
+    ("site", "histology", "code"),
+    [
+        ("rectosigmoid_junction", "adenocarcinoma", "READ"),  # SEER: with the rectum
+        ("gastroesophageal_junction", "carcinoma", "GEJ"),
+        ("kidney", "carcinoma", "RCC"),
+        ("lung", "carcinoma", "LUNG"),
+    ],
+)
+def test_added_site_histology_pairs(site: str, histology: str, code: str) -> None:
+    owners = [c.code for c in vocab.cancer_types() if (site, histology) in c.site_histology]
+    assert owners == [code]
+
+
+def test_grade_four_astrocytoma_is_glioblastoma() -> None:
+    assert _code_for_synonym("astrocytoma, who grade iv") == ["GB"]
