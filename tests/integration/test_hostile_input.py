@@ -54,7 +54,8 @@ def _image_bomb_pdf() -> bytes:
     image = (
         (
             f"<< /Type /XObject /Subtype /Image /Width {side} /Height {side} "
-            f"/ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length {len(data)} >>\nstream\n"
+            f"/ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode "
+            f"/Length {len(data)} >>\nstream\n"
         ).encode()
         + data
         + b"\nendstream"
