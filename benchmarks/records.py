@@ -83,6 +83,12 @@ _FILLER = (
     "Background tissue shows fibrocystic changes and focal chronic inflammation.",
     "Immunohistochemical controls performed appropriately for all stains reported.",
     "The findings were discussed with the treating surgeon on the day of sign out.",
+    "Tumor is present at {margin} mm from the deep margin; all other margins are widely free.",
+    "Treatment effect: not applicable, no neoadjuvant therapy was given before this procedure.",
+    "The tissue was fixed in formalin for {cassettes} hours, within the recommended window.",
+    "Additional levels were examined and show no change in the diagnosis given above.",
+    "Microcalcifications are present in benign ducts adjacent to the tumor bed.",
+    "The non-neoplastic parenchyma shows no significant pathologic abnormality.",
 )
 
 
@@ -129,6 +135,10 @@ def record_pages(index: int, *, seed: int = 7) -> list[str]:
             "",
             "MICROSCOPIC DESCRIPTION:",
             *filler[4:],
+            "",
+            "COMMENT:",
+            "The case was reviewed at the intradepartmental consensus conference, which agrees.",
+            "Synoptic reporting follows the College of American Pathologists protocol.",
             "Electronically signed by the attending pathologist.",
         ]
     )
@@ -143,6 +153,11 @@ def record_pages(index: int, *, seed: int = 7) -> list[str]:
             f"Seen in clinic to discuss the pathology of the {site}.",
             f"Performance status: ECOG {rng.randint(0, 2)}. Weight stable. No new pain.",
             "Imaging: CT of the chest, abdomen and pelvis shows no distant disease.",
+            "Laboratory studies: blood counts, kidney and liver function within normal limits.",
+            "Medications reviewed and reconciled. Allergies: none known.",
+            "We reviewed the pathology report together, including the lymph node findings, and",
+            "discussed the role of systemic therapy, its expected benefits and its side effects.",
+            "Questions were answered; written material was given to take home.",
             "",
             "PLAN:",
             f"She received {drugs[0]}. Tolerated treatment with mild fatigue.",

@@ -21,10 +21,10 @@ import re
 from dataclasses import dataclass
 
 from extractors import vocab
+from extractors.dates import find_dates
 from extractors.document import AnalyzedPage
 from extractors.sections import SectionKind
 from extractors.terms import TermCategory, TermMatch
-from extractors.treatments import find_dates
 from models.schemas import BiomarkerFact
 
 WINDOW_AFTER = 90

@@ -98,7 +98,9 @@ _MINOR_BEFORE = re.compile(
     r"\b(?:incidental(?:ly)?|focal|microfoc(?:us|i)"
     r"|(?:a|one|single|small|tiny|minute|microscopic) foc(?:us|i) of)\b[^:;]*$"
 )
-_MINOR_AFTER = re.compile(r"[^.:;]{0,12}?\b(?:incidental|also (?:identified|present|seen|noted))")
+_MINOR_AFTER = re.compile(
+    r"(?:[^.:;]|\.\d){0,30}?\b(?:incidental|also (?:identified|present|seen|noted))"
+)
 _LONG_WORD = re.compile(rf"[a-z]{{{_MISSPELLED_MIN_LENGTH},}}")
 _PREVALENCE_BEFORE = re.compile(r"\d\s*%\s*of[\s.]*$")
 _ABSENT_AFTER = re.compile(
@@ -709,6 +711,7 @@ def extract_diagnoses(pages: list[AnalyzedPage]) -> list[DiagnosisFact]:
             first_in_diagnosis is None
             and not candidate.secondary
             and candidate.histology not in _generic_histologies()
+            and candidate.code not in _in_situ_codes()
             and candidate.page.section(candidate.start) is SectionKind.diagnosis
         ):
             first_in_diagnosis = candidate

@@ -89,7 +89,13 @@ def read_pages(
         return [_read_text(data)]
     if kind is FileKind.image:
         return [_read_image(data, ocr_language)]
-    return _read_pdf(data, mode, max_pages, ocr_dpi, ocr_language, on_page)
+    try:
+        return _read_pdf(data, mode, max_pages, ocr_dpi, ocr_language, on_page)
+    except pdfium.PdfiumError as error:  # a damaged page that PDFium opened but cannot render
+        raise UnreadableDocument(
+            "Part of this PDF is damaged and cannot be read. Please try exporting it again.",
+            reason="broken_pdf",
+        ) from error
 
 
 def _read_text(data: bytes) -> Page:
@@ -158,7 +164,14 @@ def _read_pdf(
         pages: list[Page] = []
         layout_pages: list[int] = []
         for index in range(count):
-            page = pdf[index]
+            try:
+                page = pdf[index]
+            except pdfium.PdfiumError as error:
+                raise UnreadableDocument(
+                    f"Page {index + 1} of this PDF is damaged and cannot be read. "
+                    "Please try exporting it again.",
+                    reason="broken_pdf",
+                ) from error
             try:
                 text = _text_layer(page)
                 if len(text) > MAX_PAGE_CHARS:

@@ -16,6 +16,7 @@ import dataclasses
 import functools
 import itertools
 import re
+from collections.abc import Iterator
 
 from extractors.document import AnalyzedPage
 from extractors.sections import SectionKind
@@ -280,7 +281,8 @@ _EDITION_YEAR = re.compile(
     r"(?:ajcc|uicc|tnm)\W{1,30}?(?:\w+\W+){0,3}?(?P<year>19\d\d|20[0-2]\d)\b"
 )
 _EDITION_BY_YEAR = {1997: 5, 2002: 6, 2009: 7, 2010: 7, 2017: 8, 2018: 8}
-_AGE = re.compile(r"\b(?P<age>\d{1,3})[- ]?(?:year|yr)s?[- ]old\b")
+_AGE = re.compile(r"(?<![0-9])(?P<age>\d{1,3})[- ]?(?:year|yr)s?[- ]old\b")
+_AGE_THRESHOLD = re.compile(r"(?:than|under|over|above|below)\s$")
 
 
 def _edition(text: str) -> int | None:
@@ -303,9 +305,13 @@ def _edition(text: str) -> int | None:
 
 
 def _age(text: str) -> int | None:
-    match = _AGE.search(text)
-    if match and 0 < int(match.group("age")) < 120:
-        return int(match.group("age"))
+    if "old" not in text:
+        return None
+    for match in _AGE.finditer(text):
+        if _AGE_THRESHOLD.search(text, max(0, match.start() - 6), match.start()):
+            continue  # "stage I (less than 45 years old)" is a threshold, not the age
+        if 0 < int(match.group("age")) < 120:
+            return int(match.group("age"))
     return None
 
 
@@ -397,31 +403,31 @@ def _number(raw: str | None) -> int | None:
     return int(word) if word.isdigit() else _WORD_NUMBERS.get(word)
 
 
-_NODE_WORD = re.compile(r"nod")
 NODE_WINDOW = 160  # characters around a node word where its counts are written
 
 
-def _node_windows(text: str) -> list[tuple[int, int]]:
-    """Stretches of text near a node word; counts are only read there (it is much faster)."""
+def _near_word(
+    pattern: re.Pattern[str], text: str, word: str, window: int
+) -> Iterator[re.Match[str]]:
+    """Matches of a pattern in the stretches of text around a word. What a pattern reads is
+    always written near its word, and scanning only there is much faster."""
     windows: list[tuple[int, int]] = []
-    for match in _NODE_WORD.finditer(text):
-        start, end = max(0, match.start() - NODE_WINDOW), match.end() + NODE_WINDOW
+    position = text.find(word)
+    while position != -1:
+        start, end = max(0, position - window), position + len(word) + window
         if windows and start <= windows[-1][1]:
             windows[-1] = (windows[-1][0], end)
         else:
             windows.append((start, end))
-    return windows
+        position = text.find(word, position + 1)
+    for start, end in windows:
+        yield from pattern.finditer(text, start, end)
 
 
 def _read_node_counts(text: str) -> _NodeCount | None:
     positives: list[int] = []
     stations: list[str | None] = []
-    matches = (
-        match
-        for start, end in _node_windows(text)
-        for match in _NODE_COUNTS.finditer(text, start, end)
-    )
-    for match in matches:
+    for match in _near_word(_NODE_COUNTS, text, "nod", NODE_WINDOW):
         kind = match.lastgroup or ""
         if match.group("f_pos") is not None:
             near = text[max(0, match.start() - 60) : match.end() + 40]
@@ -1141,6 +1147,8 @@ _DISTANT = re.compile(
     rf"|(?:{_METASTATIC})\s(?:[\w-]+\s){{0,3}}?(?:to|in|of|involving)\s(?:the\s)?"
     rf"(?:[\w-]+\s){{0,2}}?(?P<site_after>{_DISTANT_SITE})\b"
 )
+# A node is regional (N); "Liver, biopsy: no evidence of metastatic disease" is negative.
+_NOT_METASTASIS = re.compile(r"node|\b(?:no|not|negative|free|without|absence)\b")
 _NOT_DISTANT = {
     "liver": ("liver", "hepatic"),
     "intrahepatic_bile_duct": ("liver", "hepatic"),
@@ -1159,14 +1167,17 @@ _NOT_DISTANT = {
 }
 
 
+DISTANT_WINDOW = 80  # characters around "metasta..." where its site is written
+
+
 def _distant_metastasis(page: AnalyzedPage, chapter: str) -> _Finding | None:
     """Metastatic tumour in a distant organ, as the findings state it (not the history's
     "likely brain metastasis")."""
     text = page.text
     excluded = _NOT_DISTANT.get(chapter, ())
-    for match in _DISTANT.finditer(text):
+    for match in _near_word(_DISTANT, text, "metasta", DISTANT_WINDOW):
         site = match.group("site") or match.group("site_after") or ""
-        if site.startswith(excluded) or "node" in match.group():
+        if site.startswith(excluded) or _NOT_METASTASIS.search(match.group()):
             continue
         if page.section(match.start()) is SectionKind.clinical_history:
             continue

@@ -122,8 +122,8 @@ class TestPrimaryOverSecondary:
 
     def test_several_foci_are_not_a_small_finding(self) -> None:
         text = (
-            "Lung, lobectomy: two foci of adenocarcinoma, 2 cm and 1 cm. Breast, biopsy: "
-            "invasive ductal carcinoma."
+            "Lung, lobectomy: two foci of adenocarcinoma, 2 cm and 1 cm. Lung: adenocarcinoma, "
+            "acinar pattern. Breast, biopsy: invasive ductal carcinoma."
         )
         assert _primary(text) == "LUAD"
 

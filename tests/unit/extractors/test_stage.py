@@ -17,6 +17,8 @@ STOMACH = ("STAD", "Stomach Adenocarcinoma", "Esophagogastric Cancer")
 COLON = ("COAD", "Colon Adenocarcinoma", "Colorectal Cancer")
 LIVER = ("HCC", "Hepatocellular Carcinoma", "Hepatobiliary Cancer")
 THYROID = ("THPA", "Papillary Thyroid Cancer", "Thyroid Cancer")
+SKIN_MELANOMA = ("SKCM", "Cutaneous Melanoma", "Melanoma")
+UVEAL = ("UM", "Uveal Melanoma", "Melanoma")
 
 
 def _stages(text: str, cancer: tuple[str, str, str] | None = BREAST) -> list[StageFact]:
@@ -107,6 +109,26 @@ class TestReadingTnm:
             "T3: tumor invades through the muscularis propria."
         )
         assert _stages(text, None) == []
+
+    def test_right_middle_lobe_is_not_m1(self) -> None:
+        stage = _stage("Adenocarcinoma, pT1a pN0. Now a 1.5 cm RML nodule.", LUNG)
+        assert stage.m is None
+        assert stage.group == "IA"
+
+    def test_node_category_written_apart_from_t_completes_the_statement(self) -> None:
+        text = (
+            "Infiltrating carcinoma forming a 1.2 cm mass [AJCC pT1c]. Margins are free of "
+            "tumor. " + "The background breast shows fibrocystic change. " * 6 + "Axillary "
+            "sentinel node: one of three nodes is positive [AJCC pN1mi (sn)]."
+        )
+        stage = _stage(text)
+        assert (stage.t, stage.n) == ("pT1c", "pN1mi(sn)")
+        assert stage.group == "IB"
+
+    def test_statement_in_the_clinical_history_yields_to_a_pathologic_one(self) -> None:
+        text = "CLINICAL HISTORY: clinical T2 N1 breast cancer.\nDIAGNOSIS: pT1c pN0 pMX."
+        stage = _stage(text)
+        assert (stage.t, stage.n, stage.group) == ("pT1c", "pN0", "IA")
 
     def test_the_first_complete_statement_is_chosen(self) -> None:
         text = (
@@ -240,6 +262,33 @@ class TestFindings:
         assert small.group == "I"
         large = _stage("Papillary carcinoma, 3.5 cm, limited to the thyroid (0/3).", THYROID)
         assert large.group is None
+
+    def test_skin_melanoma_thickness_and_ulceration_give_t(self) -> None:
+        text = "Malignant melanoma. Tumor features: ulcerated. Breslow thickness: 5 mm."
+        stage = _stage(text, SKIN_MELANOMA)
+        assert (stage.t, stage.group) == ("T4b", "IIC")
+
+    def test_uveal_melanoma_size_category_gives_t(self) -> None:
+        text = "Choroidal melanoma. Tumour size: LBD 16 mm, height 12 mm. No extraocular growth."
+        stage = _stage(text, UVEAL)
+        assert (stage.t, stage.group) == ("T3a", "IIB")
+
+    def test_distant_metastasis_in_a_specimen_gives_m1(self) -> None:
+        text = (
+            "A. Colon, resection: adenocarcinoma invading through the muscularis propria into "
+            "pericolonic fat (pT3), 0/15 lymph nodes. B. Omentum, biopsy: metastatic "
+            "adenocarcinoma."
+        )
+        stage = _stage(text, COLON)
+        assert (stage.m, stage.group) == ("pM1", "IV")
+        assert any("pM1 read from the findings" in a for a in stage.assumptions)
+
+    def test_uncertain_or_negated_metastasis_is_not_m1(self) -> None:
+        text = (
+            "Colon, resection: adenocarcinoma, pT3 pN0. Liver, biopsy: no evidence of "
+            "metastatic disease. Clinical impression: possible lung metastases."
+        )
+        assert _stage(text, COLON).group == "IIA"
 
     def test_no_finding_without_a_cancer_type(self) -> None:
         assert _stages("Renal cell carcinoma, 5.5 cm.", None) == []
