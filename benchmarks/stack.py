@@ -213,33 +213,3 @@ def _wait_until_ready(stack: Stack, api: subprocess.Popen[bytes]) -> None:
                 return
         time.sleep(0.2)
     raise RuntimeError(f"the API did not start:\n{stack.log_tail('api')}")
-
-
-def process_tree(pid: int) -> list[int]:
-    """Return `pid` and its descendants, read from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(entry.name))
-    tree, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        tree.append(current)
-        todo.extend(children.get(current, []))
-    return tree
-
-
-def peak_resident_kib(pid: int) -> int | None:
-    """Return the process's peak resident set size (VmHWM) in KiB, or None once it is gone."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        return None
-    return None

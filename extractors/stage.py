@@ -455,7 +455,7 @@ def _read_node_counts(text: str) -> _NodeCount | None:
         positives.append(positive)
         if positive:
             stations.append(_lung_station(text, match.start(), match.end()))
-    none_examined = bool(_NO_NODES.search(text))
+    none_examined = next(_near_word(_NO_NODES, text, "nod", 40), None) is not None
     if not positives and not none_examined:
         return None
     return _NodeCount(
@@ -515,7 +515,7 @@ def _n_options(
     """The N categories to group over, with what was assumed to get them."""
     if n is not None and n.upper() != "NX":
         return [n], []
-    written = "pNX" if n else "no N category"
+    written = "NX stated" if n else "no N category stated"
     if nodes is not None and nodes.mentions and nodes.positive_max == 0:
         return ["N0"], [f"{written}: N0 read from the lymph node counts (no involved node)"]
     stations = nodes.lung_stations if nodes is not None else ()
@@ -532,8 +532,14 @@ def _n_options(
             ]
         ns = sorted({o for o in options if o is not None})
         return ns, [f"{written}: {'/'.join(ns)} read from the count of involved lymph nodes"]
+    examined = (
+        "no regional lymph node was examined"
+        if nodes and nodes.none_examined
+        else ("no lymph node count was read")
+    )
     return ["N0"], [
-        f"{written}: N0 assumed, as pathologists do when no regional node was examined (cN0)"
+        f"{written} and {examined}: N0 assumed, as pathologists group such cases with the "
+        "clinical N, which is usually cN0"
     ]
 
 

@@ -1,0 +1,42 @@
+"""The production compose file: the services the README promises, and no secret written in it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_runs_the_production_layout():
+    services = _compose()["services"]
+    assert {"postgres", "redis", "migrate", "api", "worker", "ocr-worker", "beat", "flower"} <= set(
+        services
+    )
+    assert "--no-beat" in services["worker"]["command"], "one beat service, not one per worker"
+    assert "ocr" in services["ocr-worker"]["command"]
+    for name in ("postgres", "redis", "api"):
+        assert "healthcheck" in services[name], name
+
+
+def test_compose_holds_no_secrets():
+    text = (ROOT / "docker-compose.yml").read_text()
+    for variable in re.findall(r"\$\{(\w+)[^}]*\}", text):
+        assert re.search(rf"\$\{{{variable}:\?", text), (
+            f"{variable} must be required, with no default"
+        )
+    assert not re.search(
+        r"(?i)(password|secret)[\w-]*:\s*['\"]?[A-Za-z0-9]{6,}", text.replace("${", "")
+    )
+
+
+def test_image_runs_as_a_user_with_tesseract():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "tesseract-ocr" in dockerfile
+    assert re.search(r"^USER (?!root)\w+", dockerfile, re.MULTILINE)
