@@ -31,7 +31,14 @@ def test_compose_holds_no_secrets():
         assert re.search(rf"\$\{{{variable}:\?", text), (
             f"{variable} must be required, with no default"
         )
-    assert not re.search(
+    compose = _compose()
+    environments = [compose["x-intake-env"]] + [
+        service.get("environment", {}) for service in compose["services"].values()
+    ]
+    for environment in environments:
+        for key, value in environment.items():
+            if re.search(r"(?i)password|secret|auth", key):
+                assert str(value).startswith("${"), f"{key} must come from the environment"
         r"(?i)(password|secret)[\w-]*:\s*['\"]?[A-Za-z0-9]{6,}", text.replace("${", "")
     )
 
