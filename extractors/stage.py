@@ -1,13 +1,21 @@
 """Stage: TNM categories, the AJCC (or FIGO) stage group, and the group derived when unstated.
 
 Most pathology reports give pT and pN and rarely M or the group; when the group is missing it
-is derived from the site's AJCC table (`stage_groups`), marked `derived` and sent for review.
+is derived from the site's AJCC table (`stage_groups`), marked `derived` and sent for review,
+with every assumption written out.
 
 Reports are OCR'd and flattened, so TNM is read as it is written there: glued ("pT2N0MX"),
 spaced ("pT 2 N 1a"), with OCR letters for digits ("pNO", "pTla", "pTIc"), with UICC
 descriptors between the categories ("pT2 pN0 L0 V0 R0"), or as synoptic lines whose label
 and value sit apart ("Primary Tumor (pT): pT3: Tumor more than 4 cm ... Regional Lymph Nodes
 (pN): pN1b").
+
+In order of preference the stage is: a stated pathologic AJCC group; else the group derived from
+the first complete pathologic TNM statement; else a clinical or FIGO group; else, when the report
+states no T at all, the group derived from a T read from the findings (tumour size, depth or
+extension, per chapter). A missing N is read from the lymph node counts where the site's N is a
+count, and assumed N0 when no node is reported; a missing M is M1 when a distant organ shows
+metastatic tumour and assumed M0 otherwise.
 """
 
 from __future__ import annotations

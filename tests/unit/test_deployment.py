@@ -39,8 +39,6 @@ def test_compose_holds_no_secrets():
         for key, value in environment.items():
             if re.search(r"(?i)password|secret|auth", key):
                 assert str(value).startswith("${"), f"{key} must come from the environment"
-        r"(?i)(password|secret)[\w-]*:\s*['\"]?[A-Za-z0-9]{6,}", text.replace("${", "")
-    )
 
 
 def test_image_runs_as_a_user_with_tesseract():
