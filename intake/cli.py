@@ -94,6 +94,14 @@ def cmd_users_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_storage_rotate(_args: argparse.Namespace) -> int:
+    from intake.storage import storage_for
+
+    count = storage_for(get_settings()).rotate()
+    print(json.dumps({"rotated": count}))
+    return 0
+
+
 def worker_argv(
     settings: Settings, concurrency: int | None, queues: str | None, *, beat: bool
 ) -> list[str]:
@@ -176,6 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--role", choices=["patient", "clinician", "admin"], required=True)
     create.add_argument("--full-name")
     create.set_defaults(handler=cmd_users_create)
+
+    storage = commands.add_parser("storage", help="the encrypted file store")
+    storage_actions = storage.add_subparsers(dest="action", required=True)
+    storage_actions.add_parser(
+        "rotate", help="re-encrypt every file with INTAKE_SECRET_KEY (after changing it)"
+    ).set_defaults(handler=cmd_storage_rotate)
 
     db = commands.add_parser("db", help="database").add_subparsers(dest="action", required=True)
     db.add_parser("upgrade", help="apply migrations").set_defaults(handler=cmd_db_upgrade)

@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     broker_url: str | None = Field(default=None, description="None: a SQLite broker under home")
     storage_dir: Path | None = Field(default=None, description="None: home/storage")
     secret_key: str = DEFAULT_SECRET
+    previous_secret_keys: list[str] = Field(
+        default_factory=list,
+        description="older keys that still open stored files until `intake storage rotate`",
+    )
     environment: str = "local"
 
     max_upload_bytes: int = 50 * 1024 * 1024

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Protocol
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -32,11 +32,15 @@ def _fernet(secret_key: str) -> Fernet:
 
 
 class LocalStorage:
-    """A folder of encrypted blobs; writes are atomic (write to a temporary file, then rename)."""
+    """A folder of encrypted blobs; writes are atomic (write to a temporary file, then rename).
 
-    def __init__(self, root: Path, secret_key: str) -> None:
+    Files are sealed with the current key; keys named in `previous_keys` still open older
+    files until `rotate()` has re-sealed them with the current one.
+    """
+
+    def __init__(self, root: Path, secret_key: str, previous_keys: tuple[str, ...] = ()) -> None:
         self.root = root
-        self._fernet = _fernet(secret_key)
+        self._fernet = MultiFernet([_fernet(secret_key), *(_fernet(k) for k in previous_keys)])
 
     def _path(self, key: str) -> Path:
         if ".." in key or key.startswith("/"):
@@ -71,6 +75,21 @@ class LocalStorage:
     def exists(self, key: str) -> bool:
         return self._path(key).exists()
 
+    def rotate(self) -> int:
+        """Re-seal every file with the current key; return how many files were rewritten."""
+        count = 0
+        for path in sorted(self.root.rglob("*")):
+            if path.is_file() and not path.name.startswith("tmp"):
+                sealed = self._fernet.rotate(path.read_bytes())
+                key = str(path.relative_to(self.root))
+                with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
+                    handle.write(sealed)
+                os.replace(handle.name, self._path(key))
+                count += 1
+        return count
 
-def storage_for(settings: Settings) -> Storage:
-    return LocalStorage(settings.resolved_storage_dir, settings.secret_key)
+
+def storage_for(settings: Settings) -> LocalStorage:
+    return LocalStorage(
+        settings.resolved_storage_dir, settings.secret_key, tuple(settings.previous_secret_keys)
+    )

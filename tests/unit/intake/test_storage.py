@@ -24,3 +24,13 @@ def test_a_different_key_cannot_read_the_file(tmp_path):
 def test_keys_cannot_escape_the_folder(tmp_path):
     with pytest.raises(ValueError, match="invalid"):
         LocalStorage(tmp_path, "s").put("../outside", b"x")
+
+
+def test_keys_rotate_without_losing_files(tmp_path):
+    LocalStorage(tmp_path, "old-key").put("p/a", b"Pathology report")
+    rotated = LocalStorage(tmp_path, "new-key", previous_keys=("old-key",))
+    assert rotated.get("p/a") == b"Pathology report", "old files open during the change"
+    assert rotated.rotate() == 1
+    assert LocalStorage(tmp_path, "new-key").get("p/a") == b"Pathology report"
+    with pytest.raises(UnreadableDocument):
+        LocalStorage(tmp_path, "old-key").get("p/a")
