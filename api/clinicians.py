@@ -42,6 +42,7 @@ def review_item_read(item: ReviewItem) -> ReviewItemRead:
     return ReviewItemRead(
         id=item.id,
         patient_id=item.patient_id,
+        document_id=item.document_id,
         reason=item.reason,
         severity=Severity(item.severity),
         message=item.message,

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import statistics
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +68,7 @@ class Burst:
     latencies: list[float]
     failed: int
     unfinished: int
+    reasons: list[str]
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -114,6 +117,15 @@ def _finished(engine: sqlalchemy.Engine, ids: list[str]) -> list[tuple[str, floa
         ]
 
 
+def _failure_reasons(engine: sqlalchemy.Engine, ids: list[str]) -> list[str]:
+    query = sqlalchemy.text(
+        "SELECT error_reason FROM documents "
+        "WHERE status = 'failed' AND CAST(id AS text) = ANY(:ids)"
+    )
+    with engine.connect() as connection:
+        return [str(reason) for (reason,) in connection.execute(query, {"ids": ids})]
+
+
 def run_burst(
     stack: Stack,
     engine: sqlalchemy.Engine,
@@ -140,6 +152,7 @@ def run_burst(
         latencies=[updated - created for _, created, updated in rows],
         failed=sum(status == "failed" for status, _, _ in rows),
         unfinished=len(ids) - len(rows),
+        reasons=_failure_reasons(engine, ids),
     )
 
 
@@ -250,6 +263,7 @@ def measure_layout(
             f"{label}: documents failed or unfinished",
             float(result.failed + result.unfinished),
             floor=Floor("<=", 0),
+            note=_failure_note(result),
         ),
         Row(
             "memory",
@@ -267,19 +281,33 @@ def measure_layout(
     ]
 
 
+def _failure_note(result: Burst) -> str:
+    if not (result.failed or result.unfinished):
+        return ""
+    reasons = ", ".join(f"{n} {reason}" for reason, n in Counter(result.reasons).most_common())
+    return f"{result.failed} failed ({reasons}), {result.unfinished} unfinished"
+
+
 def measure(
     *,
     quick: bool,
     documents: int | None = None,
     per_patient: int = 10,
     profile_dir: Path | None = None,
+    layouts: list[str] | None = None,
+    keep_logs: Path | None = None,
 ) -> list[Row]:
     count = documents or (100 if quick else 500)
+    chosen = [
+        layout
+        for layout in LAYOUTS
+        if not layouts or f"{layout.instances}x{layout.concurrency}" in layouts
+    ]
     reason = services_unreachable()
     if reason:
         return [
             skipped(GROUP, f"{layout.label}: documents/s, upload to profile", reason)
-            for layout in LAYOUTS
+            for layout in chosen
         ]
     print(f"end_to_end: making {count} two-page record PDFs", file=sys.stderr, flush=True)
     pdfs = record_pdfs(count, seed=23)
@@ -287,10 +315,14 @@ def measure(
     with running_stack(DATABASE) as stack:
         engine = sqlalchemy.create_engine(stack.database_url)
         try:
-            for layout in LAYOUTS:
+            for layout in chosen:
                 rows += measure_layout(stack, engine, layout, pdfs, per_patient, profile_dir)
         finally:
             engine.dispose()
+            if keep_logs:
+                keep_logs.mkdir(parents=True, exist_ok=True)
+                for log in stack.home.glob("*.log"):
+                    shutil.copy(log, keep_logs / log.name)
     return rows
 
 
@@ -300,12 +332,21 @@ def main() -> int:
     parser.add_argument("--documents", type=int, help="documents per burst (500; 100 quick)")
     parser.add_argument("--documents-per-patient", type=int, default=10)
     parser.add_argument("--profile", type=Path, help="sample the workers with py-spy into DIR")
+    parser.add_argument(
+        "--layouts",
+        help="comma-separated INSTANCESxCONCURRENCY, of 1x1,1x2,2x1 (default: all three)",
+    )
+    parser.add_argument(
+        "--keep-logs", type=Path, help="copy the API and worker logs here at the end"
+    )
     args = parser.parse_args()
     rows = measure(
         quick=args.quick,
         documents=args.documents,
         per_patient=args.documents_per_patient,
         profile_dir=args.profile,
+        layouts=args.layouts.split(",") if args.layouts else None,
+        keep_logs=args.keep_logs,
     )
     return report(rows, args)
 

@@ -22,7 +22,8 @@ from intake.profile import assemble_profile
 from models.schemas import Page, ReadMethod
 
 GROUP = "extract"
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "tcga_dev" / "reports.jsonl"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+DEFAULT_DATA = SHARED / "data" / "tcga_dev" / "reports.jsonl"
 REPORTS_FLOOR = Floor(">=", 500)
 MEASURE = "extract_facts, TCGA reports/s (one core)"
 

@@ -20,12 +20,12 @@ from collections.abc import Callable
 # Tesseract's OpenMP threads fight over the cores (see extractors/ocr.py); one per process.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-import pdfplumber  # noqa: E402
-import pypdfium2 as pdfium  # noqa: E402
-from records import record_pages, record_pdfs, scanned_pdf  # noqa: E402
-from results import Floor, Row, add_common_options, report  # noqa: E402
+import pdfplumber
+import pypdfium2 as pdfium
+from records import record_pages, record_pdfs, scanned_pdf
+from results import Floor, Row, add_common_options, report
 
-from extractors.reader import ReadMode, read_pages  # noqa: E402
+from extractors.reader import ReadMode, read_pages
 
 GROUP = "read"
 READER_RATIO_FLOOR = Floor("<=", 2.0)

@@ -118,8 +118,8 @@ def record_pages(index: int, *, seed: int = 7) -> list[str]:
     page_1 = "\n".join(
         [
             "SURGICAL PATHOLOGY REPORT",
-            f"Accession: SP-{rng.randint(10, 99)}-{index:06d}    Received: 2024-{rng.randint(1, 12):02d}"
-            f"-{rng.randint(1, 28):02d}",
+            f"Accession: SP-{rng.randint(10, 99)}-{index:06d}    "
+            f"Received: 2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
             f"Clinical history: {rng.randint(35, 85)} year old patient with a mass of the {site}.",
             "Family history: " + rng.choice(("noncontributory.", "mother had ovarian cancer.")),
             "",

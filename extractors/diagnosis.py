@@ -57,6 +57,8 @@ _UNCERTAIN_WEIGHT = 0.7
 _FIRST_DIAGNOSIS_BONUS = 2.0  # the first type the diagnosis section names is the main one
 _MISSPELLED_MIN_LENGTH = 8  # letters; shorter words are too often one edit from another
 _MISSPELLED_CONFIDENCE = 0.8
+_IMPLIED_WEIGHT = 0.5  # "Clark level III" says melanoma, but less than the word itself
+_IMPLIED_CONFIDENCE = 0.7
 _REFERENCE_WINDOW = 500  # characters after a type within which "the carcinoma" is that type
 _FORM_WINDOW = 80  # characters either side in which a printed form lists its options
 _FORM_OPTIONS = 3  # other types within the window that make a mention one option of many
@@ -101,6 +103,9 @@ _MINOR_BEFORE = re.compile(
 _MINOR_AFTER = re.compile(
     r"(?:[^.:;]|\.\d){0,30}?\b(?:incidental|also (?:identified|present|seen|noted))"
 )
+# Measures a report records for one histology only: the CAP protocol for melanoma of the skin
+# asks for the Breslow thickness and the Clark level, taken for no other tumour.
+_IMPLIED_HISTOLOGY = ((re.compile(r"\bclark'?s?[\s.]+(?:anatomic(?:al)?[\s.]+)?level|\bbreslow\b"), "melanoma"),)
 _LONG_WORD = re.compile(rf"[a-z]{{{_MISSPELLED_MIN_LENGTH},}}")
 _PREVALENCE_BEFORE = re.compile(r"\d\s*%\s*of[\s.]*$")
 _ABSENT_AFTER = re.compile(
@@ -143,6 +148,7 @@ class _Mention:
     code: str | None
     histology: str | None
     misspelled: bool = False
+    implied: bool = False  # a measure taken for this histology only ("Clark level")
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,8 +189,13 @@ def _type_by_site_histology() -> dict[tuple[str, str], str]:
 
 
 @functools.cache
-def _site_by_procedure() -> dict[str, str]:
-    return {procedure: site.key for site in vocab.sites() for procedure in site.procedures}
+def _sites_by_procedure() -> dict[str, tuple[str, ...]]:
+    """Map each operation to the organs it removes ("hysterectomy": cervix and uterus)."""
+    sites: dict[str, tuple[str, ...]] = defaultdict(tuple)
+    for site in vocab.sites():
+        for procedure in site.procedures:
+            sites[procedure] += (site.key,)
+    return dict(sites)
 
 
 @functools.cache
@@ -230,11 +241,16 @@ def _mentions(page: AnalyzedPage) -> list[_Mention]:
 
 
 @functools.cache
-def _misspellings() -> tuple[frozenset[str], dict[str, tuple[str | None, str | None] | None]]:
+def _misspellings() -> tuple[
+    frozenset[str],
+    dict[str, tuple[str | None, str | None] | None],
+    dict[str, frozenset[str]],
+]:
     """Index one-word type and histology names by themselves and each one-letter deletion.
 
     A word and a name one edit apart (a letter dropped, added, changed or two swapped)
-    share an entry; an entry two names share is ambiguous (None).
+    share an entry; an entry two names share is ambiguous (None). Also return the names
+    behind each entry, so that a misspelt word can be read as the end of a longer name.
     """
     names: dict[str, tuple[str | None, str | None]] = {}
     for entry in vocab.cancer_types():
@@ -246,10 +262,33 @@ def _misspellings() -> tuple[frozenset[str], dict[str, tuple[str | None, str | N
             if len(name) >= _MISSPELLED_MIN_LENGTH and name.isalpha():
                 names[name] = (names.get(name, (None, None))[0], histology.key)
     index: dict[str, tuple[str | None, str | None] | None] = {}
+    spelt: dict[str, set[str]] = defaultdict(set)
     for name, target in names.items():
         for variant in {name, *_deletions(name)}:
             index[variant] = target if index.get(variant, target) == target else None
-    return frozenset(names), index
+            spelt[variant].add(name)
+    return frozenset(names), index, {key: frozenset(value) for key, value in spelt.items()}
+
+
+@functools.cache
+def _names_ending_in() -> dict[str, list[tuple[str, str | None, str | None]]]:
+    """Map a one-word name to the longer names that end in it, as (the words before it,
+    type code, histology key), longest first: "carcinoma" to "papillary renal cell ".
+    """
+    one_word, _, _ = _misspellings()
+    longer: dict[str, tuple[str | None, str | None]] = {}
+    for entry in vocab.cancer_types():
+        for synonym in entry.synonyms:
+            longer[synonym] = (entry.code, longer.get(synonym, (None, None))[1])
+    for histology in vocab.histologies():
+        for name in (histology.label.lower(), *histology.synonyms):
+            longer[name] = (longer.get(name, (None, None))[0], histology.key)
+    ending: dict[str, list[tuple[str, str | None, str | None]]] = defaultdict(list)
+    for name, (code, histology) in longer.items():
+        prefix, _, last = name.rpartition(" ")
+        if prefix and last in one_word:
+            ending[last].append((f"{prefix} ", code, histology))
+    return {last: sorted(found, key=lambda item: -len(item[0])) for last, found in ending.items()}
 
 
 def _deletions(word: str) -> list[str]:
@@ -257,36 +296,74 @@ def _deletions(word: str) -> list[str]:
 
 
 def _misspelled_mentions(page: AnalyzedPage) -> list[_Mention]:
-    """Find OCR misspellings of one-word names ("astrcytoma", "caricnoma")."""
-    names, index = _misspellings()
+    """Find OCR misspellings of names whose last word is misspelt ("astrcytoma",
+    "papillary renal cell darcinoma"), the longest name that fits.
+    """
+    names, index, spelt = _misspellings()
+    text = page.text
     found: list[_Mention] = []
-    for word in _LONG_WORD.finditer(page.text):
+    for word in _LONG_WORD.finditer(text):
         token = word.group()
         if token in names:
             continue  # spelt right: the matcher has read it
         for variant in (token, *_deletions(token)):
             target = index.get(variant)
             if target is not None:
-                found.append(_Mention(word.start(), word.end(), *target, misspelled=True))
+                found.append(
+                    _longer_name(text, word.start(), word.end(), spelt[variant])
+                    or _Mention(word.start(), word.end(), *target, misspelled=True)
+                )
                 break
     return found
 
 
+def _longer_name(text: str, start: int, end: int, last_words: frozenset[str]) -> _Mention | None:
+    """Read the words before a misspelt word as the start of a longer name, if they are."""
+    ending = _names_ending_in()
+    best: tuple[str, str | None, str | None] | None = None
+    for last in last_words:
+        for prefix, code, histology in ending.get(last, ()):
+            begin = start - len(prefix)
+            if (
+                begin >= 0
+                and text.startswith(prefix, begin)
+                and not text[begin - 1 : begin].isalnum()
+                and (best is None or len(prefix) > len(best[0]))
+            ):
+                best = (prefix, code, histology)
+                break
+    if best is None:
+        return None
+    return _Mention(start - len(best[0]), end, best[1], best[2], misspelled=True)
+
+
+def _implied_mentions(page: AnalyzedPage) -> list[_Mention]:
+    """Read a measure taken for one histology only as a weak mention of it."""
+    return [
+        _Mention(match.start(), match.end(), None, histology, implied=True)
+        for pattern, histology in _IMPLIED_HISTOLOGY
+        for match in pattern.finditer(page.text)
+    ]
+
+
 def _site_mentions(page: AnalyzedPage) -> list[_SiteMention]:
     """Sites named in the text, and sites implied by an operation ("nephrectomy": kidney)."""
-    by_procedure = _site_by_procedure()
+    by_procedure = _sites_by_procedure()
+    site_of_code = _site_of_code()
     sites: list[_SiteMention] = []
     text = page.text
     for match in page.matches:
         if match.category is TermCategory.site:
-            key, operated = match.key, False
+            keys, operated = (match.key,), False
         elif match.category is TermCategory.procedure and match.key in by_procedure:
-            key, operated = by_procedure[match.key], True
+            keys, operated = by_procedure[match.key], True
+        elif match.category is TermCategory.cancer_type and match.key in site_of_code:
+            keys, operated = (site_of_code[match.key],), False  # "esophageal cancer": esophagus
         else:
             continue
         # A checklist's empty line ("Ureter: not submitted") names no organ of this specimen.
         if not _ABSENT_AFTER.match(text, match.end):
-            sites.append(_SiteMention(match.start, match.end, key, operated))
+            sites.extend(_SiteMention(match.start, match.end, key, operated) for key in keys)
     return sites
 
 
@@ -301,13 +378,15 @@ class _Reading:
     flags: ContextFlags
     metastatic: bool
     minor: bool
+    bound: bool = False  # the wording ties the histology to its site ("of the colon")
 
 
 def _specimen_sites(text: str, sites: list[_SiteMention], index: int) -> list[_SiteMention]:
     """Return the organs of the specimen list that ends at `sites[index]`, first organ first."""
     first = index
-    while first > 0 and _JOINS_SPECIMEN_SITES.fullmatch(
-        text, sites[first - 1].end, sites[first].start
+    while first > 0 and (
+        sites[first - 1].start == sites[first].start  # the organs one operation removes
+        or _JOINS_SPECIMEN_SITES.fullmatch(text, sites[first - 1].end, sites[first].start)
     ):
         first -= 1
     return sites[first : index + 1]
@@ -371,6 +450,7 @@ def _read_page(
         flags = page.flags(mention.start, mention.end)
         weight = _weight(page, mention.start) * _wording_weight(page, mention, flags)
         near: list[str] = []
+        bound = False
         metastatic = bool(
             _METASTASIS_BEFORE.search(text, max(0, mention.start - 30), mention.start)
         )
@@ -382,6 +462,8 @@ def _read_page(
         )
         if minor:
             weight *= _MINOR_WEIGHT
+        if mention.implied:
+            weight *= _IMPLIED_WEIGHT
         if mention.histology is not None:
             found, bound = _sites_near(text, sites, starts, mention)
             # A histology at a site where it cannot arise (omentum, lymph node), or called
@@ -391,7 +473,9 @@ def _read_page(
             if bound and not near and mention.code is None:
                 continue  # "junction carcinoma" with no type for that site: not the primary's
         sites_near = tuple(dict.fromkeys(near))
-        readings.append(_Reading(page, mention, weight, sites_near, flags, metastatic, minor))
+        readings.append(
+            _Reading(page, mention, weight, sites_near, flags, metastatic, minor, bound)
+        )
     return readings
 
 
@@ -470,6 +554,8 @@ def _resolve(
     confidence = 0.9 if mention.code is not None else 0.85
     if mention.misspelled:
         confidence *= _MISSPELLED_CONFIDENCE
+    if mention.implied:
+        confidence *= _IMPLIED_CONFIDENCE
     if mention.code is None and mention.histology in _generic_histologies():
         weight *= _GENERIC_WEIGHT
         if _refers_back(previous, reading):
@@ -478,8 +564,13 @@ def _resolve(
                 previous, start=mention.start, end=mention.end, score=score, flags=reading.flags
             )
     if mention.histology is not None:
-        if reading.sites:
-            site = max(reading.sites, key=lambda key: rank.get(key, (0.0, 0.0)))
+        sites = reading.sites
+        if sites and not reading.bound:
+            # A site merely written near the histology yields to the site a checklist or the
+            # text states for the tumour ("Tumor site: cardia"), where the histology can arise.
+            sites = tuple(sorted(key for key in stated if (key, mention.histology) in pairs)) or sites
+        if sites:
+            site = max(sites, key=lambda key: rank.get(key, (0.0, 0.0)))
         else:
             site = next((key for key in primary if (key, mention.histology) in pairs), None)
             if site is not None and mention.code is None:
@@ -581,14 +672,19 @@ def _discount_form_options(found: list[_Candidate]) -> None:
             candidate.score *= _FORM_WEIGHT
 
 
-def _candidates(pages: list[AnalyzedPage], *, misspelled: bool = False) -> list[_Candidate]:
-    """Read every page; with `misspelled`, also read words one edit from a name."""
+def _candidates(pages: list[AnalyzedPage], *, closer: bool = False) -> list[_Candidate]:
+    """Read every page; with `closer`, also read words one edit from a name and the
+    measures taken for one histology only.
+    """
     sites = [_site_mentions(page) for page in pages]
     readings = []
     for page, page_sites in zip(pages, sites, strict=True):
         mentions = _mentions(page)
-        if misspelled:
-            mentions = sorted([*mentions, *_misspelled_mentions(page)], key=lambda m: m.start)
+        if closer:
+            mentions = sorted(
+                [*mentions, *_misspelled_mentions(page), *_implied_mentions(page)],
+                key=lambda m: m.start,
+            )
         readings.append(_read_page(page, page_sites, mentions))
     support, counts, stated = _site_support(pages, sites, [r for page in readings for r in page])
     rank = {key: (support.get(key, 0.0), counts.get(key, 0.0)) for key in {*support, *counts}}
@@ -699,9 +795,11 @@ def extract_diagnoses(pages: list[AnalyzedPage]) -> list[DiagnosisFact]:
     unasserted: dict[str, _Candidate] = {}
     first_in_diagnosis: _Candidate | None = None
     candidates = _candidates(pages)
-    if not any(_is_asserted(candidate) for candidate in candidates):
-        # Only then, as it costs a pass over every long word: OCR may have misspelled it.
-        candidates = _candidates(pages, misspelled=True)
+    if not any(_is_asserted(c) and c.histology not in _generic_histologies() for c in candidates):
+        # Only when nothing more than a class ("carcinoma") is asserted, as it costs a pass
+        # over every long word: OCR may have misspelled the name, or a checklist give the
+        # measures of a histology it garbled ("Histologic type: flanoma. Clark level III").
+        candidates = _candidates(pages, closer=True)
     for candidate in candidates:
         if not _is_asserted(candidate):
             unasserted.setdefault(candidate.code, candidate)

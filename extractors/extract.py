@@ -12,15 +12,20 @@ from extractors.treatments import extract_treatments
 from models.schemas import Extraction, Fact, Page
 
 
-def extract_facts(pages: list[Page], document_id: UUID | None = None) -> Extraction:
-    """Return all facts of a document, asserted or not, each with its evidence."""
+def extract_facts(
+    pages: list[Page], document_id: UUID | None = None, *, patient_age: int | None = None
+) -> Extraction:
+    """Return all facts of a document, asserted or not, each with its evidence.
+
+    `patient_age` comes from the patient's account, for tables that need an age.
+    """
     analyzed = [analyze_page(page, document_id) for page in pages]
     diagnoses = extract_diagnoses(analyzed)
     primary = next((d for d in diagnoses if d.asserted), None)
     facts: list[Fact] = [
         *diagnoses,
         *extract_metastases(analyzed),
-        *extract_stage(analyzed, primary),
+        *extract_stage(analyzed, primary, patient_age=patient_age),
         *extract_biomarkers(analyzed),
         *extract_treatments(analyzed),
     ]

@@ -312,6 +312,14 @@ def _edition(text: str) -> int | None:
     return min(found)[1] if found else None
 
 
+def _age_or_account(text: str, patient_age: int | None) -> tuple[int | None, list[str]]:
+    """The age the report prints, else the account's, with a note saying which was used."""
+    printed = _age(text)
+    if printed is not None or patient_age is None:
+        return printed, []
+    return patient_age, [f"age {patient_age} taken from the patient's account"]
+
+
 def _age(text: str) -> int | None:
     if "old" not in text:
         return None
@@ -1246,11 +1254,15 @@ _CLASSIFICATION = {
 }
 
 
-def extract_stage(pages: list[AnalyzedPage], diagnosis: DiagnosisFact | None) -> list[StageFact]:
+def extract_stage(
+    pages: list[AnalyzedPage], diagnosis: DiagnosisFact | None, *, patient_age: int | None = None
+) -> list[StageFact]:
     """Return the document's stage: stated where written, else derived from its TNM.
 
     A stated AJCC group wins over one derived from T, N and M; a clinical group ("clinical
     stage IIB" in the history) or a FIGO group is kept only when no pathologic group is found.
+    `patient_age` (from the patient's account) stands in where a table needs an age the
+    report does not print, as thyroid groups do.
     """
     readings = [(page, _read(page)) for page in pages]
     edition = next((e for page in pages if (e := _edition(page.text)) is not None), None)
@@ -1266,10 +1278,12 @@ def extract_stage(pages: list[AnalyzedPage], diagnosis: DiagnosisFact | None) ->
     if best is None:
         if other_groups:
             return [_stated_fact(*other_groups[0], None, edition)]
-        found = _findings_fact(pages, diagnosis, edition)
+        found = _findings_fact(pages, diagnosis, edition, patient_age)
         return [found] if found else []
     apart = [c for _, reading in readings for c in reading.apart]
-    derived = _derived_fact(pages, best[0], _completed(best[1], apart), diagnosis, edition)
+    derived = _derived_fact(
+        pages, best[0], _completed(best[1], apart), diagnosis, edition, patient_age
+    )
     if derived.group is None and other_groups:
         return [derived, _stated_fact(*other_groups[0], best[1], edition)]
     return [derived]
@@ -1324,6 +1338,7 @@ def _derived_fact(
     statement: _Statement,
     diagnosis: DiagnosisFact | None,
     edition: int | None,
+    patient_age: int | None,
 ) -> StageFact:
     t, n, m = _categories_written(statement)
     flags = page.flags(
@@ -1331,7 +1346,9 @@ def _derived_fact(
     )
     text = " ".join(p.text for p in pages)
     m, m_notes = _m_from_findings(pages, _chapter(diagnosis), m)
-    group, assumptions = _derive(diagnosis, t, n, m, edition, _age(text), _read_node_counts(text))
+    age, age_notes = _age_or_account(text, patient_age)
+    group, assumptions = _derive(diagnosis, t, n, m, edition, age, _read_node_counts(text))
+    assumptions = [*age_notes, *assumptions]
     assumptions = [*m_notes, *assumptions]
     return StageFact(
         edition=edition,
@@ -1350,7 +1367,10 @@ def _derived_fact(
 
 
 def _findings_fact(
-    pages: list[AnalyzedPage], diagnosis: DiagnosisFact | None, edition: int | None
+    pages: list[AnalyzedPage],
+    diagnosis: DiagnosisFact | None,
+    edition: int | None,
+    patient_age: int | None,
 ) -> StageFact | None:
     """A stage derived from a T read from the findings, when the report states no TNM."""
     chapter = _chapter(diagnosis)
@@ -1362,10 +1382,11 @@ def _findings_fact(
             continue
         text = " ".join(p.text for p in pages)
         m, m_notes = _m_from_findings(pages, chapter, None)
+        age, age_notes = _age_or_account(text, patient_age)
         group, assumptions = _derive(
-            diagnosis, finding.category, None, m, edition, _age(text), _read_node_counts(text)
+            diagnosis, finding.category, None, m, edition, age, _read_node_counts(text)
         )
-        assumptions = [*m_notes, *assumptions]
+        assumptions = [*m_notes, *age_notes, *assumptions]
         note = (
             f"no T category stated: {finding.category} read from the findings "
             f"({finding.reason}, AJCC 7th edition definition)"

@@ -61,6 +61,7 @@ def decide_review_item(
                 action=OverrideAction.correct,
                 fact_key=fact_key(corrected),
                 fact=corrected,
+                replaces=flagged,
                 comment=decision.comment,
             ),
             author_id=clinician_id,

@@ -6,6 +6,7 @@ A job is keyed by (document, PIPELINE_VERSION): repeating a finished job does no
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -17,17 +18,27 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from extractors.extract import extract_facts
+from extractors.identity import RecordIdentity, extract_identity
 from extractors.reader import FileKind, detect_kind, read_pages
 from intake.errors import IntakeError, TransientError, UnreadableDocument
 from intake.matcher import match_articles
 from intake.profile import apply_overrides, assemble_profile, fact_key
-from intake.review import flag_for_review
+from intake.review import DocumentIdentity, ReviewInputs, flag_for_review, mismatched_documents
 from intake.settings import Settings
 from intake.storage import Storage, storage_for
 from models.db import session_scope
-from models.repo import documents, facts, jobs, overrides, profiles, review
-from models.schemas import DocumentStatus, Fact, Page, Profile, ProfileRead, ReviewFlag, Severity
-from models.tables import Document, Job
+from models.repo import documents, facts, jobs, overrides, profiles, review, users
+from models.schemas import (
+    DocumentStatus,
+    Fact,
+    Page,
+    Profile,
+    ProfileRead,
+    ReviewFlag,
+    ReviewStatus,
+    Severity,
+)
+from models.tables import Document, Job, Patient
 
 log = logging.getLogger(__name__)
 _FACT: TypeAdapter[Fact] = TypeAdapter(Fact)
@@ -127,16 +138,20 @@ def process_document(
             job.started_at = job.started_at or dt.datetime.now(dt.UTC)
             _set_state(session, document, job, DocumentStatus.reading)
             storage_key, patient_id = document.storage_key, document.patient_id
+            patient_age = _age_of(users.get_patient(session, patient_id))
         pages = _read(storage.get(storage_key), document_id, settings)
         storage.put(
             f"{storage_key}.pages.json",
             json.dumps([p.model_dump(mode="json") for p in pages]).encode(),
         )
         _transition(settings, document_id, DocumentStatus.extracting)
-        extraction = extract_facts(pages, document_id)
+        extraction = extract_facts(pages, document_id, patient_age=patient_age)
+        identity = extract_identity(pages)
         with session_scope(settings.resolved_database_url) as session:
             document = documents.get(session, document_id)
             document.pages = len(pages)
+            document.record_name = identity.name[:200] if identity.name else None
+            document.record_birth_date = identity.date_of_birth
             facts.replace_for_document(
                 session,
                 document_id=document_id,
@@ -159,28 +174,64 @@ def process_document(
         ) from error
 
 
+def _age_of(patient: Patient | None) -> int | None:
+    """The patient's age today, from the account, for staging tables that need an age."""
+    if patient is None or patient.date_of_birth is None:
+        return None
+    today, born = dt.date.today(), patient.date_of_birth
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
 def rebuild_profile(session: Session, *, patient_id: UUID) -> Profile:
-    """Assemble the profile from every document's facts and flag what needs review."""
+    """Assemble the profile from every document's facts and flag what needs review.
+
+    A document that seems to be someone else's stays out of the profile until a clinician
+    confirms it is the patient's; a rejected one stays out for good.
+    """
+    patient = users.get_patient(session, patient_id)
     all_facts = facts.list_for_patient(session, patient_id=patient_id)
     decisions = overrides.list_for_patient(session, patient_id=patient_id)
-    profile = assemble_profile(all_facts, decisions)
+    decided_items = review.list_decided_for_patient(session, patient_id=patient_id)
+    inputs = ReviewInputs(
+        facts=all_facts,
+        patient_name=patient.full_name if patient else None,
+        patient_birth_date=patient.date_of_birth if patient else None,
+        documents=[
+            DocumentIdentity(d.id, RecordIdentity(d.record_name, d.record_birth_date))
+            for d in documents.list_for_patient(session, patient_id=patient_id)
+        ],
+        overrides=decisions,
+    )
+    confirmed = {
+        item.document_id
+        for item in decided_items
+        if item.reason == "identity_mismatch" and item.status == ReviewStatus.confirmed
+    }
+    held = set(mismatched_documents(inputs)) - confirmed
+    kept = [f for f in all_facts if f.evidence.document_id not in held]
+    profile = assemble_profile(kept, decisions)
     profiles.save(session, patient_id=patient_id, profile=profile)
     # A flag a clinician already decided stays decided when the same facts come back.
     decided = {
-        _flag_signature(item.reason, [_FACT.validate_python(f) for f in item.facts])
-        for item in review.list_decided_for_patient(session, patient_id=patient_id)
+        _flag_signature(
+            item.reason, [_FACT.validate_python(f) for f in item.facts], item.document_id
+        )
+        for item in decided_items
     }
+    inputs = dataclasses.replace(inputs, facts=apply_overrides(kept, decisions))
     flags = [
         flag
-        for flag in flag_for_review(profile, apply_overrides(all_facts, decisions))
-        if _flag_signature(flag.reason, flag.facts) not in decided
+        for flag in flag_for_review(profile, inputs)
+        if _flag_signature(flag.reason, flag.facts, flag.document_id) not in decided
     ]
     review.replace_open(session, patient_id=patient_id, flags=flags)
     return profile
 
 
-def _flag_signature(reason: str, flagged: list[Fact]) -> tuple[str, frozenset[str]]:
-    return reason, frozenset(fact_key(fact) for fact in flagged)
+def _flag_signature(
+    reason: str, flagged: list[Fact], document_id: UUID | None
+) -> tuple[str, frozenset[str], UUID | None]:
+    return reason, frozenset(fact_key(fact) for fact in flagged), document_id
 
 
 def profile_view(session: Session, *, patient_id: UUID) -> ProfileRead:

@@ -1,99 +1,274 @@
-"""Flag the parts of a profile a clinician should look at."""
+"""Flag the parts of a profile a clinician should look at, each with a severity and a reason.
+
+Pure: everything a rule needs comes in as values (the profile, all facts, the documents'
+identities, the clinicians' earlier corrections).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from uuid import UUID
 
-from models.schemas import BiomarkerFact, Fact, Profile, ReviewFlag, Severity
+from extractors.identity import RecordIdentity, identity_differs
+from extractors.stage_groups import chapter_for, derive_group
+from intake.profile import fact_key
+from models.schemas import (
+    BiomarkerFact,
+    DiagnosisFact,
+    Fact,
+    Origin,
+    Override,
+    OverrideAction,
+    Profile,
+    ReviewFlag,
+    Severity,
+    StageFact,
+)
 
 LOW_CONFIDENCE = 0.6
-# Cancers staged without the AJCC TNM groups (brain, blood) do not need a stage flag.
-_UNSTAGED_MAIN_TYPES = ("Glioma", "Leukemia", "Lymphoma", "Myeloma", "Myelo")
+# Cancers staged without the AJCC TNM groups (brain, blood) need no stage flag.
+_UNSTAGED_MAIN_TYPES = ("Glioma", "Leukemia", "Lymphoma", "Myeloma", "Myelo", "Nerve Sheath")
+# Results that settle an equivocal HER2 IHC score (ASCO/CAP: 2+ needs in situ hybridisation).
+_RESOLVING_METHODS = ("ISH", "FISH")
+_DEFINITE_RESULTS = ("positive", "negative", "amplified", "not amplified", "low")
 
 
-def flag_for_review(profile: Profile, facts: list[Fact]) -> list[ReviewFlag]:
-    flags: list[ReviewFlag] = []
-    stage = profile.stage
-    if stage is not None and stage.method == "derived":
-        group = stage.group or "no group"
-        flags.append(
-            ReviewFlag(
-                reason="stage_derived",
-                severity=Severity.medium,
-                message=f"Stage {group} was derived from {stage.t} {stage.n} {stage.m or ''}, "
-                "not stated."
-                + (f" Assumed: {'; '.join(stage.assumptions)}." if stage.assumptions else ""),
-                facts=[stage],
-            )
+@dataclass(frozen=True)
+class DocumentIdentity:
+    document_id: UUID
+    record: RecordIdentity
+
+
+@dataclass(frozen=True)
+class ReviewInputs:
+    """What the rules look at besides the profile."""
+
+    facts: list[Fact]
+    patient_name: str | None = None
+    patient_birth_date: dt.date | None = None
+    documents: list[DocumentIdentity] = field(default_factory=list)
+    overrides: list[Override] = field(default_factory=list)
+
+
+def flag_for_review(profile: Profile, inputs: ReviewInputs) -> list[ReviewFlag]:
+    rules: list[Callable[[Profile, ReviewInputs], Iterable[ReviewFlag]]] = [
+        _identity_mismatch,
+        _conflicting_stage,
+        _conflicting_biomarker,
+        _contradicts_correction,
+        _stage_inconsistent,
+        _stage_derived,
+        _stage_missing,
+        _equivocal_unresolved,
+        _low_confidence,
+    ]
+    return [flag for rule in rules for flag in rule(profile, inputs)]
+
+
+def mismatched_documents(inputs: ReviewInputs) -> dict[UUID, list[str]]:
+    """Documents whose printed name or date of birth is not the account holder's."""
+    if inputs.patient_name is None:
+        return {}
+    found = {}
+    for document in inputs.documents:
+        differences = identity_differs(
+            document.record,
+            full_name=inputs.patient_name,
+            date_of_birth=inputs.patient_birth_date,
         )
-    primary = profile.diagnoses[0] if profile.diagnoses else None
-    if (
-        primary is not None
-        and stage is None
-        and not any(word in (primary.main_type or "") for word in _UNSTAGED_MAIN_TYPES)
-    ):
-        flags.append(
-            ReviewFlag(
-                reason="stage_missing",
-                severity=Severity.medium,
-                message=f"No stage was found for {primary.name}.",
-                facts=[primary],
-            )
-        )
-    flags.extend(_conflicts(profile, facts))
-    for marker in profile.biomarkers:
-        if marker.result == "equivocal":
-            flags.append(
-                ReviewFlag(
-                    reason="equivocal_result",
-                    severity=Severity.medium,
-                    message=f"{marker.marker} is equivocal"
-                    + (f" ({marker.value})" if marker.value else "")
-                    + " and has no resolving test in the record.",
-                    facts=[marker],
-                )
-            )
-    for fact in facts:
-        if fact.asserted and fact.confidence < LOW_CONFIDENCE:
-            flags.append(
-                ReviewFlag(
-                    reason="low_confidence",
-                    severity=Severity.low,
-                    message=f"A {fact.fact} was read with low confidence ({fact.confidence:.2f}).",
-                    facts=[fact],
-                )
-            )
-    return flags
+        if differences:
+            found[document.document_id] = differences
+    return found
 
 
-def _conflicts(profile: Profile, facts: list[Fact]) -> list[ReviewFlag]:
-    flags = []
-    groups = {s.group for s in profile.stages if s.group and s.method == "stated"}
-    if len(groups) > 1:
-        flags.append(
-            ReviewFlag(
-                reason="conflicting_stage",
-                severity=Severity.high,
-                message=f"The records state different stage groups: {', '.join(sorted(groups))}.",
-                facts=[s for s in profile.stages if s.group in groups],
-            )
+def _identity_mismatch(_profile: Profile, inputs: ReviewInputs) -> Iterable[ReviewFlag]:
+    for document_id, differences in mismatched_documents(inputs).items():
+        yield ReviewFlag(
+            reason="identity_mismatch",
+            severity=Severity.high,
+            message=f"This record may belong to someone else: {' and '.join(differences)} "
+            "differ from the patient's account. Its facts stay out of the profile until decided.",
+            document_id=document_id,
         )
+
+
+def _conflicting_stage(profile: Profile, _inputs: ReviewInputs) -> Iterable[ReviewFlag]:
+    stated = [s for s in profile.stages if s.group and s.method == "stated"]
+    levels = {_level(s.group) for s in stated}
+    if len(levels) > 1:
+        groups = sorted({s.group for s in stated if s.group})
+        yield ReviewFlag(
+            reason="conflicting_stage",
+            severity=Severity.high,
+            message=f"The records state different stage groups: {', '.join(groups)}.",
+            facts=stated,
+        )
+
+
+def _conflicting_biomarker(_profile: Profile, inputs: ReviewInputs) -> Iterable[ReviewFlag]:
     results: dict[str, dict[str, BiomarkerFact]] = defaultdict(dict)
-    for fact in facts:
+    for fact in inputs.facts:
         if (
             isinstance(fact, BiomarkerFact)
             and fact.asserted
+            and fact.variant is None
             and fact.result in ("positive", "negative")
         ):
             results[fact.marker].setdefault(fact.result, fact)
     for marker, by_result in results.items():
         if len(by_result) > 1:
-            flags.append(
-                ReviewFlag(
-                    reason="conflicting_biomarker",
-                    severity=Severity.high,
-                    message=f"{marker} is reported both positive and negative.",
-                    facts=list(by_result.values()),
-                )
+            yield ReviewFlag(
+                reason="conflicting_biomarker",
+                severity=Severity.high,
+                message=f"{marker} is reported both positive and negative.",
+                facts=list(by_result.values()),
             )
-    return flags
+
+
+def _contradicts_correction(_profile: Profile, inputs: ReviewInputs) -> Iterable[ReviewFlag]:
+    corrections = {
+        o.fact_key: o for o in inputs.overrides if o.action is OverrideAction.correct and o.fact
+    }
+    for fact in inputs.facts:
+        correction = corrections.get(fact_key(fact))
+        if correction is None or not fact.asserted or fact.origin is Origin.clinician:
+            continue
+        corrected = correction.fact
+        assert corrected is not None
+        known = {_value(old) for old in correction.replaces} | {_value(corrected)}
+        if _value(fact) not in known:
+            yield ReviewFlag(
+                reason="contradicts_correction",
+                severity=Severity.high,
+                message=f"A record says {_describe(fact)}, which contradicts a clinician's "
+                f"correction to {_describe(corrected)}.",
+                facts=[fact, corrected],
+            )
+
+
+def _stage_inconsistent(profile: Profile, _inputs: ReviewInputs) -> Iterable[ReviewFlag]:
+    stage = profile.stage
+    diagnosis = profile.diagnoses[0] if profile.diagnoses else None
+    if stage is None or diagnosis is None or stage.method != "stated" or not stage.group:
+        return
+    if stage.origin is Origin.clinician or stage.t is None or stage.system != "AJCC":
+        return
+    chapter = chapter_for(diagnosis.oncotree_code, diagnosis.main_type, None)
+    if chapter is None:
+        return
+    derived = derive_group(
+        chapter,
+        t=_bare(stage.t),
+        n=_bare(stage.n),
+        m=_bare(stage.m),
+        edition=stage.edition if stage.edition in (6, 7, 8) else 8,
+    )
+    if derived is not None and _level(derived.group) != _level(stage.group):
+        yield ReviewFlag(
+            reason="stage_inconsistent",
+            severity=Severity.high,
+            message=f"Stage {stage.group} is stated, but {stage.t} {stage.n or ''} "
+            f"{stage.m or ''} gives stage {derived.group} in the AJCC table.",
+            facts=[stage],
+        )
+
+
+def _stage_derived(profile: Profile, _inputs: ReviewInputs) -> Iterable[ReviewFlag]:
+    stage = profile.stage
+    if stage is not None and stage.method == "derived" and stage.origin is not Origin.clinician:
+        assumed = f" Assumed: {'; '.join(stage.assumptions)}." if stage.assumptions else ""
+        yield ReviewFlag(
+            reason="stage_derived",
+            severity=Severity.medium,
+            message=f"Stage {stage.group or '(no group)'} was derived from "
+            f"{stage.t} {stage.n or ''} {stage.m or ''}, not stated.{assumed}",
+            facts=[stage],
+        )
+
+
+def _stage_missing(profile: Profile, _inputs: ReviewInputs) -> Iterable[ReviewFlag]:
+    primary = profile.diagnoses[0] if profile.diagnoses else None
+    if primary is None or profile.stage is not None:
+        return
+    if any(word in (primary.main_type or "") for word in _UNSTAGED_MAIN_TYPES):
+        return
+    yield ReviewFlag(
+        reason="stage_missing",
+        severity=Severity.medium,
+        message=f"No stage was found for {primary.name}.",
+        facts=[primary],
+    )
+
+
+def _equivocal_unresolved(profile: Profile, inputs: ReviewInputs) -> Iterable[ReviewFlag]:
+    for marker in profile.biomarkers:
+        if marker.result != "equivocal":
+            continue
+        resolved = any(
+            isinstance(f, BiomarkerFact)
+            and f.asserted
+            and f.marker == marker.marker
+            and (f.method or "").startswith(_RESOLVING_METHODS)
+            and f.result in _DEFINITE_RESULTS
+            for f in inputs.facts
+        )
+        if not resolved:
+            yield ReviewFlag(
+                reason="equivocal_result",
+                severity=Severity.medium,
+                message=f"{marker.marker} is equivocal"
+                + (f" ({marker.value})" if marker.value else "")
+                + " and no resolving test was found in the records.",
+                facts=[marker],
+            )
+
+
+def _low_confidence(_profile: Profile, inputs: ReviewInputs) -> Iterable[ReviewFlag]:
+    for fact in inputs.facts:
+        if fact.asserted and fact.confidence < LOW_CONFIDENCE:
+            scanned = fact.origin is Origin.ocr
+            yield ReviewFlag(
+                reason="low_quality_ocr" if scanned else "low_confidence",
+                severity=Severity.low,
+                message=f"A {fact.fact} was read with low confidence ({fact.confidence:.2f})"
+                + (" from a poor-quality scan." if scanned else "."),
+                facts=[fact],
+            )
+
+
+def _level(group: str | None) -> str | None:
+    if not group:
+        return None
+    for level in ("IV", "III", "II", "I", "0"):
+        if group.upper().startswith(level):
+            return level
+    return group
+
+
+def _bare(category: str | None) -> str | None:
+    if category is None:
+        return None
+    return category.lstrip("ycpra") if category[:1].islower() else category
+
+
+def _value(fact: Fact) -> tuple[object, ...]:
+    if isinstance(fact, StageFact):
+        return (_level(fact.group),)
+    if isinstance(fact, BiomarkerFact):
+        return (fact.result,)
+    if isinstance(fact, DiagnosisFact):
+        return (fact.oncotree_code,)
+    return ()
+
+
+def _describe(fact: Fact) -> str:
+    if isinstance(fact, StageFact):
+        return f"stage {fact.group}"
+    if isinstance(fact, BiomarkerFact):
+        return f"{fact.marker} {fact.result}"
+    if isinstance(fact, DiagnosisFact):
+        return fact.name
+    return fact.fact

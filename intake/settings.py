@@ -22,8 +22,8 @@ class Settings(BaseSettings):
     broker_url: str | None = Field(default=None, description="None: a SQLite broker under home")
     storage_dir: Path | None = Field(default=None, description="None: home/storage")
     secret_key: str = DEFAULT_SECRET
-    previous_secret_keys: list[str] = Field(
-        default_factory=list,
+    previous_secret_keys: tuple[str, ...] = Field(
+        default=(),
         description="older keys that still open stored files until `intake storage rotate`",
     )
     environment: str = "local"

@@ -91,5 +91,5 @@ class LocalStorage:
 
 def storage_for(settings: Settings) -> LocalStorage:
     return LocalStorage(
-        settings.resolved_storage_dir, settings.secret_key, tuple(settings.previous_secret_keys)
+        settings.resolved_storage_dir, settings.secret_key, settings.previous_secret_keys
     )

@@ -242,6 +242,9 @@ class Override(_Schema):
     action: OverrideAction
     fact_key: str
     fact: Fact | None = None
+    replaces: list[Fact] = Field(
+        default_factory=list, description="the readings a correction replaced, known and decided"
+    )
     comment: str | None = None
 
 
@@ -250,6 +253,9 @@ class ReviewFlag(_Schema):
     severity: Severity
     message: str
     facts: list[Fact] = Field(default_factory=list)
+    document_id: UUID | None = Field(
+        default=None, description="set when a whole record is in doubt"
+    )
 
 
 # --- API bodies ----------------------------------------------------------------------------
@@ -272,6 +278,7 @@ class ReviewDecision(_Schema):
 class ReviewItemRead(_Schema):
     id: UUID
     patient_id: UUID
+    document_id: UUID | None = None
     reason: str
     severity: Severity
     message: str

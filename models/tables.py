@@ -92,6 +92,9 @@ class Document(Base):
     pages: Mapped[int | None] = mapped_column(Integer)
     error_reason: Mapped[str | None] = mapped_column(String(50))
     error_message: Mapped[str | None] = mapped_column(Text)
+    # Who the record says it is about, to catch a record uploaded for the wrong person.
+    record_name: Mapped[str | None] = mapped_column(String(200))
+    record_birth_date: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now, onupdate=_now)
 
@@ -154,6 +157,9 @@ class ReviewItem(Base):
     patient_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("patients.id", ondelete="CASCADE"), index=True
     )
+    document_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
     reason: Mapped[str] = mapped_column(String(50))
     severity: Mapped[str] = mapped_column(String(10))
     message: Mapped[str] = mapped_column(Text)
@@ -182,6 +188,7 @@ class OverrideRow(Base):
     action: Mapped[str] = mapped_column(String(20))
     fact_key: Mapped[str] = mapped_column(String(200))
     fact: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    replaces: Mapped[list[Any] | None] = mapped_column(JSONType)
     comment: Mapped[str | None] = mapped_column(Text)
     author_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now)

@@ -23,6 +23,7 @@ def add(
         action=override.action,
         fact_key=override.fact_key,
         fact=override.fact.model_dump(mode="json") if override.fact else None,
+        replaces=[fact.model_dump(mode="json") for fact in override.replaces],
         comment=override.comment,
         author_id=author_id,
     )
@@ -42,6 +43,7 @@ def list_for_patient(session: Session, *, patient_id: UUID) -> list[Override]:
             action=OverrideAction(row.action),
             fact_key=row.fact_key,
             fact=row.fact,  # type: ignore[arg-type]  # validated by the schema
+            replaces=row.replaces or [],
             comment=row.comment,
         )
         for row in rows

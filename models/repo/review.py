@@ -25,6 +25,7 @@ def replace_open(session: Session, *, patient_id: UUID, flags: list[ReviewFlag])
     session.add_all(
         ReviewItem(
             patient_id=patient_id,
+            document_id=flag.document_id,
             reason=flag.reason,
             severity=flag.severity,
             message=flag.message,

@@ -154,3 +154,44 @@ def test_erasing_an_account_removes_everything(api):
     assert (
         api.client.get(f"/api/patients/{patient_id}/profile", headers=clinician).status_code == 404
     )
+
+
+def test_a_record_for_someone_else_is_held_until_a_clinician_decides(api):
+    email = "jane.doe@example.org"
+    api.client.post(
+        "/api/auth/register",
+        json={
+            "email": email,
+            "password": "long password",
+            "full_name": "Jane Doe",
+            "date_of_birth": "1961-03-14",
+        },
+    )
+    token = api.client.post(
+        "/api/auth/token", data={"username": email, "password": "long password"}
+    )
+    patient = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    clinician = api.user(Role.clinician)
+    record = (
+        b"Patient Name: SMITH, John\nDOB: 01/02/1950\nFinal diagnosis: hepatocellular carcinoma."
+    )
+    api.process(api.upload(patient, "other.txt", record))
+    assert api.client.get("/api/profile", headers=patient).json()["profile"]["diagnoses"] == []
+    patient_id = api.patient_id(patient)
+    item = next(
+        i for i in _items_for(api, clinician, patient_id) if i["reason"] == "identity_mismatch"
+    )
+    assert item["severity"] == "high" and item["document_id"]
+    api.client.post(
+        f"/api/review/items/{item['id']}/decision",
+        json={"decision": "confirm", "comment": "married name; checked with the patient"},
+        headers=clinician,
+    )
+    diagnoses = api.client.get("/api/profile", headers=patient).json()["profile"]["diagnoses"]
+    assert [d["oncotree_code"] for d in diagnoses] == ["HCC"]
+    own = api.upload(
+        patient, "own.txt", b"Patient Name: DOE, Jane\nDOB: 03/14/1961\nSeminoma of the testis."
+    )
+    api.process(own)
+    reasons = [i["reason"] for i in _items_for(api, clinician, patient_id)]
+    assert "identity_mismatch" not in reasons

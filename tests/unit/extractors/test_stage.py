@@ -292,3 +292,18 @@ class TestFindings:
 
     def test_no_finding_without_a_cancer_type(self) -> None:
         assert _stages("Renal cell carcinoma, 5.5 cm.", None) == []
+
+
+def test_the_accounts_age_fills_a_thyroid_table_the_report_leaves_open():
+    from extractors.extract import extract_facts
+    from models.schemas import Page, ReadMethod, StageFact
+
+    text = "Papillary thyroid carcinoma of the left lobe, pT3 pN1a. AJCC 7th edition."
+    page = [Page(number=1, text=text, method=ReadMethod.plain_text)]
+    without = [f for f in extract_facts(page).facts if isinstance(f, StageFact)]
+    younger = [f for f in extract_facts(page, patient_age=38).facts if isinstance(f, StageFact)]
+    older = [f for f in extract_facts(page, patient_age=61).facts if isinstance(f, StageFact)]
+    assert without[0].group is None
+    assert younger[0].group == "I"
+    assert older[0].group == "III"
+    assert any("account" in note for note in younger[0].assumptions)

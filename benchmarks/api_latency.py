@@ -1,0 +1,192 @@
+"""Measure API latency and requests per second at 50 concurrent clients on loopback.
+
+    .venv/bin/python benchmarks/api_latency.py [--quick] [--json PATH] [--generator wrk|httpx]
+        [--profile DIR]
+
+The API (`intake serve --no-worker`) runs over its own PostgreSQL database (`intake_bench_api`,
+created and dropped here) and Redis db 5. A patient uploads a few records and a worker turns
+them into a profile; the worker is then stopped so only the API serves. The load comes from a
+second process: `wrk` when installed (`apt-get install wrk`), else benchmarks/load.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from profiling import sampling, summarize
+from records import record_pdfs
+from results import Floor, Row, add_common_options, report, skipped
+from stack import Stack, running_stack, services_unreachable
+
+GROUP = "api"
+DATABASE = "intake_bench_api"
+CLIENTS = 50
+STATUS_P99_FLOOR = Floor("<", 50)
+DOCUMENTS = 6
+LOAD_SCRIPT = Path(__file__).with_name("load.py")
+
+
+@dataclass(frozen=True)
+class Load:
+    requests: int
+    errors: int
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+
+
+_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _wrk_ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)([a-z]+)", text).groups()  # type: ignore[union-attr]
+    return float(number) * _UNITS_MS[unit]
+
+
+def run_wrk(url: str, headers: dict[str, str], seconds: float) -> Load:
+    argv = ["wrk", "--threads", "2", "--connections", str(CLIENTS), "--duration", f"{seconds:g}s"]
+    argv += ["--latency", "--timeout", "10s"]
+    for name, value in headers.items():
+        argv += ["--header", f"{name}: {value}"]
+    output = subprocess.run(
+        [*argv, url], capture_output=True, text=True, check=True, timeout=seconds + 60
+    ).stdout
+    percentiles = dict(re.findall(r"^\s+(\d+)%\s+(\S+)$", output, re.MULTILINE))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
+    errors = sum(
+        int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|timeout):? (\d+)", output)
+    )
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+)", output)
+    if socket:
+        errors += sum(int(n) for n in socket.groups())
+    return Load(
+        requests=requests,
+        errors=errors,
+        requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
+        p50_ms=_wrk_ms(percentiles["50"]),
+        p99_ms=_wrk_ms(percentiles["99"]),
+    )
+
+
+def run_httpx(url: str, headers: dict[str, str], seconds: float) -> Load:
+    argv = [sys.executable, str(LOAD_SCRIPT), url, "--clients", str(CLIENTS)]
+    argv += ["--seconds", str(seconds)]
+    for name, value in headers.items():
+        argv += ["--header", f"{name}: {value}"]
+    result = json.loads(
+        subprocess.run(
+            argv, capture_output=True, text=True, check=True, timeout=seconds + 120
+        ).stdout
+    )
+    return Load(
+        requests=int(result["requests"]),
+        errors=int(result["errors"]),
+        requests_per_second=result["requests_per_second"],
+        p50_ms=result["p50_ms"],
+        p99_ms=result["p99_ms"],
+    )
+
+
+def _prepare(stack: Stack) -> tuple[dict[str, str], str]:
+    """Make a patient with a processed profile; return its auth header and one document id."""
+    with httpx.Client(base_url=stack.base_url, timeout=60) as client:
+        headers = stack.register(client, "latency@bench.example.org")
+        ids = []
+        for index, data in enumerate(record_pdfs(DOCUMENTS, seed=41)):
+            response = client.post(
+                "/api/documents",
+                files={"file": (f"record-{index}.pdf", data, "application/pdf")},
+                headers=headers,
+            )
+            response.raise_for_status()
+            ids.append(response.json()["id"])
+        with stack.workers(1, 1):
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                statuses = {
+                    client.get(f"/api/documents/{i}", headers=headers).json()["status"] for i in ids
+                }
+                if statuses <= {"done", "failed"}:
+                    break
+                time.sleep(0.3)
+            else:
+                raise RuntimeError(f"documents not processed in time: {statuses}")
+        profile = client.get("/api/profile", headers=headers).json()
+        if not profile["profile"].get("diagnoses"):
+            raise RuntimeError("the profile has no diagnosis; the benchmark would read too little")
+    return headers, ids[0]
+
+
+def measure(
+    *, quick: bool, generator: str | None = None, profile_dir: Path | None = None
+) -> list[Row]:
+    targets = ("GET /api/documents/{id}", "GET /api/profile")
+    reason = services_unreachable()
+    if reason:
+        return [
+            skipped(GROUP, f"{targets[0]}: p99 latency", reason, STATUS_P99_FLOOR),
+            skipped(GROUP, f"{targets[1]}: p99 latency", reason),
+        ]
+    generator = generator or ("wrk" if shutil.which("wrk") else "httpx")
+    drive = run_wrk if generator == "wrk" else run_httpx
+    seconds = 5.0 if quick else 20.0
+    rows: list[Row] = []
+    with running_stack(DATABASE) as stack:
+        headers, document_id = _prepare(stack)
+        api_pid = stack.processes[0].pid
+        paths = (f"/api/documents/{document_id}", "/api/profile")
+        for target, path in zip(targets, paths, strict=True):
+            url = f"{stack.base_url}{path}"
+            print(f"api: {target}, {CLIENTS} clients, {generator}", file=sys.stderr, flush=True)
+            drive(url, headers, 2.0)  # warm-up: connections, caches, the JIT-free first calls
+            name = "status" if "documents" in target else "profile"
+            with sampling([api_pid], profile_dir, f"api-{name}") as traces:
+                load = drive(url, headers, seconds)
+            if traces:
+                summary = summarize(traces)
+                (profile_dir / f"api-{name}-summary.txt").write_text(summary)  # type: ignore[operator]
+                print(f"\nAPI profile, {target}:\n{summary}\n", file=sys.stderr)
+            note = f"{CLIENTS} clients, {seconds:g} s, {generator}"
+            rows += [
+                Row(GROUP, f"{target}: p50 latency", load.p50_ms, "ms", note=note),
+                Row(
+                    GROUP,
+                    f"{target}: p99 latency",
+                    load.p99_ms,
+                    "ms",
+                    floor=STATUS_P99_FLOOR if name == "status" else None,
+                ),
+                Row(GROUP, f"{target}: requests/s", load.requests_per_second, "/s"),
+                Row(
+                    GROUP,
+                    f"{target}: failed requests",
+                    float(load.errors),
+                    floor=Floor("<=", 0),
+                    note=f"of {load.requests}",
+                ),
+            ]
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    add_common_options(parser)
+    parser.add_argument("--generator", choices=["wrk", "httpx"], help="default: wrk if present")
+    parser.add_argument("--profile", type=Path, help="sample the API with py-spy into DIR")
+    args = parser.parse_args()
+    return report(
+        measure(quick=args.quick, generator=args.generator, profile_dir=args.profile), args
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

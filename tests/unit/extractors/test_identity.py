@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from extractors.identity import RecordIdentity, extract_identity, identity_differs
+from models.schemas import Page, ReadMethod
+
+
+def _identity(text: str) -> RecordIdentity:
+    return extract_identity([Page(number=1, text=text, method=ReadMethod.plain_text)])
+
+
+def test_name_and_birth_date_are_read_from_the_header():
+    record = _identity("SURGICAL PATHOLOGY\nPatient Name: DOE, Jane A\nDOB: 03/14/1961\nMRN: 123")
+    assert record == RecordIdentity("DOE Jane A", dt.date(1961, 3, 14))
+
+
+def test_a_record_without_identity_reads_nothing():
+    assert _identity("Invasive ductal carcinoma, grade 2.") == RecordIdentity(None, None)
+
+
+def test_another_persons_record_differs():
+    record = RecordIdentity("SMITH John", dt.date(1950, 1, 1))
+    differences = identity_differs(record, full_name="Jane Doe", date_of_birth=dt.date(1961, 3, 14))
+    assert differences == ["the name printed on it", "the date of birth printed on it"]
+
+
+def test_the_same_person_written_differently_does_not_differ():
+    record = RecordIdentity("DOE Jane A", dt.date(1961, 3, 14))
+    assert identity_differs(record, full_name="Jane Doe", date_of_birth=dt.date(1961, 3, 14)) == []
+    assert (
+        identity_differs(RecordIdentity(None, None), full_name="Jane Doe", date_of_birth=None) == []
+    )
