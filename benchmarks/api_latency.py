@@ -120,8 +120,13 @@ def _prepare(stack: Stack) -> tuple[dict[str, str], str]:
                 time.sleep(0.3)
             else:
                 raise RuntimeError(f"documents not processed in time: {statuses}")
-        profile = client.get("/api/profile", headers=headers).json()
-        if not profile["profile"].get("diagnoses"):
+        response = client.get("/api/profile", headers=headers)
+        if response.status_code != 200:
+            raise RuntimeError(
+                f"GET /api/profile: {response.status_code} {response.text[:300]}\n"
+                + stack.log_tail("api")
+            )
+        if not response.json()["profile"].get("diagnoses"):
             raise RuntimeError("the profile has no diagnosis; the benchmark would read too little")
     return headers, ids[0]
 

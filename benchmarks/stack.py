@@ -155,11 +155,13 @@ class Stack:
                 "date_of_birth": "1970-01-02",
             },
         )
-        response.raise_for_status()
+        if response.status_code != 201:
+            raise RuntimeError(f"register {email}: {response.status_code} {response.text}")
         token = client.post(
             f"{self.base_url}/api/auth/token", data={"username": email, "password": PASSWORD}
         )
-        token.raise_for_status()
+        if token.status_code != 200:
+            raise RuntimeError(f"sign in {email}: {token.status_code} {token.text}")
         return {"Authorization": f"Bearer {token.json()['access_token']}"}
 
     def count_finished(self, engine: sqlalchemy.Engine) -> int:

@@ -121,6 +121,12 @@ _BEFORE_SITE_FIELD = re.compile(r"(?:\btumou?r|\bprimary)\s$")
 # Up to three words may qualify the organ: "Tumor site: dome, urinary bladder".
 _BEFORE_STATED_SITE = re.compile(r"\s*(?:[a-z]+[\s,]+){0,3}")
 
+# Organs taken only for a tumour of the first, though the specimen holds the second too: a
+# colectomy for colon cancer leaves the rectum, so a "colon and rectum" specimen was taken
+# for a rectal tumour (anterior resection; a proctocolectomy for polyposis holds no carcinoma
+# of its own site).
+_TAKEN_FOR = (("rectum", "colon"), ("rectosigmoid_junction", "colon"))
+
 _DIFFERENTIATION_GRADE = {"well": "G1", "moderately": "G2", "poorly": "G3", "un": "G4"}
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 
@@ -570,7 +576,7 @@ def _resolve(
             # text states for the tumour ("Tumor site: cardia"), where the histology can arise.
             sites = tuple(sorted(key for key in stated if (key, mention.histology) in pairs)) or sites
         if sites:
-            site = max(sites, key=lambda key: rank.get(key, (0.0, 0.0)))
+            site = _specimen_site(sites, rank)
         else:
             site = next((key for key in primary if (key, mention.histology) in pairs), None)
             if site is not None and mention.code is None:
@@ -605,6 +611,16 @@ def _resolve(
         reading.flags,
         secondary,
     )
+
+
+def _specimen_site(sites: tuple[str, ...], rank: dict[str, tuple[float, float]]) -> str:
+    """Return the organ of a specimen the tumour arose in: the one the operation was done for,
+    else the report's best-supported.
+    """
+    for organ, other in _TAKEN_FOR:
+        if organ in sites and other in sites:
+            return organ
+    return max(sites, key=lambda key: rank.get(key, (0.0, 0.0)))
 
 
 def _refers_back(previous: _Candidate | None, reading: _Reading) -> TypeGuard[_Candidate]:

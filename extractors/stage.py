@@ -1347,7 +1347,9 @@ def _derived_fact(
     text = " ".join(p.text for p in pages)
     m, m_notes = _m_from_findings(pages, _chapter(diagnosis), m)
     age, age_notes = _age_or_account(text, patient_age)
-    group, assumptions = _derive(diagnosis, t, n, m, edition, age, _read_node_counts(text))
+    # Node counts only stand in for a missing N, and reading them is the costly part.
+    nodes = _read_node_counts(text) if n is None or n.upper().endswith("NX") else None
+    group, assumptions = _derive(diagnosis, t, n, m, edition, age, nodes)
     assumptions = [*age_notes, *assumptions]
     assumptions = [*m_notes, *assumptions]
     return StageFact(
