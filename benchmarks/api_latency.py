@@ -124,7 +124,7 @@ def _prepare(stack: Stack) -> tuple[dict[str, str], str]:
         if response.status_code != 200:
             raise RuntimeError(
                 f"GET /api/profile: {response.status_code} {response.text[:300]}\n"
-                + stack.log_tail("api")
+                + stack.log_tail("api", 8000)
             )
         if not response.json()["profile"].get("diagnoses"):
             raise RuntimeError("the profile has no diagnosis; the benchmark would read too little")
