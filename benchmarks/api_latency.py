@@ -60,7 +60,7 @@ def run_wrk(url: str, headers: dict[str, str], seconds: float) -> Load:
     output = subprocess.run(
         [*argv, url], capture_output=True, text=True, check=True, timeout=seconds + 60
     ).stdout
-    percentiles = dict(re.findall(r"^\s+(\d+)%\s+(\S+)$", output, re.MULTILINE))
+    percentiles = dict(re.findall(r"^\s+(\d+)%\s+(\S+)\s*$", output, re.MULTILINE))
     requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
     errors = sum(
         int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|timeout):? (\d+)", output)
@@ -121,13 +121,11 @@ def _prepare(stack: Stack) -> tuple[dict[str, str], str]:
             else:
                 raise RuntimeError(f"documents not processed in time: {statuses}")
         response = client.get("/api/profile", headers=headers)
+        # A broken profile is measured anyway: its failed requests fail that row.
         if response.status_code != 200:
-            raise RuntimeError(
-                f"GET /api/profile: {response.status_code} {response.text[:300]}\n"
-                + stack.log_tail("api", 8000)
-            )
-        if not response.json()["profile"].get("diagnoses"):
-            raise RuntimeError("the profile has no diagnosis; the benchmark would read too little")
+            print(f"api: GET /api/profile answers {response.status_code}", file=sys.stderr)
+        elif not response.json()["profile"].get("diagnoses"):
+            print("api: the profile has no diagnosis; it reads less than usual", file=sys.stderr)
     return headers, ids[0]
 
 
@@ -174,9 +172,9 @@ def measure(
                 Row(
                     GROUP,
                     f"{target}: failed requests",
-                    float(load.errors),
+                    float(load.errors if load.requests else max(load.errors, 1)),
                     floor=Floor("<=", 0),
-                    note=f"of {load.requests}",
+                    note=f"of {load.requests}" if load.requests else "no request was answered",
                 ),
             ]
     return rows

@@ -103,9 +103,16 @@ _MINOR_BEFORE = re.compile(
 _MINOR_AFTER = re.compile(
     r"(?:[^.:;]|\.\d){0,30}?\b(?:incidental|also (?:identified|present|seen|noted))"
 )
-# Measures a report records for one histology only: the CAP protocol for melanoma of the skin
-# asks for the Breslow thickness and the Clark level, taken for no other tumour.
-_IMPLIED_HISTOLOGY = ((re.compile(r"\bclark'?s?[\s.]+(?:anatomic(?:al)?[\s.]+)?level|\bbreslow\b"), "melanoma"),)
+# Measures a report takes for one tumour only, read when the report names no type it can
+# read: Clark level and Breslow thickness for melanoma (CAP, melanoma of the skin), the
+# Nottingham grade for invasive breast carcinoma, the Gleason score for prostatic
+# adenocarcinoma, the Fuhrman nuclear grade for renal cell carcinoma.
+_IMPLIED_TYPES: tuple[tuple[re.Pattern[str], str | None, str | None], ...] = (
+    (re.compile(r"\bclark'?s?[\s.]+(?:anatomic(?:al)?[\s.]+)?level|\bbreslow\b"), None, "melanoma"),
+    (re.compile(r"\bnottingham\b"), "BRCA", None),
+    (re.compile(r"\bgleason\b"), "PRAD", None),
+    (re.compile(r"\bfuhrman\b"), "RCC", None),
+)
 _LONG_WORD = re.compile(rf"[a-z]{{{_MISSPELLED_MIN_LENGTH},}}")
 _PREVALENCE_BEFORE = re.compile(r"\d\s*%\s*of[\s.]*$")
 _ABSENT_AFTER = re.compile(
@@ -116,7 +123,8 @@ _METASTASIS_BEFORE = re.compile(r"\bmetasta(?:tic|sis|ses)\b[^:;]*$")
 # The writer names the primary: "primary ovarian tumors", "colon primary", "Tumor site: rectum".
 # Each pattern opens with a literal, which `re` finds fast.
 _PRIMARY_WORD = re.compile(r"primary\b")
-_SITE_FIELD = re.compile(r"(?:site|location)\s*:")
+_SITE_FIELD = re.compile(r"site\s*:")
+_LOCATION_FIELD = re.compile(r"location\s*:")
 _BEFORE_SITE_FIELD = re.compile(r"(?:\btumou?r|\bprimary)\s$")
 # Up to three words may qualify the organ: "Tumor site: dome, urinary bladder".
 _BEFORE_STATED_SITE = re.compile(r"\s*(?:[a-z]+[\s,]+){0,3}")
@@ -126,6 +134,11 @@ _BEFORE_STATED_SITE = re.compile(r"\s*(?:[a-z]+[\s,]+){0,3}")
 # for a rectal tumour (anterior resection; a proctocolectomy for polyposis holds no carcinoma
 # of its own site).
 _TAKEN_FOR = (("rectum", "colon"), ("rectosigmoid_junction", "colon"))
+
+# Every grade statement holds one of these words; at most a word of this many letters and a
+# hyphen or a run of whitespace lead it ("nottingham grade", "moderately-differentiated").
+_GRADE_WORDS = ("grade", "differentiated", "gleason")
+_GRADE_LEAD = len("moderately-")
 
 _DIFFERENTIATION_GRADE = {"well": "G1", "moderately": "G2", "poorly": "G3", "un": "G4"}
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
@@ -344,10 +357,10 @@ def _longer_name(text: str, start: int, end: int, last_words: frozenset[str]) ->
 
 
 def _implied_mentions(page: AnalyzedPage) -> list[_Mention]:
-    """Read a measure taken for one histology only as a weak mention of it."""
+    """Read a measure taken for one tumour only as a weak mention of it ("Clark level")."""
     return [
-        _Mention(match.start(), match.end(), None, histology, implied=True)
-        for pattern, histology in _IMPLIED_HISTOLOGY
+        _Mention(match.start(), match.end(), code, histology, implied=True)
+        for pattern, code, histology in _IMPLIED_TYPES
         for match in pattern.finditer(page.text)
     ]
 
@@ -369,7 +382,8 @@ def _site_mentions(page: AnalyzedPage) -> list[_SiteMention]:
             continue
         # A checklist's empty line ("Ureter: not submitted") names no organ of this specimen.
         if not _ABSENT_AFTER.match(text, match.end):
-            sites.extend(_SiteMention(match.start, match.end, key, operated) for key in keys)
+            for key in keys:
+                sites.append(_SiteMention(match.start, match.end, key, operated))
     return sites
 
 
@@ -513,8 +527,9 @@ def _site_support(
     counts: dict[str, float] = defaultdict(float)
     stated: set[str] = set()
     for page, page_sites in zip(pages, sites, strict=True):
+        section = page.section
         for site in page_sites:
-            counts[site.key] += _weight(page, site.start)
+            counts[site.key] += _SECTION_WEIGHT.get(section(site.start), 1.0)
         for site in _stated_primaries(page.text, page_sites):
             support[site.key] += _PRIMARY_STATEMENT * _weight(page, site.start)
             stated.add(site.key)
@@ -535,7 +550,10 @@ def _stated_primaries(text: str, sites: list[_SiteMention]) -> list[_SiteMention
             stated.append(sites[after])
         if after and cue.start() - sites[after - 1].end <= 1:
             stated.append(sites[after - 1])  # "colon primary"
-    for cue in _SITE_FIELD.finditer(text):
+    fields = sorted(
+        [*_SITE_FIELD.finditer(text), *_LOCATION_FIELD.finditer(text)], key=lambda cue: cue.start()
+    )
+    for cue in fields:
         if not _BEFORE_SITE_FIELD.search(text, max(0, cue.start() - 8), cue.start()):
             continue
         after = bisect.bisect_left(starts, cue.end())
@@ -597,6 +615,8 @@ def _resolve(
         site = None
     if code is None:
         return None
+    if site is None and code in _site_of_code() and _site_of_code()[code] not in stated:
+        code = _stated_sibling(code, stated)
     score = (_DIRECT_SCORE if mention.code is not None else _PAIR_SCORE) * weight
     page = reading.page
     return _Candidate(
@@ -611,6 +631,21 @@ def _resolve(
         reading.flags,
         secondary,
     )
+
+
+def _stated_sibling(code: str, stated: set[str]) -> str:
+    """Return the type of the same family at the site the report states for the tumour:
+    "adenocarcinoma of the colon" with "Tumor site: rectum" is a rectal adenocarcinoma.
+    """
+    pairs = _type_by_site_histology()
+    parent = _types_by_code()[code].parent
+    histologies = [histology for (_, histology), other in pairs.items() if other == code]
+    for site in sorted(stated):
+        for histology in histologies:
+            sibling = pairs.get((site, histology))
+            if sibling is not None and sibling != code and _types_by_code()[sibling].parent == parent:
+                return sibling
+    return code
 
 
 def _specimen_site(sites: tuple[str, ...], rank: dict[str, tuple[float, float]]) -> str:
@@ -739,7 +774,7 @@ def _fold_into_descendants(scores: dict[str, float]) -> dict[str, float]:
 
 
 def _grade(text: str) -> str | None:
-    match = _GRADE.search(text)
+    match = _search_grade(text)
     if match is None:
         return None
     if match.group("g1"):
@@ -749,6 +784,19 @@ def _grade(text: str) -> str | None:
         return _DIFFERENTIATION_GRADE[match.group("diff")]
     grade = match.group("grade")
     return f"G{_ROMAN.get(grade, grade)}"
+
+
+def _search_grade(text: str) -> re.Match[str] | None:
+    """Search for `_GRADE` from just before the first of its words: the same match, found
+    without trying the pattern at every character before it.
+    """
+    found = [index for index in map(text.find, _GRADE_WORDS) if index >= 0]
+    if not found:
+        return None
+    start = min(found)
+    while start and text[start - 1].isspace():
+        start -= 1
+    return _GRADE.search(text, max(0, start - _GRADE_LEAD))
 
 
 def _primary_site(candidate: _Candidate, entry: vocab.CancerTypeEntry) -> str | None:

@@ -124,14 +124,17 @@ _KIND_BY_HEADER = {header: kind for kind, headers in _HEADERS.items() for header
 # ("Report date: FINAL DIAGNOSIS."); a line break inside it reads ". " there too. It ends in
 # a colon, or in a full stop when it is written as a heading ("DIAGNOSIS. ", "Final
 # Diagnosis. "), not as a word inside a sentence.
+# The pattern takes the line break or ". " before the header (find_sections puts a line break
+# before the text), so that `re` tries it only where one of "\n.:" stands, and only looks at
+# the colon or full stop after it, so that it can lead the next header. It runs on lower-case
+# text, where `re` skips the headers whose first letter does not fit at once.
 _HEADER = re.compile(
-    r"(?:^[ \t]*|(?<=[.:] ))("
+    r"(?:\n[ \t]*|[.:] )("
     + "|".join(
         re.escape(h).replace(r"\ ", r"\.?\s+")
         for h in sorted(_KIND_BY_HEADER, key=len, reverse=True)
     )
-    + r")(?:\s*:|(?P<stop>\.)(?=\s))",
-    re.MULTILINE | re.IGNORECASE,
+    + r")(?=\s*:|(?P<stop>\.)\s)"
 )
 
 
@@ -142,13 +145,17 @@ class Section:
 
 
 def _header_key(header: str) -> str:
-    return " ".join(header.lower().replace(".", " ").split())
+    return " ".join(header.replace(".", " ").split())
 
 
 def find_sections(text: str) -> list[Section]:
     """Return the sections of a page's original text in order, with offsets into that text."""
+    text = f"\n{text}"
+    lowered = text.lower()
+    if len(lowered) != len(text):  # "İ" lower-cases to two characters: keep the offsets
+        lowered = "".join(character.lower()[0] for character in text)
     return [
-        Section(match.start(1), _KIND_BY_HEADER[_header_key(match.group(1))])
-        for match in _HEADER.finditer(text)
-        if not match.group("stop") or match.group(1)[0].isupper()
+        Section(match.start(1) - 1, _KIND_BY_HEADER[_header_key(match.group(1))])
+        for match in _HEADER.finditer(lowered)
+        if not match.group("stop") or text[match.start(1)].isupper()
     ]

@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -135,6 +136,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             [sys.executable, "-m", "intake.cli", "worker", "--concurrency", str(args.concurrency)],
             env=os.environ.copy(),
         )
+    # uvicorn re-raises SIGTERM once it has shut down; exiting through SystemExit instead lets
+    # the worker beside it be stopped too rather than left running.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         uvicorn.run("api.main:app", host=args.host, port=args.port, workers=args.api_workers)
     finally:

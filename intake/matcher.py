@@ -1,32 +1,131 @@
-"""Match general educational articles to a profile, each with the reason it was chosen."""
+"""Match general educational articles to a profile, each with the reason it was chosen.
+
+The profile's facts decide which articles may be shown: an article written for one cancer
+type, stage or biomarker result never reaches a profile that says otherwise. Among the articles
+that pass, the score adds what the facts match (weighted by how sure each fact is) and how
+well the article's text fits the profile's words (Okapi BM25). Articles with no tags of
+their own are general: they fill the places no specific article takes.
+"""
 
 from __future__ import annotations
 
 import functools
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.schemas import ArticleMatchRead, Profile
+from extractors import vocab
+from models.schemas import (
+    ArticleMatchRead,
+    BiomarkerFact,
+    DiagnosisFact,
+    MetastasisFact,
+    Origin,
+    Profile,
+    StageFact,
+    TreatmentFact,
+    TreatmentKind,
+    TreatmentStatus,
+)
 
-GENERAL_LIMIT = 2
+TagKind = Literal["cancer_types", "stages", "biomarkers", "treatments", "topics"]
+TAG_KINDS: tuple[TagKind, ...] = ("cancer_types", "stages", "biomarkers", "treatments", "topics")
+STAGES = ("0", "I", "II", "III", "IV")
+TOPICS = frozenset(
+    {
+        "biomarkers",
+        "cell therapy",
+        "chemotherapy",
+        "clinical trials",
+        "daily life",
+        "decisions",
+        "diagnosis",
+        "emotional health",
+        "family",
+        "fertility",
+        "genetics",
+        "hormone therapy",
+        "immunotherapy",
+        "metastatic",
+        "palliative care",
+        "prognosis",
+        "radiation",
+        "side effects",
+        "stage",
+        "surgery",
+        "survivorship",
+        "targeted therapy",
+        "tests",
+        "transplant",
+        "treatment",
+    }
+)
+
+# How much a matched fact of each kind adds, before the fact's own weight.
+KIND_WEIGHTS: dict[TagKind, float] = {
+    "cancer_types": 3.0,
+    "biomarkers": 2.5,
+    "stages": 2.0,
+    "treatments": 2.5,
+    "topics": 1.0,
+}
+EXTRA_HIT = 0.25  # each further distinct fact of a kind already counted, up to two
+ANY_RESULT = 0.6  # a tag for any result of a marker says less than one for this result
+SINGLE_TYPE_BONUS = 0.5  # an article about one cancer type beats one that covers several
+TOPIC_CAP = 2.5
+TEXT_WEIGHT = 1.0  # BM25, scaled so the best fitting candidate gets 1
+
+# Fact weights: a clinician's fact is confirmed; a derived one is a step removed from the text.
+_ORIGIN_WEIGHTS = {
+    Origin.clinician: 1.0,
+    Origin.stated: 1.0,
+    Origin.ocr: 0.8,
+    Origin.derived: 0.7,
+}
+_STATUS_WEIGHTS = {
+    TreatmentStatus.current: 1.0,
+    TreatmentStatus.planned: 0.9,
+    TreatmentStatus.stopped: 0.7,
+    TreatmentStatus.past: 0.7,
+}
+_LOW_WEIGHT = 0.6  # below this a reason says "may show"
+
+GENERAL_REASON = "General information for anyone reading their records."
 
 
 class ArticleTags(BaseModel):
+    """What an article is about; the facts a profile must have, or must not have, to get it."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
-    cancer_types: list[str] = Field(
-        default_factory=list, description="OncoTree codes or main types"
+    cancer_types: tuple[str, ...] = Field(
+        default=(), description="OncoTree codes or main types; the article goes to no other type"
     )
-    stages: list[str] = Field(
-        default_factory=list, description="stage groups by roman numeral: I..IV"
+    stages: tuple[str, ...] = Field(
+        default=(), description="stage groups by roman numeral (0, I..IV); no other known stage"
     )
-    biomarkers: list[str] = Field(default_factory=list, description="'HER2:positive' or 'EGFR'")
-    treatments: list[str] = Field(default_factory=list, description="drug classes or generic names")
-    topics: list[str] = Field(default_factory=list)
-    exclude: list[str] = Field(
-        default_factory=list, description="biomarker results or stages that contradict"
+    biomarkers: tuple[str, ...] = Field(
+        default=(),
+        description="'HER2:positive' (a result; another result of the marker contradicts "
+        "unless another tag matches) or 'PD-L1' (any result)",
+    )
+    variants: tuple[str, ...] = Field(
+        default=(), description="'KRAS p.G12C': only these variants of the marker match"
+    )
+    treatments: tuple[str, ...] = Field(default=(), description="drug classes or generic names")
+    topics: tuple[str, ...] = Field(default=(), description="subjects, from TOPICS")
+    exclude: tuple[str, ...] = Field(
+        default=(), description="biomarker results ('HER2:negative') or stages ('IV') that contradict"
+    )
+    requires: tuple[str, ...] = Field(
+        default=(),
+        description="tag kinds or tags of this article, at least one of which must match",
     )
 
 
@@ -40,12 +139,6 @@ class Article(BaseModel):
     body: str
 
 
-@dataclass
-class _Score:
-    value: float = 0.0
-    reasons: list[str] = field(default_factory=list)
-
-
 def parse_article(slug: str, text: str) -> Article:
     """Parse a Markdown article with YAML front matter between '---' lines."""
     _, front, body = text.split("---\n", 2)
@@ -55,6 +148,7 @@ def parse_article(slug: str, text: str) -> Article:
 
 @functools.cache
 def library() -> tuple[Article, ...]:
+    """Load the articles shipped under intake/articles, once per process."""
     folder = resources.files("intake.articles")
     return tuple(
         parse_article(item.name.removesuffix(".md"), item.read_text(encoding="utf-8"))
@@ -63,74 +157,774 @@ def library() -> tuple[Article, ...]:
     )
 
 
-def _profile_terms(profile: Profile) -> dict[str, set[str]]:
-    stage_roman = None
-    if profile.stage and profile.stage.group:
-        stage_roman = profile.stage.group.rstrip("ABC123")
-    return {
-        "cancer_types": {d.oncotree_code for d in profile.diagnoses}
-        | {d.main_type for d in profile.diagnoses if d.main_type},
-        "stages": {stage_roman} if stage_roman else set(),
-        "biomarkers": {b.marker for b in profile.biomarkers}
-        | {f"{b.marker}:{b.result}" for b in profile.biomarkers if b.result},
-        "treatments": {t.name for t in profile.treatments if t.status != "mentioned"}
-        | {t.drug_class for t in profile.treatments if t.drug_class and t.status != "mentioned"},
-    }
+# --- the profile's facts, weighed ----------------------------------------------------------
 
 
-def _reason(kind: str, value: str) -> str:
-    return {
-        "cancer_types": f"Your record mentions {value}.",
-        "stages": f"Your record shows stage {value}.",
-        "biomarkers": f"Your record shows a {value.replace(':', ' ')} test result.",
-        "treatments": f"Your record mentions {value}.",
-    }[kind]
+@dataclass(frozen=True, slots=True, eq=False)
+class _Diagnosis:
+    fact: DiagnosisFact
+    weight: float
+    names: frozenset[str]  # its code, the codes above it, its main type
 
 
-def _contradicts(article: Article, results: dict[str, str]) -> bool:
-    """An article written for one result of a marker never goes to a profile with another."""
-    for tag in article.tags.biomarkers:
-        marker, _, wanted = tag.partition(":")
-        if wanted and marker in results and results[marker] != wanted:
+@dataclass(frozen=True, slots=True, eq=False)
+class _Stage:
+    numeral: str
+    weight: float
+    phrase: str  # how a reason names it
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Marker:
+    fact: BiomarkerFact
+    weight: float
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Treatment:
+    fact: TreatmentFact
+    weight: float
+
+
+TopicSource = Literal["treatment", "stage", "genetics", "information"]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Topic:
+    weight: float
+    sentence: str  # the reason when the topic is all an article matches
+    source: TopicSource  # "information" topics only order general articles
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    diagnoses: tuple[_Diagnosis, ...]
+    stage: _Stage | None
+    markers: tuple[_Marker, ...]
+    treatments: tuple[_Treatment, ...]
+    topics: dict[str, _Topic]
+    query: tuple[str, ...]
+
+
+def _fact_weight(origin: Origin, confidence: float, *, uncertain: bool, historical: bool) -> float:
+    """Weigh a fact: confirmed by a clinician 1, otherwise lower for derived, OCR'd, unsure or
+    past facts and for low confidence."""
+    if origin is Origin.clinician:
+        return 1.0
+    weight = _ORIGIN_WEIGHTS[origin] * (0.5 + 0.5 * confidence)
+    if uncertain:
+        weight *= 0.6
+    if historical:
+        weight *= 0.5
+    return weight
+
+
+def _weight_of(fact: DiagnosisFact | BiomarkerFact | TreatmentFact | MetastasisFact) -> float:
+    return _fact_weight(
+        fact.origin, fact.confidence, uncertain=fact.uncertain, historical=fact.historical
+    )
+
+
+@functools.cache
+def _cancer_types() -> dict[str, vocab.CancerTypeEntry]:
+    return {entry.code: entry for entry in vocab.cancer_types()}
+
+
+def _lineage(code: str) -> list[str]:
+    """The code and the codes above it. Their main types are not added: SCLC sits under a lung
+    neuroendocrine code whose main type is non-small cell lung cancer."""
+    entries = _cancer_types()
+    chain: list[str] = []
+    while code and code not in chain:
+        chain.append(code)
+        entry = entries.get(code)
+        code = entry.parent if entry and entry.parent else ""
+    return chain
+
+
+def _main_type(code: str) -> str | None:
+    entry = _cancer_types().get(code)
+    return entry.main_type if entry else None
+
+
+_NUMERAL = re.compile(r"(IV|III|II|I|0)(?![IV])")
+
+
+def _stage_numeral(group: str | None) -> str | None:
+    """'IIIA' -> 'III', 'IB1' -> 'I', '0is' -> '0'."""
+    match = _NUMERAL.match((group or "").upper())
+    return match.group(1) if match else None
+
+
+def _read_stage(stage: StageFact | None, metastases: list[MetastasisFact]) -> _Stage | None:
+    """The profile's stage as a numeral. Distant spread means stage IV now, whatever the stage
+    at diagnosis was: an "early stage" article would contradict it."""
+    if metastases:
+        best = max(metastases, key=_weight_of)
+        sites = ", ".join(sorted({m.site.lower() for m in metastases})[:3])
+        stated = stage and _stage_numeral(stage.group) == "IV"
+        weight = (
+            _stage_weight(stage) if stage and stated else 0.8 * _weight_of(best)
+        )
+        return _Stage("IV", weight, f"cancer that has spread to the {sites} (stage IV)")
+    if stage is None:
+        return None
+    numeral = _stage_numeral(stage.group)
+    if numeral:
+        if stage.method == "derived":
+            return _Stage(
+                numeral,
+                _stage_weight(stage),
+                f"stage {stage.group}, worked out from the tumor details rather than written "
+                "by your doctor",
+            )
+        return _Stage(numeral, _stage_weight(stage), f"stage {stage.group}")
+    if stage.m and stage.m.upper().startswith("M1"):
+        return _Stage("IV", 0.7 * _stage_weight(stage), "cancer that has spread (M1, stage IV)")
+    return None
+
+
+def _stage_weight(stage: StageFact) -> float:
+    weight = _fact_weight(
+        stage.origin, stage.confidence, uncertain=stage.uncertain, historical=stage.historical
+    )
+    if stage.method == "derived" and stage.origin is not Origin.clinician:
+        weight *= 0.7
+    return weight
+
+
+# Drug classes grouped by the kind of treatment a patient would name.
+_CLASS_TOPICS: dict[str, frozenset[str]] = {
+    "chemotherapy": frozenset(
+        {
+            "platinum chemotherapy",
+            "taxane",
+            "anthracycline",
+            "antimetabolite",
+            "hypomethylating agent",
+            "alkylating agent",
+            "topoisomerase inhibitor",
+            "vinca alkaloid",
+            "microtubule inhibitor",
+            "antitumor antibiotic",
+        }
+    ),
+    "immunotherapy": frozenset(
+        {
+            "checkpoint inhibitor (PD-1)",
+            "checkpoint inhibitor (PD-L1)",
+            "checkpoint inhibitor (CTLA-4)",
+            "checkpoint inhibitor (PD-1/LAG-3)",
+            "bispecific antibody",
+            "CAR T-cell therapy",
+            "cellular therapy",
+            "oncolytic virus",
+            "intravesical immunotherapy",
+            "cytokine",
+        }
+    ),
+    "hormone therapy": frozenset(
+        {
+            "aromatase inhibitor",
+            "SERM",
+            "SERD",
+            "antiandrogen",
+            "androgen synthesis inhibitor",
+            "GnRH agonist",
+            "GnRH antagonist",
+            "hormone therapy",
+            "somatostatin analog",
+        }
+    ),
+    "radiation": frozenset({"radiopharmaceutical"}),
+}
+_NOT_TARGETED = frozenset().union(*_CLASS_TOPICS.values()) | {
+    "corticosteroid",
+    "supportive",
+    "bone-modifying agent",
+    "platelet-reducing agent",
+}
+_KIND_TOPICS = {
+    TreatmentKind.surgery: "surgery",
+    TreatmentKind.radiation: "radiation",
+    TreatmentKind.cell_therapy: "cell therapy",
+    TreatmentKind.transplant: "transplant",
+}
+_TOPIC_PHRASES = {
+    "surgery": "surgery",
+    "radiation": "radiation treatment",
+    "chemotherapy": "chemotherapy",
+    "immunotherapy": "immunotherapy",
+    "targeted therapy": "targeted therapy",
+    "hormone therapy": "hormone therapy",
+    "cell therapy": "cell therapy",
+    "transplant": "a stem cell transplant",
+}
+_GERMLINE_GENES = frozenset(
+    {"BRCA1", "BRCA2", "BRCA1/2", "PALB2", "ATM", "CHEK2", "MLH1", "MSH2", "MSH6", "PMS2"}
+)
+_ACTIVE = frozenset({TreatmentStatus.current, TreatmentStatus.planned})
+
+
+def _treatment_topics(treatment: TreatmentFact) -> list[str]:
+    topics = []
+    if treatment.kind in _KIND_TOPICS:
+        topics.append(_KIND_TOPICS[treatment.kind])
+    if treatment.drug_class:
+        topics += [t for t, classes in _CLASS_TOPICS.items() if treatment.drug_class in classes]
+        if treatment.kind is TreatmentKind.medication and treatment.drug_class not in (
+            _NOT_TARGETED
+        ):
+            topics.append("targeted therapy")
+    return topics
+
+
+def _read_topics(
+    diagnoses: Sequence[_Diagnosis],
+    stage: _Stage | None,
+    markers: Sequence[_Marker],
+    treatments: Sequence[_Treatment],
+) -> dict[str, _Topic]:
+    """Subjects a profile raises, each with a weight and the sentence a reason uses for it."""
+    topics: dict[str, _Topic] = {}
+
+    def add(topic: str, weight: float, sentence: str, source: TopicSource) -> None:
+        if topic not in topics or topics[topic].weight < weight:
+            topics[topic] = _Topic(weight, sentence, source)
+
+    for treatment in treatments:
+        name = treatment.fact.name
+        for topic in _treatment_topics(treatment.fact):
+            sentence = f"Your record mentions {_TOPIC_PHRASES[topic]} ({name})."
+            add(topic, 1.5 * treatment.weight, sentence, "treatment")
+        if treatment.fact.status in _ACTIVE:
+            sentence = "Your record shows treatment that is planned or under way."
+            add("treatment", 0.5 * treatment.weight, sentence, "information")
+            add("side effects", 0.5 * treatment.weight, sentence, "information")
+    if stage:
+        sentence = f"{_opening(stage.weight, None)} {stage.phrase}."
+        if stage.numeral == "IV":
+            add("metastatic", 1.5 * stage.weight, sentence, "stage")
+        add("stage", 0.5 * stage.weight, sentence, "information")
+    if diagnoses:
+        best = max(d.weight for d in diagnoses)
+        add("diagnosis", 0.5 * best, "It helps in reading the reports in your record.", "information")
+        if stage is None or any(m.fact.result in (None, "pending") for m in markers):
+            sentence = "Some results in your record are not complete yet."
+            add("tests", 0.5 * best, sentence, "information")
+    else:
+        # Nothing read yet: the first reports and tests are what a person is reading.
+        sentence = "Nothing has been read from your records yet; this helps with the first reports."
+        add("diagnosis", 0.5, sentence, "information")
+        add("tests", 0.5, sentence, "information")
+    if markers:
+        sentence = "Your record includes biomarker test results."
+        add("biomarkers", 0.5 * max(m.weight for m in markers), sentence, "information")
+    for marker in markers:
+        if marker.fact.marker in _GERMLINE_GENES and _canonical(marker.fact.result) == "positive":
+            sentence = f"Your record shows a change in the {marker.fact.marker} gene."
+            add("genetics", 1.0 * marker.weight, sentence, "genetics")
+    return topics
+
+
+def _read_facts(profile: Profile) -> _Facts:
+    diagnoses = tuple(
+        _Diagnosis(
+            fact=d,
+            weight=_weight_of(d),
+            names=frozenset(
+                {*_lineage(d.oncotree_code), *filter(None, (d.main_type, _main_type(d.oncotree_code)))}
+            ),
+        )
+        for d in profile.diagnoses
+    )
+    stage = _read_stage(profile.stage, profile.metastases)
+    markers = tuple(_Marker(b, _weight_of(b)) for b in profile.biomarkers)
+    treatments = tuple(
+        _Treatment(t, _weight_of(t) * _STATUS_WEIGHTS[t.status])
+        for t in profile.treatments
+        if t.status is not TreatmentStatus.mentioned
+    )
+    topics = _read_topics(diagnoses, stage, markers, treatments)
+    return _Facts(
+        diagnoses, stage, markers, treatments, topics, _query_terms(profile, stage, treatments)
+    )
+
+
+# --- biomarker results ---------------------------------------------------------------------
+
+_POSITIVE = frozenset({"positive", "detected", "mutated", "amplified"})
+_NEGATIVE = frozenset({"negative", "not detected", "wild type", "not amplified"})
+_NO_RESULT = frozenset({"pending"})
+
+
+def _canonical(result: str | None) -> str | None:
+    """Read the extractor's result words as one scale: 'detected' and 'mutated' are positive."""
+    if result is None:
+        return None
+    result = result.strip().lower()
+    if result in _POSITIVE:
+        return "positive"
+    if result in _NEGATIVE:
+        return "negative"
+    return result
+
+
+def _split_tag(tag: str) -> tuple[str, str | None]:
+    marker, _, result = tag.partition(":")
+    return marker.strip().casefold(), (_canonical(result) if result else None)
+
+
+def _split_variant(tag: str) -> tuple[str, str]:
+    marker, _, variant = tag.partition(" ")
+    return marker.casefold(), variant.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    kind: TagKind
+    tag: str
+    weight: float
+    subject: object = None  # the fact (or stage or topic) it rests on
+    partial: bool = False
+
+
+def _biomarker_hits(article: Article, markers: Sequence[_Marker]) -> tuple[list[_Hit], bool]:
+    """Return the article's biomarker tags the profile matches, and whether a profile result
+    for a marker the article names a result of contradicts it."""
+    variants: dict[str, set[str]] = {}
+    for tag in article.tags.variants:
+        marker, variant = _split_variant(tag)
+        variants.setdefault(marker, set()).add(variant)
+    hits: list[_Hit] = []
+    mismatched = False
+    wanted = [(tag, *_split_tag(tag)) for tag in article.tags.biomarkers]
+    with_results = {marker for _, marker, result in wanted if result}
+    for item in markers:
+        name = item.fact.marker.casefold()
+        result = _canonical(item.fact.result)
+        matched = False
+        for tag, marker, wanted_result in wanted:
+            if marker != name:
+                continue
+            if wanted_result is None:
+                weight = item.weight * ANY_RESULT * (0.5 if result in (None, *_NO_RESULT) else 1)
+                hits.append(_Hit("biomarkers", tag, weight, item))
+                matched = True
+                continue
+            if result != wanted_result:
+                continue
+            allowed = variants.get(name)
+            if allowed and item.fact.variant and item.fact.variant not in allowed:
+                continue  # KRAS G12D for a KRAS G12C article
+            partial = bool(allowed) and not item.fact.variant
+            weight = item.weight * (0.5 if partial else 1.0)
+            hits.append(_Hit("biomarkers", tag, weight, item, partial=partial))
+            matched = True
+        if name in with_results and not matched and result not in (None, *_NO_RESULT):
+            mismatched = True
+    return hits, mismatched and not any(h.tag.partition(":")[2] for h in hits)
+
+
+def _excluded(article: Article, facts: _Facts) -> bool:
+    for tag in article.tags.exclude:
+        if tag in STAGES:
+            if facts.stage and facts.stage.numeral == tag:
+                return True
+            continue
+        marker, result = _split_tag(tag)
+        if any(
+            m.fact.marker.casefold() == marker and _canonical(m.fact.result) == result
+            for m in facts.markers
+        ):
             return True
     return False
+
+
+# --- matching one article ------------------------------------------------------------------
+
+
+@dataclass
+class _Match:
+    article: Article
+    hits: list[_Hit] = field(default_factory=list)
+    score: float = 0.0
+
+    def of(self, kind: TagKind) -> list[_Hit]:
+        return [hit for hit in self.hits if hit.kind == kind]
+
+
+def _match(article: Article, facts: _Facts) -> _Match | None:
+    """Return the article's hits on the profile, or None when it contradicts the profile or
+    lacks what it requires."""
+    tags = article.tags
+    if _excluded(article, facts):
+        return None
+    match = _Match(article)
+    if tags.cancer_types:
+        wanted = set(tags.cancer_types)
+        match.hits += [
+            _Hit("cancer_types", sorted(wanted & d.names)[0], d.weight, d)
+            for d in facts.diagnoses
+            if wanted & d.names
+        ]
+        if not match.hits:
+            return None  # written for another cancer type, or the type is not known
+    if tags.stages and facts.stage:
+        if facts.stage.numeral not in tags.stages:
+            return None
+        if match.hits and all(_is_past(hit) for hit in match.hits) and _has_current(facts):
+            return None  # the stage describes the current cancer, not a past one
+        match.hits.append(_Hit("stages", facts.stage.numeral, facts.stage.weight, facts.stage))
+    marker_hits, contradicted = _biomarker_hits(article, facts.markers)
+    if contradicted:
+        return None
+    match.hits += marker_hits
+    wanted_treatments = {t.casefold() for t in tags.treatments}
+    for treatment in facts.treatments:
+        names = {treatment.fact.name.casefold(), (treatment.fact.drug_class or "").casefold()}
+        found = sorted(wanted_treatments & names)
+        if found:
+            match.hits.append(_Hit("treatments", found[0], treatment.weight, treatment))
+    match.hits += [
+        _Hit("topics", topic, facts.topics[topic].weight, facts.topics[topic])
+        for topic in tags.topics
+        if topic in facts.topics
+    ]
+    if tags.requires and not any(_satisfied(required, match) for required in tags.requires):
+        return None
+    specific = any((tags.cancer_types, tags.stages, tags.biomarkers, tags.treatments))
+    if specific and not any(hit.kind != "topics" for hit in match.hits):
+        return None
+    match.score = _fact_score(match)
+    return match
+
+
+def _is_past(hit: _Hit) -> bool:
+    return isinstance(hit.subject, _Diagnosis) and hit.subject.fact.historical
+
+
+def _has_current(facts: _Facts) -> bool:
+    return any(not d.fact.historical for d in facts.diagnoses)
+
+
+def _satisfied(required: str, match: _Match) -> bool:
+    if required in TAG_KINDS:
+        return bool(match.of(required))  # type: ignore[arg-type]
+    return any(hit.tag == required for hit in match.hits)
+
+
+def _fact_score(match: _Match) -> float:
+    score = 0.0
+    for kind in TAG_KINDS:
+        hits = match.of(kind)
+        if not hits:
+            continue
+        if kind == "topics":
+            score += min(TOPIC_CAP, KIND_WEIGHTS[kind] * sum(hit.weight for hit in _counted(match)))
+            continue
+        weights = sorted((hit.weight for hit in hits), reverse=True)
+        distinct = len({id(hit.subject) for hit in hits})
+        score += KIND_WEIGHTS[kind] * weights[0] + EXTRA_HIT * min(2, distinct - 1)
+    if match.of("cancer_types") and len(_main_types_of(match.article)) == 1:
+        score += SINGLE_TYPE_BONUS
+    return score
+
+
+def _counted(match: _Match) -> list[_Hit]:
+    """Topic hits that add something: one that repeats a matched treatment or stage does not, and
+    "information" topics only order the general articles."""
+    specific = [hit for hit in match.hits if hit.kind != "topics"]
+    repeated = {"treatment": "treatments", "stage": "stages"}
+    counted = []
+    for hit in match.of("topics"):
+        topic = hit.subject
+        assert isinstance(topic, _Topic)
+        if topic.source in repeated and match.of(repeated[topic.source]):  # type: ignore[index]
+            continue
+        if topic.source == "information" and specific:
+            continue
+        counted.append(hit)
+    return counted
+
+
+def _main_types_of(article: Article) -> set[str]:
+    return {_main_type(tag) or tag for tag in article.tags.cancer_types}
+
+
+# --- text relevance: Okapi BM25 ------------------------------------------------------------
+
+_WORD = re.compile(r"[a-z0-9]+")
+_STOPWORDS = frozenset(
+    "a an and are as at be by can for from has have in is it its of on or that the their this "
+    "to was were will with your you not no nos".split()
+)
+_BM25_K1 = 1.5
+_BM25_B = 0.75
+
+
+def _tokens(text: str) -> list[str]:
+    words = []
+    for word in _WORD.findall(text.lower()):
+        if word in _STOPWORDS:
+            continue
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]  # "metastases" and "metastase" still differ; plurals mostly merge
+        words.append(word)
+    return words
+
+
+def _article_text(article: Article) -> str:
+    tags = article.tags
+    return " ".join(
+        [
+            article.title,
+            article.title,
+            article.summary,
+            *tags.cancer_types,
+            *tags.biomarkers,
+            *tags.variants,
+            *tags.treatments,
+            *tags.topics,
+            article.body,
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class _Index:
+    frequencies: dict[str, Counter[str]]
+    lengths: dict[str, int]
+    document_frequency: Counter[str]
+    mean_length: float
+
+    def score(self, slug: str, query: Iterable[str]) -> float:
+        count = len(self.lengths)
+        frequencies = self.frequencies[slug]
+        norm = _BM25_K1 * (1 - _BM25_B + _BM25_B * self.lengths[slug] / self.mean_length)
+        total = 0.0
+        for term in query:
+            tf = frequencies.get(term, 0)
+            if not tf:
+                continue
+            df = self.document_frequency[term]
+            idf = math.log((count - df + 0.5) / (df + 0.5) + 1)
+            total += idf * tf * (_BM25_K1 + 1) / (tf + norm)
+        return total
+
+
+@functools.lru_cache(maxsize=8)
+def _index(articles: tuple[Article, ...]) -> _Index:
+    frequencies = {a.slug: Counter(_tokens(_article_text(a))) for a in articles}
+    lengths = {slug: sum(counts.values()) for slug, counts in frequencies.items()}
+    document_frequency: Counter[str] = Counter()
+    for counts in frequencies.values():
+        document_frequency.update(counts.keys())
+    mean_length = sum(lengths.values()) / max(1, len(lengths))
+    return _Index(frequencies, lengths, document_frequency, mean_length or 1.0)
+
+
+def _query_terms(
+    profile: Profile, stage: _Stage | None, treatments: Sequence[_Treatment]
+) -> tuple[str, ...]:
+    words: list[str] = []
+    for d in profile.diagnoses:
+        words += [d.name, d.main_type or "", d.histology or "", d.primary_site or ""]
+    for b in profile.biomarkers:
+        words += [b.marker, b.result or "", (b.variant or "").removeprefix("p.")]
+    for t in treatments:
+        words += [t.fact.name, t.fact.drug_class or ""]
+    for m in profile.metastases:
+        words += [m.site, "metastatic"]
+    if stage:
+        words += ["stage", stage.numeral, "metastatic" if stage.numeral == "IV" else ""]
+    return tuple(dict.fromkeys(_tokens(" ".join(words))))
+
+
+# --- reasons in plain words ----------------------------------------------------------------
+
+_PLAIN_TYPES = {
+    "Non-Small Cell Lung Cancer": "non-small cell lung cancer",
+    "Small Cell Lung Cancer": "small cell lung cancer",
+    "CNS/Brain Cancer": "a brain tumor",
+    "Glioma": "a glioma (a kind of brain tumor)",
+    "Mature B-Cell Neoplasms": "a B-cell blood cancer",
+    "Mature T and NK Neoplasms": "a T-cell lymphoma",
+    "Hepatobiliary Cancer": "liver or bile duct cancer",
+    "Esophagogastric Cancer": "stomach or esophagus cancer",
+    "Renal Cell Carcinoma": "kidney cancer (renal cell carcinoma)",
+    "Leukemia": "leukemia",
+    "Melanoma": "melanoma",
+    "Non-Hodgkin Lymphoma": "non-Hodgkin lymphoma",
+    "Hodgkin Lymphoma": "Hodgkin lymphoma",
+    "B-Lymphoblastic Leukemia/Lymphoma": "B-cell acute lymphoblastic leukemia",
+    "T-Lymphoblastic Leukemia/Lymphoma": "T-cell acute lymphoblastic leukemia",
+    "Myelodysplastic Syndromes": "a myelodysplastic syndrome",
+    "Myeloproliferative Neoplasms": "a myeloproliferative neoplasm",
+}
+_PROTEIN_RESULTS = frozenset(
+    {"positive", "negative", "low", "ultralow", "equivocal", "high", "normal"}
+)
+_FUSION_GENES = frozenset({"ALK", "ROS1", "RET", "NTRK", "NTRK1", "NTRK2", "NTRK3", "NRG1"})
+_SERUM = frozenset(
+    entry.label for entry in vocab.biomarkers() if entry.kind == "serum"
+)  # read once: the vocabulary is data shipped with the code
+
+
+def _cancer_name(diagnosis: DiagnosisFact, tag: str) -> str:
+    main_type = diagnosis.main_type or _main_type(diagnosis.oncotree_code)
+    if tag == diagnosis.oncotree_code and tag not in (main_type or ""):
+        entry = _cancer_types().get(tag)
+        if entry:
+            return entry.name.lower()
+    if main_type in _PLAIN_TYPES:
+        return _PLAIN_TYPES[main_type]
+    if main_type:
+        return main_type.lower()
+    return diagnosis.name
+
+
+def _marker_words(fact: BiomarkerFact) -> tuple[str, bool]:
+    """Name a result in plain words; True when it reads after "that is" ("HER2 positive")."""
+    marker, result = fact.marker, (fact.result or "").lower()
+    variant = (fact.variant or "").removeprefix("p.")
+    if marker == "MSI" and result == "high":
+        return "MSI-high (microsatellite instability-high)", False
+    if marker == "MMR":
+        return f"mismatch repair {result} (MMR {result})", False
+    if marker in ("MLH1", "MSH2", "MSH6", "PMS2") and result == "lost":
+        return f"loss of the {marker} repair protein", False
+    if marker == "HRD":
+        return f"an HRD (homologous recombination deficiency) result that is {result}", False
+    if marker in _SERUM:
+        value = f" ({fact.value})" if fact.value else ""
+        return f"a {marker} blood test{value}", False
+    if marker == "PD-L1":
+        value = f" ({fact.value})" if fact.value else ""
+        return f"a PD-L1 result{value}", False
+    if _canonical(result) == "positive" and marker in _FUSION_GENES:
+        return f"an {marker} gene fusion" if marker[0] in "AEIOU" else f"a {marker} gene fusion", (
+            False
+        )
+    if result in ("mutated", "detected") or (result == "positive" and variant):
+        if variant:
+            return f"the {marker} {variant} change", False
+        return f"a change (mutation) in the {marker} gene", False
+    if result in _PROTEIN_RESULTS or result == "amplified":
+        return f"{marker} {'positive' if result == 'amplified' else result}", True
+    return f"a {marker} {result} result".replace("  ", " "), False
+
+
+def _opening(weight: float, origin: Origin | None) -> str:
+    if origin is Origin.clinician:
+        return "Your care team confirmed"
+    return "Your record may show" if weight < _LOW_WEIGHT else "Your record shows"
+
+
+def _reason(match: _Match) -> str:
+    """Say in plain words which facts the match rests on, most telling first."""
+    sentences: list[str] = []
+    cancers = sorted(match.of("cancer_types"), key=lambda h: -h.weight)
+    markers = sorted(
+        (h for h in match.of("biomarkers") if isinstance(h.subject, _Marker)),
+        key=lambda h: (h.partial, -h.weight),
+    )
+    marker_facts = list(dict.fromkeys(h.subject for h in markers))[:3]
+    if cancers:
+        diagnosis = cancers[0].subject
+        assert isinstance(diagnosis, _Diagnosis)
+        name = _cancer_name(diagnosis.fact, cancers[0].tag)
+        origin = diagnosis.fact.origin
+        weight = diagnosis.weight
+        if diagnosis.fact.historical:
+            name = f"a past {name}"
+        if marker_facts:
+            words = [_marker_words(m.fact) for m in marker_facts]  # type: ignore[union-attr]
+            weight = min(weight, *(m.weight for m in marker_facts))  # type: ignore[union-attr]
+            if all(m.fact.origin is Origin.clinician for m in marker_facts):  # type: ignore[union-attr]
+                origin = origin if origin is Origin.clinician else None
+            else:
+                origin = None
+            adjectives = [w for w, adjective in words if adjective]
+            nouns = [w for w, adjective in words if not adjective]
+            clause = name
+            if adjectives:
+                clause += f" that is {_join(adjectives)}"
+            if nouns:
+                clause += f" with {_join(nouns)}"
+            sentences.append(f"{_opening(weight, origin)} {clause}.")
+        else:
+            sentences.append(f"{_opening(weight, origin)} {name}.")
+    elif marker_facts:
+        words = [_marker_words(m.fact)[0] for m in marker_facts]  # type: ignore[union-attr]
+        weight = min(m.weight for m in marker_facts)  # type: ignore[union-attr]
+        origins = {m.fact.origin for m in marker_facts}  # type: ignore[union-attr]
+        origin = Origin.clinician if origins == {Origin.clinician} else None
+        sentences.append(f"{_opening(weight, origin)} {_join(words)}.")
+    if any(h.partial for h in markers):
+        wanted = ", ".join(v.replace("p.", "") for v in match.article.tags.variants)
+        sentences.append(
+            f"This article is about one kind of change ({wanted}); ask your care team which "
+            "change you have."
+        )
+    stage_hits = match.of("stages")
+    if stage_hits:
+        stage = stage_hits[0].subject
+        assert isinstance(stage, _Stage)
+        sentences.append(f"{_opening(stage.weight, None)} {stage.phrase}.")
+    treatment_hits = sorted(match.of("treatments"), key=lambda h: -h.weight)
+    if treatment_hits:
+        sentences.append(_treatment_sentence([h.subject for h in treatment_hits]))  # type: ignore[misc]
+    if not sentences:
+        topic_hits = sorted(match.of("topics"), key=lambda h: -h.weight)
+        if topic_hits:
+            topic = topic_hits[0].subject
+            assert isinstance(topic, _Topic)
+            sentences.append(topic.sentence)
+    return " ".join(sentences[:3]) or GENERAL_REASON
+
+
+def _treatment_sentence(treatments: list[_Treatment]) -> str:
+    names = list(dict.fromkeys(t.fact.name for t in treatments))[:3]
+    statuses = {t.fact.status for t in treatments}
+    if statuses <= {TreatmentStatus.planned}:
+        return f"Your record shows {_join(names)} planned."
+    if statuses <= {TreatmentStatus.past, TreatmentStatus.stopped}:
+        return f"Your record shows you have had {_join(names)}."
+    return f"Your record lists {_join(names)} in your treatment."
+
+
+def _join(words: list[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+# --- ranking -------------------------------------------------------------------------------
 
 
 def match_articles(
     profile: Profile, articles: tuple[Article, ...] | None = None, limit: int = 6
 ) -> list[ArticleMatchRead]:
-    """Rank articles by the profile's facts; never one the profile contradicts."""
-    articles = library() if articles is None else articles
-    terms = _profile_terms(profile)
-    everything = set().union(*terms.values())
-    scored: list[tuple[float, Article, str]] = []
-    results = {b.marker: b.result for b in profile.biomarkers if b.result}
-    for article in articles:
-        if everything & set(article.tags.exclude) or _contradicts(article, results):
-            continue
-        score = _Score()
-        for kind, weight in (
-            ("cancer_types", 3.0),
-            ("biomarkers", 2.5),
-            ("stages", 2.0),
-            ("treatments", 2.0),
-        ):
-            hits = terms[kind] & set(getattr(article.tags, kind))
-            if hits:
-                score.value += weight
-                score.reasons.append(_reason(kind, sorted(hits)[0]))
-        needs_specific = any(
-            getattr(article.tags, kind)
-            for kind in ("cancer_types", "biomarkers", "stages", "treatments")
-        )
-        if score.value == 0 and needs_specific:
-            continue
-        if score.value == 0:
-            score.value = 0.5
-            score.reasons.append("General information for anyone reading their records.")
-        scored.append((score.value, article, " ".join(score.reasons)))
-    scored.sort(key=lambda item: (-item[0], item[1].slug))
+    """Rank articles by the profile's facts and text; never one the profile contradicts."""
+    articles = library() if articles is None else tuple(articles)
+    if limit <= 0 or not articles:
+        return []
+    facts = _read_facts(profile)
+    matches = [m for m in (_match(article, facts) for article in articles) if m is not None]
+    index = _index(articles)
+    text = {m.article.slug: index.score(m.article.slug, facts.query) for m in matches}
+    best = max(text.values(), default=0.0) or 1.0
+    for m in matches:
+        m.score += TEXT_WEIGHT * text[m.article.slug] / best
+    matches.sort(key=lambda m: (-m.score, m.article.slug))
     return [
-        ArticleMatchRead(slug=a.slug, title=a.title, summary=a.summary, reason=reason, score=value)
-        for value, a, reason in scored[:limit]
+        ArticleMatchRead(
+            slug=m.article.slug,
+            title=m.article.title,
+            summary=m.article.summary,
+            reason=_reason(m),
+            score=round(m.score, 3),
+        )
+        for m in matches[:limit]
     ]

@@ -353,9 +353,13 @@ def test_site_procedures_name_known_procedures() -> None:
     assert unknown == []
 
 
-def test_procedure_names_one_site_only() -> None:
-    owners = Counter(p for s in vocab.sites() for p in s.procedures)
-    assert [p for p, n in owners.items() if n > 1] == []
+def test_each_site_lists_an_operation_once() -> None:
+    assert [s.key for s in vocab.sites() if len(set(s.procedures)) != len(s.procedures)] == []
+
+
+def test_an_operation_that_removes_two_organs_is_listed_under_both() -> None:
+    owners = {s.key for s in vocab.sites() if "hysterectomy" in s.procedures}
+    assert owners == {"uterus", "cervix"}
 
 
 def test_removed_with_names_known_sites() -> None:
