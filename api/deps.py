@@ -42,7 +42,9 @@ def get_session(settings: SettingsDep) -> Iterator[Session]:
         session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# "function" scope commits before the response is sent: a client that reads right after a
+# write sees it, and a failed commit is an error answer rather than a silent loss.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_storage(settings: SettingsDep) -> Storage:

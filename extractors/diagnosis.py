@@ -550,6 +550,8 @@ def _stated_primaries(text: str, sites: list[_SiteMention]) -> list[_SiteMention
             stated.append(sites[after])
         if after and cue.start() - sites[after - 1].end <= 1:
             stated.append(sites[after - 1])  # "colon primary"
+    # A Siewert type places the tumour's epicentre: it is a statement of the tumour's site.
+    stated.extend(site for site in sites if text.startswith("siewert", site.start))
     fields = sorted(
         [*_SITE_FIELD.finditer(text), *_LOCATION_FIELD.finditer(text)], key=lambda cue: cue.start()
     )
@@ -615,8 +617,6 @@ def _resolve(
         site = None
     if code is None:
         return None
-    if site is None and code in _site_of_code() and _site_of_code()[code] not in stated:
-        code = _stated_sibling(code, stated)
     score = (_DIRECT_SCORE if mention.code is not None else _PAIR_SCORE) * weight
     page = reading.page
     return _Candidate(
@@ -631,21 +631,6 @@ def _resolve(
         reading.flags,
         secondary,
     )
-
-
-def _stated_sibling(code: str, stated: set[str]) -> str:
-    """Return the type of the same family at the site the report states for the tumour:
-    "adenocarcinoma of the colon" with "Tumor site: rectum" is a rectal adenocarcinoma.
-    """
-    pairs = _type_by_site_histology()
-    parent = _types_by_code()[code].parent
-    histologies = [histology for (_, histology), other in pairs.items() if other == code]
-    for site in sorted(stated):
-        for histology in histologies:
-            sibling = pairs.get((site, histology))
-            if sibling is not None and sibling != code and _types_by_code()[sibling].parent == parent:
-                return sibling
-    return code
 
 
 def _specimen_site(sites: tuple[str, ...], rank: dict[str, tuple[float, float]]) -> str:

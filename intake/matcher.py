@@ -171,7 +171,22 @@ class _Diagnosis:
 class _Stage:
     numeral: str
     weight: float
-    phrase: str  # how a reason names it
+    group: str | None = None  # as written: "IIA"
+    derived: bool = False  # worked out from T, N and M, not written by a doctor
+    spread_to: tuple[str, ...] = ()  # distant sites that make it stage IV
+
+    @property
+    def phrase(self) -> str:
+        if self.spread_to:
+            return f"the cancer has spread to the {_join(list(self.spread_to))} (stage IV)"
+        if self.group is None:
+            return "the cancer has spread to distant parts of the body (M1, stage IV)"
+        if self.derived:
+            return (
+                f"stage {self.group}, worked out from the tumor details rather than written "
+                "by your doctor"
+            )
+        return f"stage {self.group}"
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -260,27 +275,18 @@ def _read_stage(stage: StageFact | None, metastases: list[MetastasisFact]) -> _S
     """The profile's stage as a numeral. Distant spread means stage IV now, whatever the stage
     at diagnosis was: an "early stage" article would contradict it."""
     if metastases:
-        best = max(metastases, key=_weight_of)
-        sites = ", ".join(sorted({m.site.lower() for m in metastases})[:3])
-        stated = stage and _stage_numeral(stage.group) == "IV"
-        weight = (
-            _stage_weight(stage) if stage and stated else 0.8 * _weight_of(best)
-        )
-        return _Stage("IV", weight, f"cancer that has spread to the {sites} (stage IV)")
+        sites = tuple(sorted({m.site.lower() for m in metastases}))[:3]
+        if stage and _stage_numeral(stage.group) == "IV":
+            return _Stage("IV", _stage_weight(stage), spread_to=sites)
+        return _Stage("IV", 0.8 * max(_weight_of(m) for m in metastases), spread_to=sites)
     if stage is None:
         return None
     numeral = _stage_numeral(stage.group)
     if numeral:
-        if stage.method == "derived":
-            return _Stage(
-                numeral,
-                _stage_weight(stage),
-                f"stage {stage.group}, worked out from the tumor details rather than written "
-                "by your doctor",
-            )
-        return _Stage(numeral, _stage_weight(stage), f"stage {stage.group}")
+        derived = stage.method == "derived" and stage.origin is not Origin.clinician
+        return _Stage(numeral, _stage_weight(stage), stage.group, derived)
     if stage.m and stage.m.upper().startswith("M1"):
-        return _Stage("IV", 0.7 * _stage_weight(stage), "cancer that has spread (M1, stage IV)")
+        return _Stage("IV", 0.7 * _stage_weight(stage))
     return None
 
 
@@ -409,7 +415,7 @@ def _read_topics(
     if diagnoses:
         best = max(d.weight for d in diagnoses)
         add("diagnosis", 0.5 * best, "It helps in reading the reports in your record.", "information")
-        if stage is None or any(m.fact.result in (None, "pending") for m in markers):
+        if any(m.fact.result in _NO_RESULT for m in markers) or not (markers or stage):
             sentence = "Some results in your record are not complete yet."
             add("tests", 0.5 * best, sentence, "information")
     else:
@@ -455,7 +461,7 @@ def _read_facts(profile: Profile) -> _Facts:
 
 _POSITIVE = frozenset({"positive", "detected", "mutated", "amplified"})
 _NEGATIVE = frozenset({"negative", "not detected", "wild type", "not amplified"})
-_NO_RESULT = frozenset({"pending"})
+_NO_RESULT = frozenset({None, "pending"})
 
 
 def _canonical(result: str | None) -> str | None:
@@ -485,7 +491,7 @@ class _Hit:
     kind: TagKind
     tag: str
     weight: float
-    subject: object = None  # the fact (or stage or topic) it rests on
+    subject: _Diagnosis | _Stage | _Marker | _Treatment | _Topic  # what it rests on
     partial: bool = False
 
 
@@ -508,7 +514,7 @@ def _biomarker_hits(article: Article, markers: Sequence[_Marker]) -> tuple[list[
             if marker != name:
                 continue
             if wanted_result is None:
-                weight = item.weight * ANY_RESULT * (0.5 if result in (None, *_NO_RESULT) else 1)
+                weight = item.weight * ANY_RESULT * (0.5 if result in _NO_RESULT else 1)
                 hits.append(_Hit("biomarkers", tag, weight, item))
                 matched = True
                 continue
@@ -521,7 +527,7 @@ def _biomarker_hits(article: Article, markers: Sequence[_Marker]) -> tuple[list[
             weight = item.weight * (0.5 if partial else 1.0)
             hits.append(_Hit("biomarkers", tag, weight, item, partial=partial))
             matched = True
-        if name in with_results and not matched and result not in (None, *_NO_RESULT):
+        if name in with_results and not matched and result not in _NO_RESULT:
             mismatched = True
     return hits, mismatched and not any(h.tag.partition(":")[2] for h in hits)
 
@@ -747,72 +753,103 @@ _PLAIN_TYPES = {
     "Non-Small Cell Lung Cancer": "non-small cell lung cancer",
     "Small Cell Lung Cancer": "small cell lung cancer",
     "CNS/Brain Cancer": "a brain tumor",
+    "CNS Cancer": "a tumor of the brain or spinal cord",
     "Glioma": "a glioma (a kind of brain tumor)",
     "Mature B-Cell Neoplasms": "a B-cell blood cancer",
     "Mature T and NK Neoplasms": "a T-cell lymphoma",
     "Hepatobiliary Cancer": "liver or bile duct cancer",
     "Esophagogastric Cancer": "stomach or esophagus cancer",
+    "Esophageal/Stomach Cancer": "stomach or esophagus cancer",
     "Renal Cell Carcinoma": "kidney cancer (renal cell carcinoma)",
-    "Leukemia": "leukemia",
-    "Melanoma": "melanoma",
     "Non-Hodgkin Lymphoma": "non-Hodgkin lymphoma",
     "Hodgkin Lymphoma": "Hodgkin lymphoma",
     "B-Lymphoblastic Leukemia/Lymphoma": "B-cell acute lymphoblastic leukemia",
     "T-Lymphoblastic Leukemia/Lymphoma": "T-cell acute lymphoblastic leukemia",
-    "Myelodysplastic Syndromes": "a myelodysplastic syndrome",
-    "Myeloproliferative Neoplasms": "a myeloproliferative neoplasm",
+    "Ovarian/Fallopian Tube Cancer": "ovarian or fallopian tube cancer",
+    "Bladder/Urinary Tract Cancer": "bladder or urinary tract cancer",
 }
-_PROTEIN_RESULTS = frozenset(
-    {"positive", "negative", "low", "ultralow", "equivocal", "high", "normal"}
-)
-_FUSION_GENES = frozenset({"ALK", "ROS1", "RET", "NTRK", "NTRK1", "NTRK2", "NTRK3", "NRG1"})
-_SERUM = frozenset(
-    entry.label for entry in vocab.biomarkers() if entry.kind == "serum"
-)  # read once: the vocabulary is data shipped with the code
+# Words kept as written when an OncoTree name is put in lower case.
+_PROPER = frozenset({"hodgkin", "burkitt", "waldenstrom", "paget", "hurthle", "wilms", "ewing"})
+_LETTER_WORDS = re.compile(r"\b([btk])-(cell)\b|\bnk\b")
+
+
+def _plain(name: str) -> str:
+    """'Diffuse Large B-Cell Lymphoma, NOS' -> 'diffuse large B-cell lymphoma'."""
+    name = re.sub(r",?\s+NOS\b", "", name)
+    words = [w if w.lower() in _PROPER else w.lower() for w in name.split()]
+    text = " ".join(words)
+    return _LETTER_WORDS.sub(lambda m: f"{m.group(1).upper()}-cell" if m.group(1) else "NK", text)
 
 
 def _cancer_name(diagnosis: DiagnosisFact, tag: str) -> str:
+    """Name the cancer as the matched tag does: a code by its own name, a main type plainly."""
     main_type = diagnosis.main_type or _main_type(diagnosis.oncotree_code)
-    if tag == diagnosis.oncotree_code and tag not in (main_type or ""):
-        entry = _cancer_types().get(tag)
-        if entry:
-            return entry.name.lower()
-    if main_type in _PLAIN_TYPES:
-        return _PLAIN_TYPES[main_type]
+    entry = _cancer_types().get(tag)
+    if entry and tag == diagnosis.oncotree_code and entry.name != main_type:
+        return _plain(entry.name)
     if main_type:
-        return main_type.lower()
-    return diagnosis.name
+        return _PLAIN_TYPES.get(main_type) or _plain(main_type)
+    return _plain(diagnosis.name)
 
 
-def _marker_words(fact: BiomarkerFact) -> tuple[str, bool]:
-    """Name a result in plain words; True when it reads after "that is" ("HER2 positive")."""
+@functools.cache
+def _marker_kinds() -> dict[str, str]:
+    return {entry.label: entry.kind for entry in vocab.biomarkers()}
+
+
+def _a(word: str) -> str:
+    """'a' or 'an' before a word or a letter-by-letter abbreviation ("an MSI", "a PD-L1")."""
+    head = word.split()[0] if word else ""
+    letters = head.isupper() or any(c.isdigit() for c in head[:4])
+    vowel_sound = head[:1] in ("AEFHILMNORSX" if letters else "aeiouAEIOU")
+    return f"{'an' if vowel_sound else 'a'} {word}"
+
+
+def _marker_words(fact: BiomarkerFact, *, alone: bool) -> tuple[str, bool]:
+    """Name a result in plain words. True when the words follow "that is" ("HER2 positive");
+    `alone` when no cancer name comes before them."""
     marker, result = fact.marker, (fact.result or "").lower()
+    canonical = _canonical(result)
     variant = (fact.variant or "").removeprefix("p.")
-    if marker == "MSI" and result == "high":
-        return "MSI-high (microsatellite instability-high)", False
+    kind = _marker_kinds().get(marker, "gene")
+    value = f" ({fact.value})" if fact.value else ""
+    if marker == "MSI":
+        if result == "high":
+            return "MSI-high (microsatellite instability-high)", False
+        return f"MSI {result} (microsatellite {'stable' if result == 'stable' else result})", False
     if marker == "MMR":
-        return f"mismatch repair {result} (MMR {result})", False
-    if marker in ("MLH1", "MSH2", "MSH6", "PMS2") and result == "lost":
-        return f"loss of the {marker} repair protein", False
+        if result == "deficient":
+            return "mismatch repair deficiency (dMMR)", False
+        return f"mismatch repair that is {result}", False
+    if marker in ("MLH1", "MSH2", "MSH6", "PMS2") and result in ("lost", "intact"):
+        return f"{'loss' if result == 'lost' else 'normal staining'} of the {marker} protein", False
     if marker == "HRD":
         return f"an HRD (homologous recombination deficiency) result that is {result}", False
-    if marker in _SERUM:
-        value = f" ({fact.value})" if fact.value else ""
-        return f"a {marker} blood test{value}", False
+    if kind == "serum":
+        return f"{_a(marker)} blood test{value}", False
     if marker == "PD-L1":
-        value = f" ({fact.value})" if fact.value else ""
         return f"a PD-L1 result{value}", False
-    if _canonical(result) == "positive" and marker in _FUSION_GENES:
-        return f"an {marker} gene fusion" if marker[0] in "AEIOU" else f"a {marker} gene fusion", (
-            False
-        )
-    if result in ("mutated", "detected") or (result == "positive" and variant):
-        if variant:
-            return f"the {marker} {variant} change", False
-        return f"a change (mutation) in the {marker} gene", False
-    if result in _PROTEIN_RESULTS or result == "amplified":
-        return f"{marker} {'positive' if result == 'amplified' else result}", True
-    return f"a {marker} {result} result".replace("  ", " "), False
+    if result in ("methylated", "unmethylated", "codeleted", "not codeleted"):
+        return f"{marker}: {result}", False
+    if marker.endswith(" status"):
+        return f"{marker}: {result}", False
+    if kind in ("gene", "signature") or variant:
+        if canonical == "positive" and marker in _FUSION_GENES:
+            return f"{_a(marker)} gene fusion", False
+        if canonical == "positive":
+            if variant:
+                return f"the {marker} {variant} change", False
+            return f"a change (mutation) in the {marker} gene", False
+        if canonical == "negative":
+            return f"no {marker} change found", False
+        return f"{_a(marker)} result that is {result}", False
+    words = f"{marker} {'positive' if canonical == 'positive' else result}"
+    if alone:
+        return f"{_a(words)} result", False
+    return words, True
+
+
+_FUSION_GENES = frozenset({"ALK", "ROS1", "RET", "NTRK", "NTRK1", "NTRK2", "NTRK3", "NRG1"})
 
 
 def _opening(weight: float, origin: Origin | None) -> str:
@@ -821,77 +858,91 @@ def _opening(weight: float, origin: Origin | None) -> str:
     return "Your record may show" if weight < _LOW_WEIGHT else "Your record shows"
 
 
-def _reason(match: _Match) -> str:
-    """Say in plain words which facts the match rests on, most telling first."""
-    sentences: list[str] = []
+def _subject_sentence(match: _Match) -> tuple[str | None, bool]:
+    """The sentence on cancer type, markers and stage; True when the stage went into it."""
     cancers = sorted(match.of("cancer_types"), key=lambda h: -h.weight)
-    markers = sorted(
-        (h for h in match.of("biomarkers") if isinstance(h.subject, _Marker)),
-        key=lambda h: (h.partial, -h.weight),
-    )
-    marker_facts = list(dict.fromkeys(h.subject for h in markers))[:3]
-    if cancers:
-        diagnosis = cancers[0].subject
-        assert isinstance(diagnosis, _Diagnosis)
-        name = _cancer_name(diagnosis.fact, cancers[0].tag)
-        origin = diagnosis.fact.origin
-        weight = diagnosis.weight
-        if diagnosis.fact.historical:
-            name = f"a past {name}"
-        if marker_facts:
-            words = [_marker_words(m.fact) for m in marker_facts]  # type: ignore[union-attr]
-            weight = min(weight, *(m.weight for m in marker_facts))  # type: ignore[union-attr]
-            if all(m.fact.origin is Origin.clinician for m in marker_facts):  # type: ignore[union-attr]
-                origin = origin if origin is Origin.clinician else None
-            else:
-                origin = None
-            adjectives = [w for w, adjective in words if adjective]
-            nouns = [w for w, adjective in words if not adjective]
-            clause = name
-            if adjectives:
-                clause += f" that is {_join(adjectives)}"
-            if nouns:
-                clause += f" with {_join(nouns)}"
-            sentences.append(f"{_opening(weight, origin)} {clause}.")
-        else:
-            sentences.append(f"{_opening(weight, origin)} {name}.")
-    elif marker_facts:
-        words = [_marker_words(m.fact)[0] for m in marker_facts]  # type: ignore[union-attr]
-        weight = min(m.weight for m in marker_facts)  # type: ignore[union-attr]
-        origins = {m.fact.origin for m in marker_facts}  # type: ignore[union-attr]
+    markers = sorted(match.of("biomarkers"), key=lambda h: (h.partial, -h.weight))
+    marker_facts = [m for m in dict.fromkeys(h.subject for h in markers) if isinstance(m, _Marker)]
+    marker_facts = marker_facts[:3]
+    stages = [h.subject for h in match.of("stages") if isinstance(h.subject, _Stage)]
+    diagnosis = cancers[0].subject if cancers else None
+    if not isinstance(diagnosis, _Diagnosis):
+        if not marker_facts:
+            return None, False
+        words = [_marker_words(m.fact, alone=True)[0] for m in marker_facts]
+        origins = {m.fact.origin for m in marker_facts}
+        weight = min(m.weight for m in marker_facts)
         origin = Origin.clinician if origins == {Origin.clinician} else None
-        sentences.append(f"{_opening(weight, origin)} {_join(words)}.")
-    if any(h.partial for h in markers):
-        wanted = ", ".join(v.replace("p.", "") for v in match.article.tags.variants)
-        sentences.append(
-            f"This article is about one kind of change ({wanted}); ask your care team which "
-            "change you have."
-        )
-    stage_hits = match.of("stages")
-    if stage_hits:
-        stage = stage_hits[0].subject
-        assert isinstance(stage, _Stage)
-        sentences.append(f"{_opening(stage.weight, None)} {stage.phrase}.")
-    treatment_hits = sorted(match.of("treatments"), key=lambda h: -h.weight)
-    if treatment_hits:
-        sentences.append(_treatment_sentence([h.subject for h in treatment_hits]))  # type: ignore[misc]
-    if not sentences:
-        topic_hits = sorted(match.of("topics"), key=lambda h: -h.weight)
-        if topic_hits:
-            topic = topic_hits[0].subject
-            assert isinstance(topic, _Topic)
-            sentences.append(topic.sentence)
-    return " ".join(sentences[:3]) or GENERAL_REASON
+        return f"{_opening(weight, origin)} {_join(words)}.", False
+    name = _cancer_name(diagnosis.fact, cancers[0].tag)
+    facts: list[_Diagnosis | _Marker | _Stage] = [diagnosis, *marker_facts]
+    merged = False
+    if diagnosis.fact.historical:
+        name = f"a past {name}" if not name.startswith("a ") else f"a past {name[2:]}"
+    elif stages and stages[0].group and not stages[0].derived and not stages[0].spread_to:
+        name = f"stage {stages[0].group} {name.removeprefix('a ')}"
+        facts.append(stages[0])
+        merged = True
+    words = [_marker_words(m.fact, alone=False) for m in marker_facts]
+    adjectives = [w for w, adjective in words if adjective]
+    nouns = [w for w, adjective in words if not adjective]
+    clause = name
+    if adjectives:
+        clause += f" that is {_join(adjectives)}"
+    if nouns:
+        clause += f" with {_join(nouns)}"
+    weight = min(f.weight for f in facts)
+    confirmed = all(
+        isinstance(f, _Stage) or f.fact.origin is Origin.clinician for f in facts
+    ) and not merged
+    return f"{_opening(weight, Origin.clinician if confirmed else None)} {clause}.", merged
 
 
 def _treatment_sentence(treatments: list[_Treatment]) -> str:
-    names = list(dict.fromkeys(t.fact.name for t in treatments))[:3]
-    statuses = {t.fact.status for t in treatments}
-    if statuses <= {TreatmentStatus.planned}:
-        return f"Your record shows {_join(names)} planned."
-    if statuses <= {TreatmentStatus.past, TreatmentStatus.stopped}:
-        return f"Your record shows you have had {_join(names)}."
-    return f"Your record lists {_join(names)} in your treatment."
+    """"Your record shows you are getting X; Y is planned; you have had Z." """
+    by_status: dict[str, list[str]] = {}
+    named: set[str] = set()
+    for treatment in sorted(treatments, key=lambda t: -t.weight):
+        name = treatment.fact.name
+        if name in named or len(named) == 3:
+            continue
+        named.add(name)
+        status = treatment.fact.status
+        group = "past" if status in (TreatmentStatus.past, TreatmentStatus.stopped) else status
+        by_status.setdefault(group, []).append(name)
+    clauses = []
+    if "current" in by_status:
+        clauses.append(f"you are getting {_join(by_status['current'])}")
+    if "planned" in by_status:
+        planned = by_status["planned"]
+        clauses.append(f"{_join(planned)} {'is' if len(planned) == 1 else 'are'} planned")
+    if "past" in by_status:
+        clauses.append(f"you have had {_join(by_status['past'])}")
+    return f"Your record shows {'; '.join(clauses)}."
+
+
+def _reason(match: _Match) -> str:
+    """Say in plain words which facts the match rests on, most telling first."""
+    sentences: list[str] = []
+    subject, stage_said = _subject_sentence(match)
+    if subject:
+        sentences.append(subject)
+    if any(hit.partial for hit in match.of("biomarkers")):
+        wanted = _join([v.partition(" ")[2].removeprefix("p.") for v in match.article.tags.variants])
+        sentences.append(
+            f"This article is about the {wanted} change; ask your care team which change you have."
+        )
+    stages = [h.subject for h in match.of("stages") if isinstance(h.subject, _Stage)]
+    if stages and not stage_said:
+        sentences.append(f"{_opening(stages[0].weight, None)} {stages[0].phrase}.")
+    treatments = [h.subject for h in match.of("treatments") if isinstance(h.subject, _Treatment)]
+    if treatments:
+        sentences.append(_treatment_sentence(treatments))
+    if not sentences:
+        topics = sorted(_counted(match) or match.of("topics"), key=lambda h: -h.weight)
+        if topics and isinstance(topics[0].subject, _Topic):
+            sentences.append(topics[0].subject.sentence)
+    return " ".join(sentences[:3]) or GENERAL_REASON
 
 
 def _join(words: list[str]) -> str:

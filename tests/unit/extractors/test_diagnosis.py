@@ -63,6 +63,40 @@ class TestSiteSpecificReading:
         text = "Diagnosis: Rectosigmoid junction, resection: adenocarcinoma, well differentiated."
         assert _primary(text) == "READ"
 
+    def test_hysterectomy_takes_the_cervix(self) -> None:
+        # Squamous cell carcinoma cannot arise in the corpus; the hysterectomy holds a cervix.
+        text = (
+            "DIAGNOSIS: Radical hysterectomy: squamous cell carcinoma, moderately "
+            "differentiated, invading to a depth of 0.7 cm. Vagina: no carcinoma identified. "
+            "Uterus, endometrium, radical hysterectomy: secretory endometrium."
+        )
+        assert _primary(text) == "CESC"
+
+    def test_colon_and_rectum_specimen_was_taken_for_a_rectal_tumour(self) -> None:
+        text = (
+            "Diagnosis: Resected colon and rectal sample with an ulcerated, moderately "
+            "differentiated adenocarcinoma infiltrating the perimuscular fat (pT3 pN0)."
+        )
+        assert _primary(text) == "READ"
+
+    def test_type_named_for_its_organ_places_a_histology_beside_it(self) -> None:
+        # "Esophageal cancer" names the esophagus, though it is matched as a type.
+        text = (
+            "Poorly differentiated adenocarcinoma with extensive necrosis. Clinical "
+            "diagnosis: esophageal cancer. Specimen: proximal stomach and distal esophagus."
+        )
+        assert _primary(text) == "ESCA"
+
+    @pytest.mark.parametrize(
+        ("siewert", "code"), [("I", "ESCA"), ("II", "GEJ"), ("III", "STAD")]
+    )
+    def test_siewert_type_places_the_junction_tumour(self, siewert: str, code: str) -> None:
+        text = (
+            "FINAL DIAGNOSIS: Esophagus and proximal stomach, esophagogastrectomy: "
+            f"adenocarcinoma, moderately differentiated, Siewert type {siewert}."
+        )
+        assert _primary(text) == code
+
 
 class TestPrimaryOverSecondary:
     def test_incidental_prostate_cancer_in_a_cystoprostatectomy_is_not_the_primary(
@@ -193,6 +227,15 @@ class TestWhereAMentionStands:
         )
         assert _primary(text) == "STAD"
 
+    def test_stated_tumour_site_outweighs_a_site_only_written_near(self) -> None:
+        # A flattened table puts the esophagus right after the histology, bound by no word.
+        text = (
+            "Diagnosis. Lower third of the. Adenocarcinoma of. Tumor features: esophagus and "
+            "a part of the stomach. STOMACH TISSUE CHECKLIST. Specimen type: subtotal "
+            "gastrectomy. Tumor site: cardia. Histologic grade: moderately differentiated."
+        )
+        assert _primary(text) == "STAD"
+
     def test_empty_checklist_line_names_no_organ(self) -> None:
         text = (
             "Procedure: resection. Tumor location: cecum. Tumor size: 4 cm. "
@@ -211,6 +254,37 @@ class TestOcrText:
     def test_misspelled_name_is_read_when_nothing_else_is(self) -> None:
         diagnoses = _diagnoses("Diagnosis: Anaplastic astrcytoma (WHO grade III).")
         assert [d.oncotree_code for d in diagnoses] == ["ASTR"]
+        assert diagnoses[0].confidence < 0.9
+
+    def test_misspelled_last_word_of_a_longer_name(self) -> None:
+        # A bare "carcinoma" says no more than its class, so the misspelling is read too.
+        text = (
+            "Final Diagnosis: Left kidney, radical nephrectomy: papillary renal cell "
+            "darcinoma. The 4.8 cm low-grade carcinoma is confined to renal parenchyma."
+        )
+        assert _primary(text) == "PRCC"
+
+    @pytest.mark.parametrize(
+        ("text", "code"),
+        [
+            (
+                "Skin checklist. Tumor site: skin. Histologic type: flanoma. "
+                "Comments: Clark level III invasion.",
+                "SKCM",
+            ),
+            (
+                "Left breast, mastectomy. Histologic type: invasive ductal carcimuna. "
+                "Histologic grade: Nottingham histologic score 3/3.",
+                "BRCA",
+            ),
+            ("Prostate, radical prostatectomy: adenocarcimona, Gleason score 3+4=7.", "PRAD"),
+            ("Left kidney, nephrectomy: renal cell carcimuna, Fuhrman nuclear grade 2.", "RCC"),
+        ],
+    )
+    def test_measure_taken_for_one_tumour_only_names_it(self, text: str, code: str) -> None:
+        # The name is damaged beyond one edit; the checklist's measure still says the type.
+        diagnoses = [d for d in _diagnoses(text) if d.asserted]
+        assert [d.oncotree_code for d in diagnoses][:1] == [code]
         assert diagnoses[0].confidence < 0.9
 
     def test_misspelling_is_not_read_when_the_report_names_a_type(self) -> None:
