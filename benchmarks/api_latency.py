@@ -1,4 +1,4 @@
-"""Measure API latency and requests per second at 50 concurrent clients on loopback.
+"""Measure API latency and requests per second at 50 (and 10) concurrent clients on loopback.
 
     .venv/bin/python benchmarks/api_latency.py [--quick] [--json PATH] [--generator wrk|httpx]
         [--profile DIR]
@@ -7,12 +7,14 @@ The API (`intake serve --no-worker`) runs over its own PostgreSQL database (`int
 created and dropped here) and Redis db 5. A patient uploads a few records and a worker turns
 them into a profile; the worker is then stopped so only the API serves. The load comes from a
 second process: `wrk` when installed (`apt-get install wrk`), else benchmarks/load.py.
+A request that never gets an answer counts as failed and its latency as infinite.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -30,6 +32,8 @@ from stack import Stack, running_stack, services_unreachable
 GROUP = "api"
 DATABASE = "intake_bench_api"
 CLIENTS = 50
+LIGHT_CLIENTS = 10
+RECOVER_SECONDS = 120
 STATUS_P99_FLOOR = Floor("<", 50)
 DOCUMENTS = 6
 LOAD_SCRIPT = Path(__file__).with_name("load.py")
@@ -52,8 +56,8 @@ def _wrk_ms(text: str) -> float:
     return float(number) * _UNITS_MS[unit]
 
 
-def run_wrk(url: str, headers: dict[str, str], seconds: float) -> Load:
-    argv = ["wrk", "--threads", "2", "--connections", str(CLIENTS), "--duration", f"{seconds:g}s"]
+def run_wrk(url: str, headers: dict[str, str], clients: int, seconds: float) -> Load:
+    argv = ["wrk", "--threads", "2", "--connections", str(clients), "--duration", f"{seconds:g}s"]
     argv += ["--latency", "--timeout", "10s"]
     for name, value in headers.items():
         argv += ["--header", f"{name}: {value}"]
@@ -77,8 +81,8 @@ def run_wrk(url: str, headers: dict[str, str], seconds: float) -> Load:
     )
 
 
-def run_httpx(url: str, headers: dict[str, str], seconds: float) -> Load:
-    argv = [sys.executable, str(LOAD_SCRIPT), url, "--clients", str(CLIENTS)]
+def run_httpx(url: str, headers: dict[str, str], clients: int, seconds: float) -> Load:
+    argv = [sys.executable, str(LOAD_SCRIPT), url, "--clients", str(clients)]
     argv += ["--seconds", str(seconds)]
     for name, value in headers.items():
         argv += ["--header", f"{name}: {value}"]
@@ -149,35 +153,70 @@ def measure(
         paths = (f"/api/documents/{document_id}", "/api/profile")
         for target, path in zip(targets, paths, strict=True):
             url = f"{stack.base_url}{path}"
-            print(f"api: {target}, {CLIENTS} clients, {generator}", file=sys.stderr, flush=True)
-            drive(url, headers, 2.0)  # warm-up: connections, caches, the JIT-free first calls
             name = "status" if "documents" in target else "profile"
-            with sampling([api_pid], profile_dir, f"api-{name}") as traces:
-                load = drive(url, headers, seconds)
-            if traces:
-                summary = summarize(traces)
-                (profile_dir / f"api-{name}-summary.txt").write_text(summary)  # type: ignore[operator]
-                print(f"\nAPI profile, {target}:\n{summary}\n", file=sys.stderr)
-            note = f"{CLIENTS} clients, {seconds:g} s, {generator}"
-            rows += [
-                Row(GROUP, f"{target}: p50 latency", load.p50_ms, "ms", note=note),
-                Row(
-                    GROUP,
-                    f"{target}: p99 latency",
-                    load.p99_ms,
-                    "ms",
-                    floor=STATUS_P99_FLOOR if name == "status" else None,
-                ),
-                Row(GROUP, f"{target}: requests/s", load.requests_per_second, "/s"),
-                Row(
-                    GROUP,
-                    f"{target}: failed requests",
-                    float(load.errors if load.requests else max(load.errors, 1)),
-                    floor=Floor("<=", 0),
-                    note=f"of {load.requests}" if load.requests else "no request was answered",
-                ),
-            ]
+            # Fewer clients first: if the API stalls at the full count, the lighter figure
+            # still says what one request costs.
+            for clients in (LIGHT_CLIENTS, CLIENTS):
+                print(f"api: {target}, {clients} clients, {generator}", file=sys.stderr, flush=True)
+                responsive = _wait_until_answering(url, headers)
+                drive(url, headers, clients, 2.0)  # warm-up: connections, first-call caches
+                with sampling([api_pid], profile_dir, f"api-{name}-{clients}") as traces:
+                    load = drive(url, headers, clients, seconds)
+                if traces:
+                    summary = summarize(traces)
+                    summary_path = profile_dir / f"api-{name}-{clients}-summary.txt"  # type: ignore[operator]
+                    summary_path.write_text(summary)
+                    print(
+                        f"\nAPI profile, {target}, {clients} clients:\n{summary}\n", file=sys.stderr
+                    )
+                rows += _rows(target, clients, load, f"{seconds:g} s, {generator}", responsive)
     return rows
+
+
+def _wait_until_answering(url: str, headers: dict[str, str]) -> bool:
+    """Wait until one request is answered (a stalled API may recover); False if it never is."""
+    deadline = time.monotonic() + RECOVER_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, headers=headers, timeout=5)
+            return True
+        except httpx.HTTPError:
+            time.sleep(1)
+    return False
+
+
+def _rows(target: str, clients: int, load: Load, how: str, responsive: bool) -> list[Row]:
+    label = f"{target}, {clients} clients"
+    floor = STATUS_P99_FLOOR if "documents" in target and clients == CLIENTS else None
+    if not load.requests:
+        failed_note = "no request was answered" + ("" if responsive else " (API stalled before)")
+    else:
+        failed_note = f"of {load.requests}"
+    return [
+        Row(
+            GROUP,
+            f"{label}: p50 latency",
+            load.p50_ms if load.requests else math.inf,
+            "ms",
+            note=how if load.requests else "no answers",
+        ),
+        Row(
+            GROUP,
+            f"{label}: p99 latency",
+            load.p99_ms if load.requests else math.inf,
+            "ms",
+            floor=floor,
+            note="" if load.requests else "no answers",
+        ),
+        Row(GROUP, f"{label}: requests/s", load.requests_per_second, "/s"),
+        Row(
+            GROUP,
+            f"{label}: failed requests",
+            float(load.errors if load.requests else max(load.errors, 1)),
+            floor=Floor("<=", 0),
+            note=failed_note,
+        ),
+    ]
 
 
 def main() -> int:

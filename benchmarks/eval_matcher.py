@@ -64,7 +64,7 @@ def ndcg(ranked: list[str], grades: dict[str, int], k: int = NDCG_AT) -> float:
     """Normalised discounted cumulative gain with gains 2**grade - 1."""
 
     def dcg(values: list[int]) -> float:
-        return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(values[:k]))
+        return sum((2.0**g - 1) / math.log2(i + 2) for i, g in enumerate(values[:k]))
 
     ideal = dcg(sorted(grades.values(), reverse=True))
     return dcg([grades.get(slug, 0) for slug in ranked]) / ideal if ideal else 1.0

@@ -11,6 +11,8 @@ histology at a site ("squamous cell carcinoma" of the "lung"). The steps:
    is placed at the primary.
 3. Sum the support per type, with a bonus for the first type the diagnosis names, and give
    a generic type's support (RCC) to its best-supported descendant (CCRCC).
+4. If no more than a class name ("carcinoma") is asserted, read again, closer: names that
+   OCR misspelt, and measures taken for one tumour only ("Clark level": melanoma).
 
 Negated, family and hypothetical mentions are kept but not asserted.
 """
@@ -70,9 +72,12 @@ _GRADE = re.compile(
     r"|gleason\s+(?:score\s*)?[:=]?\s*(?P<g1>[1-5])\s*\+\s*(?P<g2>[1-5])"
 )
 _LATERALITY = re.compile(r"\b(left|right|bilateral)\b")
+# It opens with a literal, which `re` finds fast; the look-behind keeps the word boundary.
 _METASTASIS = re.compile(
-    r"\bmetasta(?:tic|sis|ses|sized|size)\b(?:\s+(?:disease|carcinoma|tumou?r))?"
+    r"metasta(?<=\bmetasta)(?:tic|sis|ses|sized|size)\b(?:\s+(?:disease|carcinoma|tumou?r))?"
 )
+_METASTASIS_SITE_AFTER = 40  # characters from "metastatic" to the site it names
+_METASTASIS_SITE_BEFORE = 15  # characters from the site to "metastases" ("liver metastases")
 # Words between a histology and the site it arose in: "adenocarcinoma of the left colon",
 # "carcinosarcoma (malignant mixed mullerian tumor) of endometrium", "consistent with ovarian".
 # Flattened text may put ". " between any two of them.
@@ -129,10 +134,9 @@ _BEFORE_SITE_FIELD = re.compile(r"(?:\btumou?r|\bprimary)\s$")
 # Up to three words may qualify the organ: "Tumor site: dome, urinary bladder".
 _BEFORE_STATED_SITE = re.compile(r"\s*(?:[a-z]+[\s,]+){0,3}")
 
-# Organs taken only for a tumour of the first, though the specimen holds the second too: a
-# colectomy for colon cancer leaves the rectum, so a "colon and rectum" specimen was taken
-# for a rectal tumour (anterior resection; a proctocolectomy for polyposis holds no carcinoma
-# of its own site).
+# A specimen holding both organs of a pair was taken for a tumour of the first: a colectomy
+# for colon cancer leaves the rectum, so a "colon and rectum" specimen (an anterior resection)
+# holds a rectal or rectosigmoid tumour.
 _TAKEN_FOR = (("rectum", "colon"), ("rectosigmoid_junction", "colon"))
 
 # Every grade statement holds one of these words; at most a word of this many letters and a
@@ -156,6 +160,7 @@ class _Candidate:
     base_confidence: float
     flags: ContextFlags
     secondary: bool = False  # metastatic, incidental or a small focus: not the primary tumour
+    option: bool = False  # one option of a printed form or a protocol's title
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,14 +447,20 @@ def _sites_near(
     return [], False
 
 
+def _is_title_option(text: str, mention: _Mention) -> bool:
+    """Tell whether a name is one of a protocol's title ("renal cell carcinoma/oncocytoma")."""
+    return (
+        text[mention.end : mention.end + 1] == "/" or text[mention.start - 1 : mention.start] == "/"
+    )
+
+
 def _wording_weight(page: AnalyzedPage, mention: _Mention, flags: ContextFlags) -> float:
     text = page.text
     weight = 1.0
     # "Found in 30% of colorectal cancers": a test's background, not this patient.
     if _PREVALENCE_BEFORE.search(text, max(0, mention.start - 15), mention.start):
         weight *= _BACKGROUND_WEIGHT
-    # "Renal cell carcinoma/oncocytoma": a protocol's title, not a finding.
-    if text[mention.end : mention.end + 1] == "/" or text[mention.start - 1 : mention.start] == "/":
+    if _is_title_option(text, mention):
         weight *= _FORM_WEIGHT
     if flags.historical:
         weight *= _HISTORICAL_WEIGHT
@@ -594,7 +605,9 @@ def _resolve(
         if sites and not reading.bound:
             # A site merely written near the histology yields to the site a checklist or the
             # text states for the tumour ("Tumor site: cardia"), where the histology can arise.
-            sites = tuple(sorted(key for key in stated if (key, mention.histology) in pairs)) or sites
+            sites = (
+                tuple(sorted(key for key in stated if (key, mention.histology) in pairs)) or sites
+            )
         if sites:
             site = _specimen_site(sites, rank)
         else:
@@ -630,12 +643,13 @@ def _resolve(
         confidence,
         reading.flags,
         secondary,
+        _is_title_option(page.text, mention),
     )
 
 
 def _specimen_site(sites: tuple[str, ...], rank: dict[str, tuple[float, float]]) -> str:
-    """Return the organ of a specimen the tumour arose in: the one the operation was done for,
-    else the report's best-supported.
+    """Return the organ of a specimen the tumour arose in: the one such a specimen is taken
+    for, else the one the report supports best.
     """
     for organ, other in _TAKEN_FOR:
         if organ in sites and other in sites:
@@ -706,6 +720,7 @@ def _discount_form_options(found: list[_Candidate]) -> None:
         others = {other.code for other in found[low:high]} - {candidate.code}
         if len(others) >= _FORM_OPTIONS:
             candidate.score *= _FORM_WEIGHT
+            candidate.option = True
 
 
 def _candidates(pages: list[AnalyzedPage], *, closer: bool = False) -> list[_Candidate]:
@@ -743,15 +758,21 @@ def _candidates(pages: list[AnalyzedPage], *, closer: bool = False) -> list[_Can
     return found
 
 
-def _fold_into_descendants(scores: dict[str, float]) -> dict[str, float]:
+def _fold_into_descendants(
+    scores: dict[str, float], options: frozenset[str] = frozenset()
+) -> dict[str, float]:
     """Give a generic code's support to its best-supported descendant.
 
-    "Renal cell carcinoma" and "clear cell type" name one tumour, CCRCC, not two rivals.
+    "Renal cell carcinoma" and "clear cell type" name one tumour, CCRCC, not two rivals. A
+    descendant that only a form names among its options ("Staging for renal cell
+    carcinoma/oncocytoma") is not the report's subtype, and takes nothing.
     """
     ancestors = _ancestors()
     folded = dict(scores)
     for code in sorted(scores, key=lambda c: -len(ancestors[c])):  # deepest first
-        descendants = [other for other in folded if code in ancestors[other]]
+        descendants = [
+            other for other in folded if code in ancestors[other] and other not in options
+        ]
         if descendants:
             best = max(descendants, key=folded.__getitem__)
             folded[best] += folded.pop(code)
@@ -865,7 +886,8 @@ def extract_diagnoses(pages: list[AnalyzedPage]) -> list[DiagnosisFact]:
     scores = {code: sum(c.score for c in found) for code, found in asserted.items()}
     if first_in_diagnosis is not None:
         scores[first_in_diagnosis.code] += _FIRST_DIAGNOSIS_BONUS * first_in_diagnosis.score
-    scores = _fold_into_descendants(_demote_in_situ(scores))
+    options = frozenset(code for code, found in asserted.items() if all(c.option for c in found))
+    scores = _fold_into_descendants(_demote_in_situ(scores), options)
     total = sum(scores.values())
     facts: list[DiagnosisFact] = []
     ceiling = 1.0
@@ -888,13 +910,19 @@ def extract_metastases(pages: list[AnalyzedPage]) -> list[MetastasisFact]:
     facts: dict[str, MetastasisFact] = {}
     for page in pages:
         sites = [s for s in page.matches_of(TermCategory.site) if s.key != "lymph_node"]
+        starts = [site.start for site in sites]
         for match in _METASTASIS.finditer(page.text):
             sentence_start, sentence_end = page.context.sentence(match.start())
+            # Only sites that start in the sentence and at most this far after the cue.
+            low = bisect.bisect_left(starts, sentence_start)
+            high = bisect.bisect_left(
+                starts, min(sentence_end, match.end() + _METASTASIS_SITE_AFTER + 1)
+            )
             nearby = [
                 s
-                for s in sites
-                if sentence_start <= s.start < sentence_end
-                and (0 <= s.start - match.end() <= 40 or 0 <= match.start() - s.end <= 15)
+                for s in sites[low:high]
+                if 0 <= s.start - match.end() <= _METASTASIS_SITE_AFTER
+                or 0 <= match.start() - s.end <= _METASTASIS_SITE_BEFORE
             ]
             for site in nearby:
                 start, end = min(site.start, match.start()), max(site.end, match.end())

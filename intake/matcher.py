@@ -1,10 +1,12 @@
 """Match general educational articles to a profile, each with the reason it was chosen.
 
-The profile's facts decide which articles may be shown: an article written for one cancer
-type, stage or biomarker result never reaches a profile that says otherwise. Among the articles
-that pass, the score adds what the facts match (weighted by how sure each fact is) and how
-well the article's text fits the profile's words (Okapi BM25). Articles with no tags of
-their own are general: they fill the places no specific article takes.
+The profile's facts decide which articles may be shown: an article written for one cancer type,
+stage or biomarker result never reaches a profile that says otherwise, and an article that
+names facts reaches only profiles that match one of them. Among the articles that pass, the
+score adds what the facts match, each weighed by how sure it is (a clinician's fact is
+confirmed; a derived, OCR'd, uncertain or low-confidence one counts less), and how well the
+article's text fits the profile's words (Okapi BM25). Articles with no tags of their own are
+general: they fill the places no specific article takes.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ TOPICS = frozenset(
     }
 )
 
-# How much a matched fact of each kind adds, before the fact's own weight.
+# What a matched fact of each kind adds, before the fact's own weight (0 to 1).
 KIND_WEIGHTS: dict[TagKind, float] = {
     "cancer_types": 3.0,
     "biomarkers": 2.5,
@@ -76,32 +78,26 @@ KIND_WEIGHTS: dict[TagKind, float] = {
     "treatments": 2.5,
     "topics": 1.0,
 }
-EXTRA_HIT = 0.25  # each further distinct fact of a kind already counted, up to two
+EXTRA_HIT = 0.25  # each further fact of a kind already counted, up to two
 ANY_RESULT = 0.6  # a tag for any result of a marker says less than one for this result
-SINGLE_TYPE_BONUS = 0.5  # an article about one cancer type beats one that covers several
+SINGLE_TYPE_BONUS = 0.5  # an article about one cancer type beats one covering several
 TOPIC_CAP = 2.5
-TEXT_WEIGHT = 1.0  # BM25, scaled so the best fitting candidate gets 1
+TEXT_WEIGHT = 1.0  # BM25, scaled so that the best fitting candidate gets 1
 
-# Fact weights: a clinician's fact is confirmed; a derived one is a step removed from the text.
-_ORIGIN_WEIGHTS = {
-    Origin.clinician: 1.0,
-    Origin.stated: 1.0,
-    Origin.ocr: 0.8,
-    Origin.derived: 0.7,
-}
+_ORIGIN_WEIGHTS = {Origin.clinician: 1.0, Origin.stated: 1.0, Origin.ocr: 0.8, Origin.derived: 0.7}
 _STATUS_WEIGHTS = {
     TreatmentStatus.current: 1.0,
     TreatmentStatus.planned: 0.9,
     TreatmentStatus.stopped: 0.7,
     TreatmentStatus.past: 0.7,
 }
-_LOW_WEIGHT = 0.6  # below this a reason says "may show"
+_LOW_WEIGHT = 0.7  # below this a reason says "may show": confidence under 0.4, or OCR'd text
 
 GENERAL_REASON = "General information for anyone reading their records."
 
 
 class ArticleTags(BaseModel):
-    """What an article is about; the facts a profile must have, or must not have, to get it."""
+    """What an article is about: the facts a profile must have, or must not have, to get it."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     cancer_types: tuple[str, ...] = Field(
@@ -112,8 +108,8 @@ class ArticleTags(BaseModel):
     )
     biomarkers: tuple[str, ...] = Field(
         default=(),
-        description="'HER2:positive' (a result; another result of the marker contradicts "
-        "unless another tag matches) or 'PD-L1' (any result)",
+        description="'HER2:positive' (another result of the marker contradicts, unless another "
+        "tag matches) or 'PD-L1' (any result)",
     )
     variants: tuple[str, ...] = Field(
         default=(), description="'KRAS p.G12C': only these variants of the marker match"
@@ -121,11 +117,11 @@ class ArticleTags(BaseModel):
     treatments: tuple[str, ...] = Field(default=(), description="drug classes or generic names")
     topics: tuple[str, ...] = Field(default=(), description="subjects, from TOPICS")
     exclude: tuple[str, ...] = Field(
-        default=(), description="biomarker results ('HER2:negative') or stages ('IV') that contradict"
+        default=(),
+        description="biomarker results ('HER2:negative') or stages ('IV') that contradict",
     )
     requires: tuple[str, ...] = Field(
-        default=(),
-        description="tag kinds or tags of this article, at least one of which must match",
+        default=(), description="tag kinds or tags of this article, one of which must match"
     )
 
 
@@ -148,7 +144,7 @@ def parse_article(slug: str, text: str) -> Article:
 
 @functools.cache
 def library() -> tuple[Article, ...]:
-    """Load the articles shipped under intake/articles, once per process."""
+    """Load the articles shipped in intake/articles, once per process."""
     folder = resources.files("intake.articles")
     return tuple(
         parse_article(item.name.removesuffix(".md"), item.read_text(encoding="utf-8"))
@@ -172,8 +168,8 @@ class _Stage:
     numeral: str
     weight: float
     group: str | None = None  # as written: "IIA"
-    derived: bool = False  # worked out from T, N and M, not written by a doctor
-    spread_to: tuple[str, ...] = ()  # distant sites that make it stage IV
+    derived: bool = False  # worked out from T, N and M rather than written by a doctor
+    spread_to: tuple[str, ...] = ()  # the distant sites that make it stage IV
 
     @property
     def phrase(self) -> str:
@@ -207,8 +203,8 @@ TopicSource = Literal["treatment", "stage", "genetics", "information"]
 @dataclass(frozen=True, slots=True, eq=False)
 class _Topic:
     weight: float
-    sentence: str  # the reason when the topic is all an article matches
-    source: TopicSource  # "information" topics only order general articles
+    sentence: str  # the reason, when the topic is all an article matches
+    source: TopicSource  # "information" topics only order the general articles
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,8 +218,8 @@ class _Facts:
 
 
 def _fact_weight(origin: Origin, confidence: float, *, uncertain: bool, historical: bool) -> float:
-    """Weigh a fact: confirmed by a clinician 1, otherwise lower for derived, OCR'd, unsure or
-    past facts and for low confidence."""
+    """Weigh a fact from 0 to 1: a clinician's is confirmed; derived, OCR'd, uncertain, past
+    and low-confidence facts count less."""
     if origin is Origin.clinician:
         return 1.0
     weight = _ORIGIN_WEIGHTS[origin] * (0.5 + 0.5 * confidence)
@@ -234,7 +230,9 @@ def _fact_weight(origin: Origin, confidence: float, *, uncertain: bool, historic
     return weight
 
 
-def _weight_of(fact: DiagnosisFact | BiomarkerFact | TreatmentFact | MetastasisFact) -> float:
+def _weight_of(
+    fact: DiagnosisFact | BiomarkerFact | TreatmentFact | MetastasisFact | StageFact,
+) -> float:
     return _fact_weight(
         fact.origin, fact.confidence, uncertain=fact.uncertain, historical=fact.historical
     )
@@ -246,8 +244,8 @@ def _cancer_types() -> dict[str, vocab.CancerTypeEntry]:
 
 
 def _lineage(code: str) -> list[str]:
-    """The code and the codes above it. Their main types are not added: SCLC sits under a lung
-    neuroendocrine code whose main type is non-small cell lung cancer."""
+    """Return the code and the codes above it. Their main types are left out: SCLC sits under
+    a lung neuroendocrine code whose main type is non-small cell lung cancer."""
     entries = _cancer_types()
     chain: list[str] = []
     while code and code not in chain:
@@ -271,9 +269,9 @@ def _stage_numeral(group: str | None) -> str | None:
     return match.group(1) if match else None
 
 
-def _read_stage(stage: StageFact | None, metastases: list[MetastasisFact]) -> _Stage | None:
-    """The profile's stage as a numeral. Distant spread means stage IV now, whatever the stage
-    at diagnosis was: an "early stage" article would contradict it."""
+def _read_stage(stage: StageFact | None, metastases: Sequence[MetastasisFact]) -> _Stage | None:
+    """Return the profile's stage. Distant spread means stage IV now, whatever the stage at
+    diagnosis was, so an "early stage" article would contradict it."""
     if metastases:
         sites = tuple(sorted({m.site.lower() for m in metastases}))[:3]
         if stage and _stage_numeral(stage.group) == "IV":
@@ -291,15 +289,12 @@ def _read_stage(stage: StageFact | None, metastases: list[MetastasisFact]) -> _S
 
 
 def _stage_weight(stage: StageFact) -> float:
-    weight = _fact_weight(
-        stage.origin, stage.confidence, uncertain=stage.uncertain, historical=stage.historical
-    )
-    if stage.method == "derived" and stage.origin is not Origin.clinician:
-        weight *= 0.7
-    return weight
+    derived = stage.method == "derived" and stage.origin is not Origin.clinician
+    return _weight_of(stage) * (0.7 if derived else 1.0)
 
 
-# Drug classes grouped by the kind of treatment a patient would name.
+# Drug classes as the kinds of treatment a patient would name; every other class of medicine
+# (inhibitors, antibodies, conjugates) is targeted therapy.
 _CLASS_TOPICS: dict[str, frozenset[str]] = {
     "chemotherapy": frozenset(
         {
@@ -356,7 +351,7 @@ _KIND_TOPICS = {
     TreatmentKind.cell_therapy: "cell therapy",
     TreatmentKind.transplant: "transplant",
 }
-_TOPIC_PHRASES = {
+_TOPIC_WORDS = {
     "surgery": "surgery",
     "radiation": "radiation treatment",
     "chemotherapy": "chemotherapy",
@@ -366,6 +361,7 @@ _TOPIC_PHRASES = {
     "cell therapy": "cell therapy",
     "transplant": "a stem cell transplant",
 }
+# Genes whose changes are often inherited, so a change in one raises genetic counselling.
 _GERMLINE_GENES = frozenset(
     {"BRCA1", "BRCA2", "BRCA1/2", "PALB2", "ATM", "CHEK2", "MLH1", "MSH2", "MSH6", "PMS2"}
 )
@@ -376,11 +372,10 @@ def _treatment_topics(treatment: TreatmentFact) -> list[str]:
     topics = []
     if treatment.kind in _KIND_TOPICS:
         topics.append(_KIND_TOPICS[treatment.kind])
-    if treatment.drug_class:
-        topics += [t for t, classes in _CLASS_TOPICS.items() if treatment.drug_class in classes]
-        if treatment.kind is TreatmentKind.medication and treatment.drug_class not in (
-            _NOT_TARGETED
-        ):
+    drug_class = treatment.drug_class
+    if drug_class:
+        topics += [topic for topic, classes in _CLASS_TOPICS.items() if drug_class in classes]
+        if treatment.kind is TreatmentKind.medication and drug_class not in _NOT_TARGETED:
             topics.append("targeted therapy")
     return topics
 
@@ -391,7 +386,7 @@ def _read_topics(
     markers: Sequence[_Marker],
     treatments: Sequence[_Treatment],
 ) -> dict[str, _Topic]:
-    """Subjects a profile raises, each with a weight and the sentence a reason uses for it."""
+    """Return the subjects a profile raises, each with a weight and the sentence saying why."""
     topics: dict[str, _Topic] = {}
 
     def add(topic: str, weight: float, sentence: str, source: TopicSource) -> None:
@@ -399,9 +394,8 @@ def _read_topics(
             topics[topic] = _Topic(weight, sentence, source)
 
     for treatment in treatments:
-        name = treatment.fact.name
         for topic in _treatment_topics(treatment.fact):
-            sentence = f"Your record mentions {_TOPIC_PHRASES[topic]} ({name})."
+            sentence = f"Your record mentions {_TOPIC_WORDS[topic]} ({treatment.fact.name})."
             add(topic, 1.5 * treatment.weight, sentence, "treatment")
         if treatment.fact.status in _ACTIVE:
             sentence = "Your record shows treatment that is planned or under way."
@@ -414,12 +408,13 @@ def _read_topics(
         add("stage", 0.5 * stage.weight, sentence, "information")
     if diagnoses:
         best = max(d.weight for d in diagnoses)
-        add("diagnosis", 0.5 * best, "It helps in reading the reports in your record.", "information")
+        sentence = "It helps in reading the reports in your record."
+        add("diagnosis", 0.5 * best, sentence, "information")
         if any(m.fact.result in _NO_RESULT for m in markers) or not (markers or stage):
             sentence = "Some results in your record are not complete yet."
             add("tests", 0.5 * best, sentence, "information")
     else:
-        # Nothing read yet: the first reports and tests are what a person is reading.
+        # Nothing read yet: a person is reading their first reports.
         sentence = "Nothing has been read from your records yet; this helps with the first reports."
         add("diagnosis", 0.5, sentence, "information")
         add("tests", 0.5, sentence, "information")
@@ -429,7 +424,7 @@ def _read_topics(
     for marker in markers:
         if marker.fact.marker in _GERMLINE_GENES and _canonical(marker.fact.result) == "positive":
             sentence = f"Your record shows a change in the {marker.fact.marker} gene."
-            add("genetics", 1.0 * marker.weight, sentence, "genetics")
+            add("genetics", marker.weight, sentence, "genetics")
     return topics
 
 
@@ -439,7 +434,8 @@ def _read_facts(profile: Profile) -> _Facts:
             fact=d,
             weight=_weight_of(d),
             names=frozenset(
-                {*_lineage(d.oncotree_code), *filter(None, (d.main_type, _main_type(d.oncotree_code)))}
+                {*_lineage(d.oncotree_code), d.main_type or _main_type(d.oncotree_code) or ""}
+                - {""}
             ),
         )
         for d in profile.diagnoses
@@ -451,21 +447,25 @@ def _read_facts(profile: Profile) -> _Facts:
         for t in profile.treatments
         if t.status is not TreatmentStatus.mentioned
     )
-    topics = _read_topics(diagnoses, stage, markers, treatments)
     return _Facts(
-        diagnoses, stage, markers, treatments, topics, _query_terms(profile, stage, treatments)
+        diagnoses=diagnoses,
+        stage=stage,
+        markers=markers,
+        treatments=treatments,
+        topics=_read_topics(diagnoses, stage, markers, treatments),
+        query=_query_terms(profile, stage, treatments),
     )
 
 
 # --- biomarker results ---------------------------------------------------------------------
 
+# The extractor's result words (extractors/biomarkers.py) on one scale.
 _POSITIVE = frozenset({"positive", "detected", "mutated", "amplified"})
 _NEGATIVE = frozenset({"negative", "not detected", "wild type", "not amplified"})
 _NO_RESULT = frozenset({None, "pending"})
 
 
 def _canonical(result: str | None) -> str | None:
-    """Read the extractor's result words as one scale: 'detected' and 'mutated' are positive."""
     if result is None:
         return None
     result = result.strip().lower()
@@ -477,13 +477,9 @@ def _canonical(result: str | None) -> str | None:
 
 
 def _split_tag(tag: str) -> tuple[str, str | None]:
+    """'HER2:positive' -> ('her2', 'positive'); 'PD-L1' -> ('pd-l1', None)."""
     marker, _, result = tag.partition(":")
     return marker.strip().casefold(), (_canonical(result) if result else None)
-
-
-def _split_variant(tag: str) -> tuple[str, str]:
-    marker, _, variant = tag.partition(" ")
-    return marker.casefold(), variant.strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -491,21 +487,21 @@ class _Hit:
     kind: TagKind
     tag: str
     weight: float
-    subject: _Diagnosis | _Stage | _Marker | _Treatment | _Topic  # what it rests on
-    partial: bool = False
+    subject: _Diagnosis | _Stage | _Marker | _Treatment | _Topic  # what the hit rests on
+    partial: bool = False  # the marker matches, but the variant is not known
 
 
 def _biomarker_hits(article: Article, markers: Sequence[_Marker]) -> tuple[list[_Hit], bool]:
-    """Return the article's biomarker tags the profile matches, and whether a profile result
-    for a marker the article names a result of contradicts it."""
+    """Return the article's biomarker tags the profile matches, and whether the profile gives
+    a marker a result the article is not written for (and matches none of its results)."""
     variants: dict[str, set[str]] = {}
     for tag in article.tags.variants:
-        marker, variant = _split_variant(tag)
-        variants.setdefault(marker, set()).add(variant)
-    hits: list[_Hit] = []
-    mismatched = False
+        marker, _, variant = tag.partition(" ")
+        variants.setdefault(marker.casefold(), set()).add(variant.strip())
     wanted = [(tag, *_split_tag(tag)) for tag in article.tags.biomarkers]
     with_results = {marker for _, marker, result in wanted if result}
+    hits: list[_Hit] = []
+    mismatched = False
     for item in markers:
         name = item.fact.marker.casefold()
         result = _canonical(item.fact.result)
@@ -514,8 +510,8 @@ def _biomarker_hits(article: Article, markers: Sequence[_Marker]) -> tuple[list[
             if marker != name:
                 continue
             if wanted_result is None:
-                weight = item.weight * ANY_RESULT * (0.5 if result in _NO_RESULT else 1)
-                hits.append(_Hit("biomarkers", tag, weight, item))
+                known = 0.5 if result in _NO_RESULT else 1.0
+                hits.append(_Hit("biomarkers", tag, item.weight * ANY_RESULT * known, item))
                 matched = True
                 continue
             if result != wanted_result:
@@ -529,7 +525,8 @@ def _biomarker_hits(article: Article, markers: Sequence[_Marker]) -> tuple[list[
             matched = True
         if name in with_results and not matched and result not in _NO_RESULT:
             mismatched = True
-    return hits, mismatched and not any(h.tag.partition(":")[2] for h in hits)
+    matched_a_result = any(_split_tag(hit.tag)[1] for hit in hits)
+    return hits, mismatched and not matched_a_result
 
 
 def _excluded(article: Article, facts: _Facts) -> bool:
@@ -561,8 +558,8 @@ class _Match:
 
 
 def _match(article: Article, facts: _Facts) -> _Match | None:
-    """Return the article's hits on the profile, or None when it contradicts the profile or
-    lacks what it requires."""
+    """Return the article's hits on the profile, or None when the article contradicts the
+    profile or lacks what it requires."""
     tags = article.tags
     if _excluded(article, facts):
         return None
@@ -570,7 +567,7 @@ def _match(article: Article, facts: _Facts) -> _Match | None:
     if tags.cancer_types:
         wanted = set(tags.cancer_types)
         match.hits += [
-            _Hit("cancer_types", sorted(wanted & d.names)[0], d.weight, d)
+            _Hit("cancer_types", min(wanted & d.names), d.weight, d)
             for d in facts.diagnoses
             if wanted & d.names
         ]
@@ -580,7 +577,7 @@ def _match(article: Article, facts: _Facts) -> _Match | None:
         if facts.stage.numeral not in tags.stages:
             return None
         if match.hits and all(_is_past(hit) for hit in match.hits) and _has_current(facts):
-            return None  # the stage describes the current cancer, not a past one
+            return None  # the stage is the current cancer's, not a past one's
         match.hits.append(_Hit("stages", facts.stage.numeral, facts.stage.weight, facts.stage))
     marker_hits, contradicted = _biomarker_hits(article, facts.markers)
     if contradicted:
@@ -589,9 +586,8 @@ def _match(article: Article, facts: _Facts) -> _Match | None:
     wanted_treatments = {t.casefold() for t in tags.treatments}
     for treatment in facts.treatments:
         names = {treatment.fact.name.casefold(), (treatment.fact.drug_class or "").casefold()}
-        found = sorted(wanted_treatments & names)
-        if found:
-            match.hits.append(_Hit("treatments", found[0], treatment.weight, treatment))
+        if found := wanted_treatments & names:
+            match.hits.append(_Hit("treatments", min(found), treatment.weight, treatment))
     match.hits += [
         _Hit("topics", topic, facts.topics[topic].weight, facts.topics[topic])
         for topic in tags.topics
@@ -615,56 +611,61 @@ def _has_current(facts: _Facts) -> bool:
 
 
 def _satisfied(required: str, match: _Match) -> bool:
-    if required in TAG_KINDS:
-        return bool(match.of(required))  # type: ignore[arg-type]
+    """A required tag kind is satisfied by any hit of that kind, a required tag by its hit."""
+    for kind in TAG_KINDS:
+        if required == kind:
+            return bool(match.of(kind))
     return any(hit.tag == required for hit in match.hits)
 
 
 def _fact_score(match: _Match) -> float:
     score = 0.0
     for kind in TAG_KINDS:
-        hits = match.of(kind)
-        if not hits:
-            continue
         if kind == "topics":
-            score += min(TOPIC_CAP, KIND_WEIGHTS[kind] * sum(hit.weight for hit in _counted(match)))
+            weights = [hit.weight for hit in _counted_topics(match)]
+            score += min(TOPIC_CAP, KIND_WEIGHTS[kind] * sum(weights))
             continue
-        weights = sorted((hit.weight for hit in hits), reverse=True)
-        distinct = len({id(hit.subject) for hit in hits})
-        score += KIND_WEIGHTS[kind] * weights[0] + EXTRA_HIT * min(2, distinct - 1)
-    if match.of("cancer_types") and len(_main_types_of(match.article)) == 1:
+        hits = match.of(kind)
+        if hits:
+            distinct = len({id(hit.subject) for hit in hits})
+            best = max(hit.weight for hit in hits)
+            score += KIND_WEIGHTS[kind] * best + EXTRA_HIT * min(2, distinct - 1)
+    main_types = {_main_type(tag) or tag for tag in match.article.tags.cancer_types}
+    if match.of("cancer_types") and len(main_types) == 1:
         score += SINGLE_TYPE_BONUS
     return score
 
 
-def _counted(match: _Match) -> list[_Hit]:
-    """Topic hits that add something: one that repeats a matched treatment or stage does not, and
-    "information" topics only order the general articles."""
-    specific = [hit for hit in match.hits if hit.kind != "topics"]
-    repeated = {"treatment": "treatments", "stage": "stages"}
+_REPEATS: dict[TopicSource, TagKind] = {"treatment": "treatments", "stage": "stages"}
+
+
+def _counted_topics(match: _Match) -> list[_Hit]:
+    """Return the topic hits that add something: one that repeats a matched treatment or
+    stage does not, and "information" topics only order the general articles."""
+    specific = any(hit.kind != "topics" for hit in match.hits)
     counted = []
     for hit in match.of("topics"):
-        topic = hit.subject
-        assert isinstance(topic, _Topic)
-        if topic.source in repeated and match.of(repeated[topic.source]):  # type: ignore[index]
+        assert isinstance(hit.subject, _Topic)
+        source = hit.subject.source
+        if source in _REPEATS and match.of(_REPEATS[source]):
             continue
-        if topic.source == "information" and specific:
+        if source == "information" and specific:
             continue
         counted.append(hit)
     return counted
-
-
-def _main_types_of(article: Article) -> set[str]:
-    return {_main_type(tag) or tag for tag in article.tags.cancer_types}
 
 
 # --- text relevance: Okapi BM25 ------------------------------------------------------------
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOPWORDS = frozenset(
-    "a an and are as at be by can for from has have in is it its of on or that the their this "
-    "to was were will with your you not no nos".split()
+    {
+        *("a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "has", "have"),
+        *("in", "is", "it", "its", "no", "nos", "not", "of", "on", "or", "that", "the", "their"),
+        *("this", "to", "was", "were", "will", "with", "you", "your"),
+    }
 )
+# Robertson and Zaragoza's usual parameters.
 _BM25_K1 = 1.5
 _BM25_B = 0.75
 
@@ -675,7 +676,7 @@ def _tokens(text: str) -> list[str]:
         if word in _STOPWORDS:
             continue
         if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]  # "metastases" and "metastase" still differ; plurals mostly merge
+            word = word[:-1]  # plurals mostly meet their singulars
         words.append(word)
     return words
 
@@ -685,7 +686,7 @@ def _article_text(article: Article) -> str:
     return " ".join(
         [
             article.title,
-            article.title,
+            article.title,  # a title says what the article is about twice as surely
             article.summary,
             *tags.cancer_types,
             *tags.biomarkers,
@@ -711,11 +712,10 @@ class _Index:
         total = 0.0
         for term in query:
             tf = frequencies.get(term, 0)
-            if not tf:
-                continue
-            df = self.document_frequency[term]
-            idf = math.log((count - df + 0.5) / (df + 0.5) + 1)
-            total += idf * tf * (_BM25_K1 + 1) / (tf + norm)
+            if tf:
+                df = self.document_frequency[term]
+                idf = math.log((count - df + 0.5) / (df + 0.5) + 1)
+                total += idf * tf * (_BM25_K1 + 1) / (tf + norm)
         return total
 
 
@@ -733,6 +733,7 @@ def _index(articles: tuple[Article, ...]) -> _Index:
 def _query_terms(
     profile: Profile, stage: _Stage | None, treatments: Sequence[_Treatment]
 ) -> tuple[str, ...]:
+    """Return the profile's words, each once: names, results, drugs, sites and stage."""
     words: list[str] = []
     for d in profile.diagnoses:
         words += [d.name, d.main_type or "", d.histology or "", d.primary_site or ""]
@@ -770,26 +771,34 @@ _PLAIN_TYPES = {
 }
 # Words kept as written when an OncoTree name is put in lower case.
 _PROPER = frozenset({"hodgkin", "burkitt", "waldenstrom", "paget", "hurthle", "wilms", "ewing"})
-_LETTER_WORDS = re.compile(r"\b([btk])-(cell)\b|\bnk\b")
+# Symbols read as words, not letter by letter: "a ROS1 fusion", not "an ROS1 fusion".
+_READ_AS_WORDS = frozenset({"HER2", "ROS1", "RET", "KRAS", "NRAS", "KIT", "MET", "MYC"})
+_FUSION_GENES = frozenset({"ALK", "ROS1", "RET", "NTRK", "NTRK1", "NTRK2", "NTRK3", "NRG1"})
+_MMR_PROTEINS = frozenset({"MLH1", "MSH2", "MSH6", "PMS2"})
 
 
 def _plain(name: str) -> str:
     """'Diffuse Large B-Cell Lymphoma, NOS' -> 'diffuse large B-cell lymphoma'."""
-    name = re.sub(r",?\s+NOS\b", "", name)
-    words = [w if w.lower() in _PROPER else w.lower() for w in name.split()]
-    text = " ".join(words)
-    return _LETTER_WORDS.sub(lambda m: f"{m.group(1).upper()}-cell" if m.group(1) else "NK", text)
+
+    def word(w: str) -> str:
+        if re.fullmatch(r"[A-Z]-Cell", w):
+            return f"{w[0]}-cell"
+        if w.lower() in _PROPER or sum(c.isupper() for c in w) >= 2:
+            return w  # "Hodgkin", "NK", "IDH-Wildtype"
+        return w.lower()
+
+    return " ".join(word(w) for w in re.sub(r",?\s+NOS\b", "", name).split())
 
 
-def _cancer_name(diagnosis: DiagnosisFact, tag: str) -> str:
-    """Name the cancer as the matched tag does: a code by its own name, a main type plainly."""
+def _cancer_name(diagnosis: DiagnosisFact) -> str:
+    """Name the cancer by its main type, or by its own name where the main type is a vague
+    grouping ("a B-cell blood cancer" says less than "follicular lymphoma")."""
     main_type = diagnosis.main_type or _main_type(diagnosis.oncotree_code)
-    entry = _cancer_types().get(tag)
-    if entry and tag == diagnosis.oncotree_code and entry.name != main_type:
-        return _plain(entry.name)
-    if main_type:
-        return _PLAIN_TYPES.get(main_type) or _plain(main_type)
-    return _plain(diagnosis.name)
+    plain = (_PLAIN_TYPES.get(main_type) or _plain(main_type)) if main_type else None
+    entry = _cancer_types().get(diagnosis.oncotree_code)
+    if plain and not (plain.startswith("a ") and entry):
+        return plain
+    return _plain(entry.name if entry else diagnosis.name)
 
 
 @functools.cache
@@ -797,17 +806,17 @@ def _marker_kinds() -> dict[str, str]:
     return {entry.label: entry.kind for entry in vocab.biomarkers()}
 
 
-def _a(word: str) -> str:
-    """'a' or 'an' before a word or a letter-by-letter abbreviation ("an MSI", "a PD-L1")."""
-    head = word.split()[0] if word else ""
-    letters = head.isupper() or any(c.isdigit() for c in head[:4])
-    vowel_sound = head[:1] in ("AEFHILMNORSX" if letters else "aeiouAEIOU")
-    return f"{'an' if vowel_sound else 'a'} {word}"
+def _a(words: str) -> str:
+    """Put 'a' or 'an' before words; abbreviations are read letter by letter ("an MSI")."""
+    head = words.split()[0] if words else ""
+    spelled = head not in _READ_AS_WORDS and (head.isupper() or any(c.isdigit() for c in head))
+    vowel_sound = head[:1] in ("AEFHILMNORSX" if spelled else "aeiouAEIOU")
+    return f"{'an' if vowel_sound else 'a'} {words}"
 
 
 def _marker_words(fact: BiomarkerFact, *, alone: bool) -> tuple[str, bool]:
-    """Name a result in plain words. True when the words follow "that is" ("HER2 positive");
-    `alone` when no cancer name comes before them."""
+    """Name a result in plain words; True when they follow "that is" ("HER2 positive").
+    `alone`: no cancer name comes before them."""
     marker, result = fact.marker, (fact.result or "").lower()
     canonical = _canonical(result)
     variant = (fact.variant or "").removeprefix("p.")
@@ -816,12 +825,12 @@ def _marker_words(fact: BiomarkerFact, *, alone: bool) -> tuple[str, bool]:
     if marker == "MSI":
         if result == "high":
             return "MSI-high (microsatellite instability-high)", False
-        return f"MSI {result} (microsatellite {'stable' if result == 'stable' else result})", False
+        return f"MSI {result} (microsatellite {result})", False
     if marker == "MMR":
         if result == "deficient":
             return "mismatch repair deficiency (dMMR)", False
         return f"mismatch repair that is {result}", False
-    if marker in ("MLH1", "MSH2", "MSH6", "PMS2") and result in ("lost", "intact"):
+    if marker in _MMR_PROTEINS and result in ("lost", "intact"):
         return f"{'loss' if result == 'lost' else 'normal staining'} of the {marker} protein", False
     if marker == "HRD":
         return f"an HRD (homologous recombination deficiency) result that is {result}", False
@@ -829,27 +838,24 @@ def _marker_words(fact: BiomarkerFact, *, alone: bool) -> tuple[str, bool]:
         return f"{_a(marker)} blood test{value}", False
     if marker == "PD-L1":
         return f"a PD-L1 result{value}", False
-    if result in ("methylated", "unmethylated", "codeleted", "not codeleted"):
-        return f"{marker}: {result}", False
+    if result in ("methylated", "unmethylated"):
+        return f"{'' if result == 'methylated' else 'no '}{marker} methylation", False
+    if result in ("codeleted", "not codeleted"):
+        return f"{'a' if result == 'codeleted' else 'no'} {marker}", False
     if marker.endswith(" status"):
         return f"{marker}: {result}", False
     if kind in ("gene", "signature") or variant:
         if canonical == "positive" and marker in _FUSION_GENES:
             return f"{_a(marker)} gene fusion", False
+        if canonical == "positive" and variant:
+            return f"the {marker} {variant} change", False
         if canonical == "positive":
-            if variant:
-                return f"the {marker} {variant} change", False
             return f"a change (mutation) in the {marker} gene", False
         if canonical == "negative":
             return f"no {marker} change found", False
         return f"{_a(marker)} result that is {result}", False
     words = f"{marker} {'positive' if canonical == 'positive' else result}"
-    if alone:
-        return f"{_a(words)} result", False
-    return words, True
-
-
-_FUSION_GENES = frozenset({"ALK", "ROS1", "RET", "NTRK", "NTRK1", "NTRK2", "NTRK3", "NRG1"})
+    return (f"{_a(words)} result", False) if alone else (words, True)
 
 
 def _opening(weight: float, origin: Origin | None) -> str:
@@ -859,54 +865,55 @@ def _opening(weight: float, origin: Origin | None) -> str:
 
 
 def _subject_sentence(match: _Match) -> tuple[str | None, bool]:
-    """The sentence on cancer type, markers and stage; True when the stage went into it."""
+    """Return the sentence on the cancer, its markers and its stage; True when it says the
+    stage too."""
     cancers = sorted(match.of("cancer_types"), key=lambda h: -h.weight)
-    markers = sorted(match.of("biomarkers"), key=lambda h: (h.partial, -h.weight))
-    marker_facts = [m for m in dict.fromkeys(h.subject for h in markers) if isinstance(m, _Marker)]
-    marker_facts = marker_facts[:3]
-    stages = [h.subject for h in match.of("stages") if isinstance(h.subject, _Stage)]
+    marker_hits = sorted(match.of("biomarkers"), key=lambda h: (h.partial, -h.weight))
+    markers = [m for m in dict.fromkeys(h.subject for h in marker_hits) if isinstance(m, _Marker)]
+    markers = markers[:3]
     diagnosis = cancers[0].subject if cancers else None
     if not isinstance(diagnosis, _Diagnosis):
-        if not marker_facts:
+        if not markers:
             return None, False
-        words = [_marker_words(m.fact, alone=True)[0] for m in marker_facts]
-        origins = {m.fact.origin for m in marker_facts}
-        weight = min(m.weight for m in marker_facts)
-        origin = Origin.clinician if origins == {Origin.clinician} else None
-        return f"{_opening(weight, origin)} {_join(words)}.", False
-    name = _cancer_name(diagnosis.fact, cancers[0].tag)
-    facts: list[_Diagnosis | _Marker | _Stage] = [diagnosis, *marker_facts]
-    merged = False
+        words = [_marker_words(m.fact, alone=True)[0] for m in markers]
+        confirmed = all(m.fact.origin is Origin.clinician for m in markers)
+        opening = _opening(min(m.weight for m in markers), Origin.clinician if confirmed else None)
+        return f"{opening} {_join(words)}.", False
+    name = _cancer_name(diagnosis.fact)
+    weights = [diagnosis.weight, *(m.weight for m in markers)]
+    confirmed = diagnosis.fact.origin is Origin.clinician and all(
+        m.fact.origin is Origin.clinician for m in markers
+    )
+    stages = [h.subject for h in match.of("stages") if isinstance(h.subject, _Stage)]
+    said_stage = False
     if diagnosis.fact.historical:
-        name = f"a past {name}" if not name.startswith("a ") else f"a past {name[2:]}"
-    elif stages and stages[0].group and not stages[0].derived and not stages[0].spread_to:
+        name = f"a past {name.removeprefix('a ')}"
+    elif stages and stages[0].group and not (stages[0].derived or stages[0].spread_to):
         name = f"stage {stages[0].group} {name.removeprefix('a ')}"
-        facts.append(stages[0])
-        merged = True
-    words = [_marker_words(m.fact, alone=False) for m in marker_facts]
-    adjectives = [w for w, adjective in words if adjective]
-    nouns = [w for w, adjective in words if not adjective]
+        weights.append(stages[0].weight)
+        confirmed = False  # a stage is not a clinician's fact here
+        said_stage = True
+    described = [_marker_words(m.fact, alone=False) for m in markers]
+    adjectives = [words for words, after_that_is in described if after_that_is]
+    nouns = [words for words, after_that_is in described if not after_that_is]
     clause = name
     if adjectives:
         clause += f" that is {_join(adjectives)}"
     if nouns:
         clause += f" with {_join(nouns)}"
-    weight = min(f.weight for f in facts)
-    confirmed = all(
-        isinstance(f, _Stage) or f.fact.origin is Origin.clinician for f in facts
-    ) and not merged
-    return f"{_opening(weight, Origin.clinician if confirmed else None)} {clause}.", merged
+    opening = _opening(min(weights), Origin.clinician if confirmed else None)
+    return f"{opening} {clause}.", said_stage
 
 
-def _treatment_sentence(treatments: list[_Treatment]) -> str:
-    """"Your record shows you are getting X; Y is planned; you have had Z." """
+def _treatment_sentence(treatments: Sequence[_Treatment]) -> str:
+    """Say "Your record shows you are getting X; Y is planned; you have had Z."."""
     by_status: dict[str, list[str]] = {}
-    named: set[str] = set()
     for treatment in sorted(treatments, key=lambda t: -t.weight):
         name = treatment.fact.name
-        if name in named or len(named) == 3:
+        if any(name in names for names in by_status.values()):
             continue
-        named.add(name)
+        if sum(len(names) for names in by_status.values()) == 3:
+            break
         status = treatment.fact.status
         group = "past" if status in (TreatmentStatus.past, TreatmentStatus.stopped) else status
         by_status.setdefault(group, []).append(name)
@@ -922,24 +929,25 @@ def _treatment_sentence(treatments: list[_Treatment]) -> str:
 
 
 def _reason(match: _Match) -> str:
-    """Say in plain words which facts the match rests on, most telling first."""
+    """Say in plain words which facts the match rests on, the most telling first."""
     sentences: list[str] = []
-    subject, stage_said = _subject_sentence(match)
+    subject, said_stage = _subject_sentence(match)
     if subject:
         sentences.append(subject)
     if any(hit.partial for hit in match.of("biomarkers")):
-        wanted = _join([v.partition(" ")[2].removeprefix("p.") for v in match.article.tags.variants])
+        changes = [v.partition(" ")[2].removeprefix("p.") for v in match.article.tags.variants]
         sentences.append(
-            f"This article is about the {wanted} change; ask your care team which change you have."
+            f"This article is about the {_join(changes)} change; ask your care team which "
+            "change you have."
         )
     stages = [h.subject for h in match.of("stages") if isinstance(h.subject, _Stage)]
-    if stages and not stage_said:
+    if stages and not said_stage:
         sentences.append(f"{_opening(stages[0].weight, None)} {stages[0].phrase}.")
     treatments = [h.subject for h in match.of("treatments") if isinstance(h.subject, _Treatment)]
     if treatments:
         sentences.append(_treatment_sentence(treatments))
     if not sentences:
-        topics = sorted(_counted(match) or match.of("topics"), key=lambda h: -h.weight)
+        topics = sorted(_counted_topics(match) or match.of("topics"), key=lambda h: -h.weight)
         if topics and isinstance(topics[0].subject, _Topic):
             sentences.append(topics[0].subject.sentence)
     return " ".join(sentences[:3]) or GENERAL_REASON
@@ -957,7 +965,7 @@ def _join(words: list[str]) -> str:
 def match_articles(
     profile: Profile, articles: tuple[Article, ...] | None = None, limit: int = 6
 ) -> list[ArticleMatchRead]:
-    """Rank articles by the profile's facts and text; never one the profile contradicts."""
+    """Rank articles by the profile's facts and words; never one the profile contradicts."""
     articles = library() if articles is None else tuple(articles)
     if limit <= 0 or not articles:
         return []

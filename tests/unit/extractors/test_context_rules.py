@@ -8,6 +8,8 @@ import pytest
 
 from extractors import vocab
 from extractors.context import find_modifiers
+from extractors.document import analyze_page
+from models.schemas import Page, ReadMethod
 
 _RULES = vocab.context_rules()
 
@@ -50,3 +52,16 @@ def test_every_rule_fires_on_its_own_literal(rule):
 )
 def test_pseudo_rules_hide_the_triggers_inside_them(rule):
     assert find_modifiers(f"x {rule.literal} x") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Margins: proximal margin uninvolved by invasive carcinoma.",
+        "Seminal vesicles: not involved by carcinoma.",
+    ],
+)
+def test_checklist_wording_for_an_uninvolved_part_negates_the_tumour(text):
+    page = analyze_page(Page(number=1, text=text, method=ReadMethod.plain_text))
+    start = page.text.index("carcinoma")
+    assert page.flags(start, start + len("carcinoma")).negated

@@ -27,6 +27,14 @@ class TestFoldingParentIntoChild:
         )
         assert _primary(text) == "CCRCC"
 
+    def test_subtype_named_only_in_a_protocol_title_takes_nothing(self) -> None:
+        # The CAP protocol's title lists oncocytoma; the tumour is a renal cell carcinoma.
+        text = (
+            "DIAGNOSIS: Kidney, right, partial nephrectomy: Tumor type: renal cell carcinoma, "
+            "see comment. Staging for renal cell carcinoma/oncocytoma: pT1a."
+        )
+        assert _primary(text) == "RCC"
+
 
 class TestSiteSpecificReading:
     def test_melanoma_in_the_eye_is_uveal(self) -> None:
@@ -87,9 +95,7 @@ class TestSiteSpecificReading:
         )
         assert _primary(text) == "ESCA"
 
-    @pytest.mark.parametrize(
-        ("siewert", "code"), [("I", "ESCA"), ("II", "GEJ"), ("III", "STAD")]
-    )
+    @pytest.mark.parametrize(("siewert", "code"), [("I", "ESCA"), ("II", "GEJ"), ("III", "STAD")])
     def test_siewert_type_places_the_junction_tumour(self, siewert: str, code: str) -> None:
         text = (
             "FINAL DIAGNOSIS: Esophagus and proximal stomach, esophagogastrectomy: "
