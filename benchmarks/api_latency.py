@@ -33,7 +33,7 @@ GROUP = "api"
 DATABASE = "intake_bench_api"
 CLIENTS = 50
 LIGHT_CLIENTS = 10
-RECOVER_SECONDS = 120
+RECOVER_SECONDS = 15
 STATUS_P99_FLOOR = Floor("<", 50)
 DOCUMENTS = 6
 LOAD_SCRIPT = Path(__file__).with_name("load.py")
@@ -149,7 +149,6 @@ def measure(
     rows: list[Row] = []
     with running_stack(DATABASE) as stack:
         headers, document_id = _prepare(stack)
-        api_pid = stack.processes[0].pid
         paths = (f"/api/documents/{document_id}", "/api/profile")
         for target, path in zip(targets, paths, strict=True):
             url = f"{stack.base_url}{path}"
@@ -159,8 +158,11 @@ def measure(
             for clients in (LIGHT_CLIENTS, CLIENTS):
                 print(f"api: {target}, {clients} clients, {generator}", file=sys.stderr, flush=True)
                 responsive = _wait_until_answering(url, headers)
+                if not responsive:
+                    print("api: the API stopped answering; restarting it", file=sys.stderr)
+                    stack.restart_api()
                 drive(url, headers, clients, 2.0)  # warm-up: connections, first-call caches
-                with sampling([api_pid], profile_dir, f"api-{name}-{clients}") as traces:
+                with sampling([stack.api.pid], profile_dir, f"api-{name}-{clients}") as traces:
                     load = drive(url, headers, clients, seconds)
                 if traces:
                     summary = summarize(traces)
@@ -169,7 +171,8 @@ def measure(
                     print(
                         f"\nAPI profile, {target}, {clients} clients:\n{summary}\n", file=sys.stderr
                     )
-                rows += _rows(target, clients, load, f"{seconds:g} s, {generator}", responsive)
+                how = f"{seconds:g} s, {generator}" + ("" if responsive else ", API restarted")
+                rows += _rows(target, clients, load, how)
     return rows
 
 
@@ -185,13 +188,10 @@ def _wait_until_answering(url: str, headers: dict[str, str]) -> bool:
     return False
 
 
-def _rows(target: str, clients: int, load: Load, how: str, responsive: bool) -> list[Row]:
+def _rows(target: str, clients: int, load: Load, how: str) -> list[Row]:
     label = f"{target}, {clients} clients"
     floor = STATUS_P99_FLOOR if "documents" in target and clients == CLIENTS else None
-    if not load.requests:
-        failed_note = "no request was answered" + ("" if responsive else " (API stalled before)")
-    else:
-        failed_note = f"of {load.requests}"
+    failed_note = f"of {load.requests}" if load.requests else "no request was answered"
     return [
         Row(
             GROUP,

@@ -12,6 +12,7 @@ are skipped, not failed. The exit code is 1 when a floor failed or a module cras
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
 import sys
 import tempfile
@@ -24,6 +25,7 @@ from results import Floor, Row, Verdict, load_rows, markdown_table, print_table
 HERE = Path(__file__).resolve().parent
 MODULES = ("read", "extract", "end_to_end", "api_latency")
 TIMEOUT_SECONDS = 3600
+STOP_SECONDS = 120
 
 
 def run_module(name: str, options: list[str], workdir: Path) -> list[Row]:
@@ -32,17 +34,29 @@ def run_module(name: str, options: list[str], workdir: Path) -> list[Row]:
     argv = [sys.executable, str(HERE / f"{name}.py"), "--json", str(output), *options]
     print(f"\n== {name}: {' '.join(argv[1:])}", flush=True)
     started = time.monotonic()
+    module = subprocess.Popen(argv)
     try:
-        done = subprocess.run(argv, timeout=TIMEOUT_SECONDS, check=False)
+        returncode = module.wait(timeout=TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
+        # SIGTERM first: the module stops the servers and workers it started.
+        module.terminate()
+        try:
+            module.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            module.kill()
+            module.wait()
         return [Row(name, f"{name}: finished", 0.0, floor=Floor(">=", 1), note="timed out")]
+    except BaseException:
+        module.terminate()
+        module.wait(timeout=STOP_SECONDS)
+        raise
     print(f"== {name}: {time.monotonic() - started:.0f} s", flush=True)
     if not output.exists():
         return [
             Row(
                 name,
                 f"{name}: exit code (no table written)",
-                float(done.returncode),
+                float(returncode),
                 floor=Floor("<=", 0),
                 note="crashed; see its output above",
             )
@@ -79,7 +93,12 @@ def write_results(
     path.write_text(text + "\n")
 
 
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds into run_module, which stops the running module
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="a short run, to check it works")
     parser.add_argument("--skip-e2e", action="store_true", help="skip the end-to-end run")

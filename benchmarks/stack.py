@@ -111,6 +111,23 @@ class Stack:
         self.processes.append(process)
         return process
 
+    @property
+    def api(self) -> subprocess.Popen[bytes]:
+        return self.processes[0]
+
+    def start_api(self) -> None:
+        """Start `intake serve --no-worker` (it migrates the database first); wait until ready."""
+        port = self.base_url.rsplit(":", 1)[1]
+        api = self.spawn("api", [str(INTAKE), "serve", "--no-worker", "--port", port])
+        self.processes.remove(api)
+        self.processes.insert(0, api)
+        _wait_until_ready(self, api)
+
+    def restart_api(self) -> None:
+        """Stop the API and start it again on the same port, after it stopped answering."""
+        stop(self.processes.pop(0))
+        self.start_api()
+
     def log_tail(self, name: str, characters: int = 3000) -> str:
         path = self.home / f"{name}.log"
         return path.read_text(errors="replace")[-characters:] if path.exists() else ""
@@ -175,9 +192,25 @@ class Stack:
             )
 
 
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    # SIGTERM (run_all's timeout, `timeout`, a CI stop) unwinds like Ctrl-C, so every
+    # `finally` below stops the processes it started.
+    raise SystemExit(128 + signum)
+
+
 @contextlib.contextmanager
 def running_stack(name: str) -> Iterator[Stack]:
     """Start the API over a fresh database `name` and a flushed Redis db; stop all after."""
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        with _running_stack(name) as stack:
+            yield stack
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _running_stack(name: str) -> Iterator[Stack]:
     broker = redis.Redis.from_url(REDIS_URL)
     with tempfile.TemporaryDirectory(prefix=f"{name}-") as home, own_database(name) as url:
         broker.flushdb()
@@ -195,8 +228,7 @@ def running_stack(name: str) -> Iterator[Stack]:
         }
         stack = Stack(env, Path(home), f"http://127.0.0.1:{port}", url)
         try:
-            api = stack.spawn("api", [str(INTAKE), "serve", "--no-worker", "--port", str(port)])
-            _wait_until_ready(stack, api)
+            stack.start_api()
             yield stack
         finally:
             for process in reversed(stack.processes):
