@@ -304,14 +304,14 @@ def _names_ending_in() -> dict[str, list[tuple[str, str | None, str | None]]]:
     for entry in vocab.cancer_types():
         for synonym in entry.synonyms:
             longer[synonym] = (entry.code, longer.get(synonym, (None, None))[1])
-    for histology in vocab.histologies():
-        for name in (histology.label.lower(), *histology.synonyms):
-            longer[name] = (longer.get(name, (None, None))[0], histology.key)
+    for entry_of_histology in vocab.histologies():
+        for name in (entry_of_histology.label.lower(), *entry_of_histology.synonyms):
+            longer[name] = (longer.get(name, (None, None))[0], entry_of_histology.key)
     ending: dict[str, list[tuple[str, str | None, str | None]]] = defaultdict(list)
-    for name, (code, histology) in longer.items():
+    for name, (code, histology_key) in longer.items():
         prefix, _, last = name.rpartition(" ")
         if prefix and last in one_word:
-            ending[last].append((f"{prefix} ", code, histology))
+            ending[last].append((f"{prefix} ", code, histology_key))
     return {last: sorted(found, key=lambda item: -len(item[0])) for last, found in ending.items()}
 
 
@@ -377,6 +377,7 @@ def _site_mentions(page: AnalyzedPage) -> list[_SiteMention]:
     sites: list[_SiteMention] = []
     text = page.text
     for match in page.matches:
+        keys: tuple[str, ...]
         if match.category is TermCategory.site:
             keys, operated = (match.key,), False
         elif match.category is TermCategory.procedure and match.key in by_procedure:

@@ -83,7 +83,10 @@ def assemble_profile(facts: Iterable[Fact], overrides: Iterable[Override] = ()) 
     """Keep the strongest asserted fact per concept; unasserted facts are listed for audit."""
     facts = apply_overrides(list(facts), overrides)
     asserted = [fact for fact in facts if fact.asserted]
-    of = lambda kind: [f for f in asserted if isinstance(f, kind)]  # noqa: E731
+
+    def of(kind: type[F]) -> list[F]:
+        return [f for f in asserted if isinstance(f, kind)]
+
     diagnoses = _best_per_key(
         of(DiagnosisFact),
         key=lambda d: d.oncotree_code,

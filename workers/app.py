@@ -7,7 +7,7 @@ import resource
 
 from celery import Celery
 from celery.signals import worker_process_init
-from kombu import Queue
+from kombu.entity import Queue
 
 from intake.settings import Settings, get_settings
 
@@ -18,7 +18,7 @@ def create_app(settings: Settings) -> Celery:
     app = Celery("intake", broker=settings.resolved_broker_url, include=["workers.tasks"])
     app.conf.update(
         task_default_queue="documents",
-        task_queues=[Queue(name) for name in QUEUES],
+        task_queues=[Queue(name) for name in QUEUES],  # type: ignore[no-untyped-call]
         task_routes={
             "intake.process_document": {"queue": "documents"},
             "intake.reap_stuck_jobs": {"queue": "maintenance"},

@@ -34,7 +34,7 @@ def single_runner(settings: Settings, name: str, *, ttl_seconds: int) -> Iterato
     except redis.RedisError as error:
         log.warning("lock %s unavailable (%s); running anyway", name, type(error).__name__)
         acquired = True
-        lock = None  # type: ignore[assignment]
+        lock = None
     try:
         yield acquired
     finally:

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
     retry_jitter=True,
     max_retries=8,
 )
-def process_document(self: Task, document_id: str) -> None:  # type: ignore[type-arg]
+def process_document(self: Task, document_id: str) -> None:
     """Run the pipeline once per (document, PIPELINE_VERSION); a repeat is a no-op."""
     settings = get_settings()
     claim = self.request.id

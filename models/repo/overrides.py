@@ -42,7 +42,7 @@ def list_for_patient(session: Session, *, patient_id: UUID) -> list[Override]:
         Override(
             action=OverrideAction(row.action),
             fact_key=row.fact_key,
-            fact=row.fact,  # type: ignore[arg-type]  # validated by the schema
+            fact=row.fact,  # validated by the schema
             replaces=row.replaces or [],
             comment=row.comment,
         )
