@@ -73,17 +73,28 @@ async def _check_csrf(request: Request, session_cookie: str, settings: Settings)
         raise NotPermitted("The form has expired. Please reload the page.", reason="csrf_failed")
 
 
-async def get_current_user(
-    request: Request,
+async def _credentials(
+    request: Request, settings: SettingsDep, token: Annotated[str | None, Depends(_bearer)]
+) -> str | None:
+    """The bearer token, or the session cookie after its CSRF check on unsafe methods.
+
+    Async only to read a form; the database work stays in `get_current_user`, which FastAPI
+    runs in its thread pool, so a slow query never blocks the event loop.
+    """
+    if token is not None:
+        return token
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie and request.method not in _SAFE_METHODS:
+        await _check_csrf(request, cookie, settings)
+    return cookie
+
+
+def get_current_user(
     session: SessionDep,
     settings: SettingsDep,
-    token: Annotated[str | None, Depends(_bearer)],
+    token: Annotated[str | None, Depends(_credentials)],
 ) -> User:
-    """Accept a bearer token (API clients) or the session cookie (pages, with a CSRF check)."""
-    if token is None:
-        token = request.cookies.get(SESSION_COOKIE)
-        if token and request.method not in _SAFE_METHODS:
-            await _check_csrf(request, token, settings)
+    """The signed-in user, from a bearer token (API clients) or the session cookie (pages)."""
     if not token:
         raise NotAuthenticated()
     user = users.get(session, read_token(token, settings))

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 SAMPLES_PER_SECOND = 50
+PROJECT_PACKAGES = ("intake/", "extractors/", "models/", "workers/", "api/")
 STOP_SECONDS = 30
 
 
@@ -40,7 +41,9 @@ def sampling(pids: list[int], out_dir: Path | None, name: str) -> Iterator[list[
     try:
         for pid in pids:
             output = out_dir / f"{name}-{pid}.txt"
-            argv = [binary, "record", "--pid", str(pid), "--subprocesses", "--nonblocking"]
+            # --gil keeps the samples that hold the GIL: where Python spends CPU, not where
+            # threads sit waiting for a connection or a query.
+            argv = [binary, "record", "--pid", str(pid), "--subprocesses", "--nonblocking", "--gil"]
             argv += ["--rate", str(SAMPLES_PER_SECOND), "--format", "raw", "--output", str(output)]
             recorders.append(
                 subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -94,7 +97,16 @@ def summarize(paths: list[Path], top: int = 25) -> str:
             own[frames[-1]] += count
     if not total:
         return "no samples"
-    lines = [f"{total} samples", "", "inclusive share  function"]
+    project = Counter(
+        {
+            frame: count
+            for frame, count in inclusive.items()
+            if "(" in frame and frame.split("(", 1)[1].startswith(PROJECT_PACKAGES)
+        }
+    )
+    lines = [f"{total} samples", "", "inclusive share  project function"]
+    lines += [f"  {count / total:6.1%}  {frame}" for frame, count in project.most_common(top)]
+    lines += ["", "inclusive share  function"]
     lines += [f"  {count / total:6.1%}  {frame}" for frame, count in inclusive.most_common(top)]
     lines += ["", "self share  function"]
     lines += [f"  {count / total:6.1%}  {frame}" for frame, count in own.most_common(top)]

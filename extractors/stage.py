@@ -350,6 +350,9 @@ _NEGATIVE = (
     r"|malignan|carcinoma|neoplas))"
 )
 _POSITIVE = r"(?:positive|involved|with\s(?:metasta|carcinoma|tumou?r)|metastatic)"
+# OCR ends each line with ". ", so a stop may follow a count written as a word ("two. lymph
+# nodes involved"); after digits it more often ends a synoptic field ("received: 10. Total").
+_LINE_END = r"(?:(?<=[a-z])\.)?"
 # Each pattern gives (positive, examined): "(2/15)" beside a node, "one of eight lymph nodes",
 # "four lymph nodes, negative", "no metastasis in 37 axillary lymph nodes", synoptic counts.
 _NODE_COUNTS = re.compile(
@@ -362,8 +365,8 @@ _NODE_COUNTS = re.compile(
     rf"|\b(?P<b_tot>{_NUM})\s(?:benign|negative|reactive|uninvolved)\s{_WORDS}{_NODE}"
     rf"|\bno\s(?:evidence\sof\s)?(?:metasta\w*|tumou?r|carcinoma|malignancy)\s{_WORDS}in\s"
     rf"(?:all\s|the\s)?(?P<i_tot>{_NUM})\s{_WORDS}{_NODE}"
-    rf"|\b(?P<p_pos>{_NUM})\s{_WORDS}{_NODE}s?\s(?:\w+\s){{0,2}}?{_POSITIVE}"
-    rf"|(?:metasta\w*|carcinoma)\s{_WORDS}in\s(?P<m_pos>{_NUM})\s{_WORDS}{_NODE}"
+    rf"|\b(?P<p_pos>{_NUM}){_LINE_END}\s{_WORDS}{_NODE}s?\s(?:\w+\s){{0,2}}?{_POSITIVE}"
+    rf"|(?:metasta\w*|carcinoma)\s{_WORDS}in\s(?P<m_pos>{_NUM}){_LINE_END}\s{_WORDS}{_NODE}"
     rf"|(?:number|no\.|#)\s(?:of\s)?(?:regional\s|sentinel\s|axillary\s)?(?:lymph\s)?"
     rf"nodes?\s(?:examined|identified|recovered|retrieved|harvested|sampled|found)"
     rf"\W{{0,4}}(?:is\s)?(?P<s_tot>{_NUM})"
@@ -405,10 +408,14 @@ class _NodeCount:
 _LUNG_STATION = re.compile(
     r"(?P<n3>supraclavicular|scalene|contralateral)"
     r"|(?P<n1>hilar|hilum|peribronchial|interlobar|intralobar|lobar|segmental|intrapulmonary"
-    r"|(?:station|level|#)\s?#?\s?(?:r-?|l-?)?1[0-4]|\b1[0-4]\s?[rl]\b)"
+    r"|(?:station|level|#)\s?#?\s?(?:r-?|l-?)?1[0-4]|\b1[0-4]\s?[rl]\b"
+    # Stations are also written in Roman numerals: "level XI" (10-14 are N1, 2-9 N2).
+    r"|(?:station|level)\s(?:xi{0,3}|xiv)\b)"
     r"|(?P<n2>mediastin\w*|subcarinal|carinal|paratracheal|pretracheal|aorto-?pulmonary"
-    r"|para-?aortic|paraesophageal|pulmonary\sligament|prevascular|(?:station|level|#)\s?#?\s?"
-    r"(?:r-?|l-?)?[2-9]\b|\b[2-9]\s?[rl]\b)"
+    # "AP window" is the aortopulmonary window, station 5.
+    r"|\ba\.?p\.?\swindow|para-?aortic|paraesophageal|pulmonary\sligament|prevascular"
+    r"|(?:station|level|#)\s?#?\s?(?:r-?|l-?)?[2-9]\b|\b[2-9]\s?[rl]\b"
+    r"|(?:station|level)\s(?:ii|iii|iv|v|vi|vii|viii|ix)\b)"
 )
 
 
@@ -443,6 +450,7 @@ def _near_word(
 def _read_node_counts(text: str) -> _NodeCount | None:
     positives: list[int] = []
     stations: list[str | None] = []
+    fractions: set[tuple[int, int]] = set()
     for match in _near_word(_NODE_COUNTS, text, "nod", NODE_WINDOW):
         kind = match.lastgroup or ""
         if match.group("f_pos") is not None:
@@ -468,6 +476,12 @@ def _read_node_counts(text: str) -> _NodeCount | None:
             and _NEGATED_COUNT.search(text, max(0, match.start() - 40), match.start())
         ):
             continue
+        # A synoptic summary repeats the diagnosis's fraction ("2/10 positive (paraesophageal
+        # 2/10)"): the same involved/examined pair twice is one count, not two specimens.
+        if positive and total is not None:
+            if (positive, total) in fractions:
+                continue
+            fractions.add((positive, total))
         positives.append(positive)
         if positive:
             stations.append(_lung_station(text, match.start(), match.end()))
@@ -570,15 +584,17 @@ _TUMOUR = r"(?:tumou?r|mass|carcinoma|neoplasm|lesion|nodule)"
 _SIZES = (
     # "Tumor size: 3.5 x 2 cm", "greatest dimension: 4.2 cm"
     re.compile(
-        rf"(?P<label>tumou?r\ssize|size\sof\s(?:the\s)?tumou?r|(?:greatest|maximum|largest)\s"
+        rf"(?P<label>tumou?r\s(?:size|diameter)|size\sof\s(?:the\s)?tumou?r|(?:greatest|maximum|largest)\s"
         rf"(?:tumou?r\s)?(?:dimension|diameter))[^:0-9]{{0,30}}:?\s?"
         rf"(?:greatest\sdimension\W{{0,3}})?(?:is\s|of\s|measures\s)?"
         rf"(?:approximately\s|approx\.?\s|about\s|up\sto\s)?{_DIMENSIONS}"
     ),
     # "carcinoma, clear cell type, 4.2 cm", "renal cell carcinoma (7.0 cm maximum dimension)"
     re.compile(rf"{_TUMOUR}[,;/]{{0,2}}\s(?:(?:[a-z0-9/-]+[,;]?\s){{0,6}}?)\(?{_DIMENSIONS}"),
-    # "a 2.5 x 2.2 x 2.1 cm mass", "a 7.0 x 5.5 cm well circumscribed tumor"
-    re.compile(rf"{_DIMENSIONS}\)?\s(?:[a-z-]+,?\s){{0,4}}?{_TUMOUR}"),
+    # "a 2.5 x 2.2 x 2.1 cm mass", "a 7.0 x 5.5 cm well circumscribed tumor"; a list of
+    # features may follow the size ("6.0 cm, tan-brown, soft, well-circumscribed tumor") and an
+    # OCR line end may fall before the noun ("a 4.5 cm round tan. tumor").
+    re.compile(rf"{_DIMENSIONS}\)?,?\s(?:[a-z-]+(?:,\.?)?\s){{0,4}}?(?:[a-z-]+\.\s)?{_TUMOUR}"),
 )
 # A size beside one of these measures something else: the specimen, a margin, a node.
 _NOT_TUMOUR_SIZE = re.compile(
@@ -896,6 +912,9 @@ _EXTENTS: dict[str, tuple[_Extent, ...]] = {
             "through the thyroid cartilage or beyond the larynx",
             r"(?:outer\scortex\sof\sthe\s)?thyroid\scartilage(?!\s\w*\s?inner)",
             r"(?:perithyroidal|extralaryngeal|strap\s\w*)\s(?:soft\s)?(?:tissues?|muscles?)",
+            # Around the larynx, "the adjacent soft tissues" are the soft tissues of the neck.
+            r"(?:adjacent|surrounding|perilaryngeal)\s(?:soft\s)?tissues?",
+            r"soft\stissues?\sof\s(?:the\s)?neck",
             r"thyroid\sgland|trachea|esophag\w*",
         ),
         _into("T3", "into the paraglottic or pre-epiglottic space", r"(?:para|pre-?)\w*\sspace"),
@@ -913,6 +932,35 @@ _EXTENTS: dict[str, tuple[_Extent, ...]] = {
             rf"extra-?thyroid(?:al)?\s(?:extension|invasion)(?:{_PRESENT}|\W{{0,3}}minimal)",
         ),
         _into("T3", "into perithyroid soft tissue", rf"peri-?thyroid(?:al)?{_FAT}"),
+    ),
+    # Pleural mesothelioma, 7th edition: T2 reaches the diaphragmatic muscle or the lung
+    # parenchyma, T3 the endothoracic fascia, mediastinal fat, chest wall soft tissue or
+    # pericardium, T4 the ribs, spine, myocardium, mediastinal organs or contralateral pleura.
+    # Tumour limited to the pleura (T1) cannot be told from a biopsy, so no T1 is read.
+    "pleural_mesothelioma": (
+        _into(
+            "T4",
+            "into the ribs, spine, myocardium, mediastinal organs or contralateral pleura",
+            r"ribs?\b|vertebra\w*|spine|myocardium|contralateral\spleura|brachial\splexus",
+            r"mediastinal\sorgans?|esophag\w*|trachea|peritoneum",
+        ),
+        _phrase(
+            "T4",
+            "through the pericardium",
+            r"(?:through|transmural\w*)\s(?:the\s)?(?:full\sthickness\sof\sthe\s)?pericardi\w*",
+        ),
+        _into(
+            "T3",
+            "into the endothoracic fascia, mediastinal fat, chest wall or pericardium",
+            r"endothoracic\sfascia|mediastinal\s(?:fat|adipose\stissue)|pericardium",
+            r"chest\swall(?:\s(?:soft\stissue|fat))?",
+        ),
+        _into(
+            "T2",
+            "into the diaphragmatic muscle or the lung",
+            r"(?:diaphragmatic|diaphragm)\s(?:skeletal\s)?muscle|skeletal\smuscle\sof\sthe\sdiaphragm",
+            r"(?:underlying\s)?(?:lung|pulmonary)\sparenchyma",
+        ),
     ),
     "pancreas": (
         _into(
@@ -1058,7 +1106,12 @@ def _liver_t(text: str, *, bile_duct: bool = False) -> _Finding | None:
 
 
 _BRESLOW = re.compile(
-    r"breslow\W{0,3}(?:\w+\W{1,3}){0,3}?(?P<value>\d{1,2}(?:[.,]\d{1,2})?)\s?(?P<unit>mm|cm)\b"
+    # "Breslow thickness: 5 mm", "Breslow tumor thickness at diagnosis = 8 mm"
+    r"breslow\W{0,3}(?:\w+\W{1,3}){0,5}?(?P<value>\d{1,2}(?:[.,]\d{1,2})?)\s?(?P<unit>mm|cm)\b"
+    # Thickness is also written as depth alone: "7.0 mm deep", "invading to a depth of 2.1 mm".
+    r"|(?P<deep>\d{1,2}(?:[.,]\d{1,2})?)\s?mm\s(?:deep|in\sdepth|thick)\b"
+    r"|(?:depth\sof\sinvasion|(?:tumou?r|maximum)\sthickness|(?:invad\w*|invasion)\s(?:to\s)?"
+    r"(?:a\s)?depth\sof)\W{0,3}(?P<depth>\d{1,2}(?:[.,]\d{1,2})?)\s?mm\b"
 )
 _ULCERATION = re.compile(r"ulcerat\w*")
 
@@ -1068,9 +1121,8 @@ def _melanoma_t(text: str) -> _Finding | None:
     match = _BRESLOW.search(text)
     if match is None:
         return None
-    thickness = float(match.group("value").replace(",", ".")) * (
-        10 if match.group("unit") == "cm" else 1
-    )
+    value = match.group("value") or match.group("deep") or match.group("depth")
+    thickness = float(value.replace(",", ".")) * (10 if match.group("unit") == "cm" else 1)
     number = next(
         n for limit, n in ((1, 1), (2, 2), (4, 3), (float("inf"), 4)) if thickness <= limit
     )
@@ -1208,6 +1260,27 @@ def _distant_metastasis(page: AnalyzedPage, chapter: str) -> _Finding | None:
             continue
         if _asserted(text, match.start(), match.end()):
             return _Finding(match.start(), match.end(), "M1", f"metastatic tumour in the {site}")
+    return None
+
+
+# Lung, AJCC 7th edition: pleural tumour nodules are M1a, so a pleural specimen of its own
+# ("B. Pleural biopsy: poorly differentiated carcinoma") showing carcinoma is distant disease,
+# unlike invasion of the visceral pleura by the primary (T2), which the lung specimen describes.
+_PLEURAL_SPECIMEN = re.compile(
+    r"pleura\w*(?:\s(?:nodule|mass|implant)s?)?,?\s(?:[\w-]+\s){0,2}?(?:biopsy|excision|resection)"
+    r"\W{1,5}(?:[\w-]+\W{1,3}){0,4}?(?:adeno|squamous\scell\s)?carcinoma"
+)
+
+
+def _pleural_metastasis(page: AnalyzedPage) -> _Finding | None:
+    for match in _near_word(_PLEURAL_SPECIMEN, page.text, "pleura", DISTANT_WINDOW):
+        if _NOT_METASTASIS.search(match.group()):
+            continue
+        if page.section(match.start()) is SectionKind.clinical_history:
+            continue
+        flags = page.flags(match.start(), match.end())
+        if not (flags.uncertain or flags.hypothetical or flags.historical or flags.negated):
+            return _Finding(match.start(), match.end(), "M1a", "carcinoma in a pleural specimen")
     return None
 
 
@@ -1349,8 +1422,9 @@ def _derived_fact(
     age, age_notes = _age_or_account(text, patient_age)
     # Node counts only stand in for a missing N, and reading them is the costly part.
     nodes = _read_node_counts(text) if n is None or n.upper().endswith("NX") else None
-    group, assumptions = _derive(diagnosis, t, n, m, edition, age, nodes)
-    assumptions = [*age_notes, *assumptions]
+    n_grouped, deposit_notes = _n_from_deposits(_chapter(diagnosis), text, n, nodes)
+    group, assumptions = _derive(diagnosis, t, n_grouped, m, edition, age, nodes)
+    assumptions = [*age_notes, *deposit_notes, *assumptions]
     assumptions = [*m_notes, *assumptions]
     return StageFact(
         edition=edition,
@@ -1385,10 +1459,10 @@ def _findings_fact(
         text = " ".join(p.text for p in pages)
         m, m_notes = _m_from_findings(pages, chapter, None)
         age, age_notes = _age_or_account(text, patient_age)
-        group, assumptions = _derive(
-            diagnosis, finding.category, None, m, edition, age, _read_node_counts(text)
-        )
-        assumptions = [*m_notes, *age_notes, *assumptions]
+        nodes = _read_node_counts(text)
+        n, deposit_notes = _n_from_deposits(chapter, text, None, nodes)
+        group, assumptions = _derive(diagnosis, finding.category, n, m, edition, age, nodes)
+        assumptions = [*m_notes, *age_notes, *deposit_notes, *assumptions]
         note = (
             f"no T category stated: {finding.category} read from the findings "
             f"({finding.reason}, AJCC 7th edition definition)"
@@ -1398,6 +1472,7 @@ def _findings_fact(
             edition=edition,
             classification="pathologic",
             t=finding.category,
+            m=m,
             group=group,
             method="derived",
             assumptions=[note, *assumptions],
@@ -1409,6 +1484,28 @@ def _findings_fact(
     return None
 
 
+# Colorectal, AJCC 7th edition: tumour deposits in the pericolorectal fat without regional
+# node metastasis are N1c. CAP checklists write them as "Tumor deposits: present" or, in the
+# older form, "Non-lymph node pericolonic tumor: present".
+_DEPOSITS = re.compile(
+    r"(?:tumou?r\sdeposits?|non-lymph\snode\s\w+\stumou?r)(?:\s(?:in|within)\s[a-z\s]{0,40}?)?"
+    r"\W{0,3}(?:present|identified|yes)\b"
+)
+
+
+def _n_from_deposits(
+    chapter: str | None, text: str, n: str | None, nodes: _NodeCount | None
+) -> tuple[str | None, list[str]]:
+    """N1c where the report gives no N, no involved node and tumour deposits; else `n`."""
+    if chapter != "colorectal" or (n is not None and _strip_prefix(n) != "NX"):
+        return n, []
+    if nodes is not None and nodes.positive_max > 0:
+        return n, []
+    if _first_asserted(_DEPOSITS, text) is None:  # not "no tumor deposits identified"
+        return n, []
+    return "N1c", ["no N category stated: N1c read from tumour deposits without involved nodes"]
+
+
 def _m_from_findings(
     pages: list[AnalyzedPage], chapter: str | None, m: str | None
 ) -> tuple[str | None, list[str]]:
@@ -1416,9 +1513,12 @@ def _m_from_findings(
     if chapter is None or (m is not None and _strip_prefix(m) not in ("MX", None)):
         return m, []
     distant = next((d for p in pages if (d := _distant_metastasis(p, chapter))), None)
+    if distant is None and chapter == "lung":
+        distant = next((d for p in pages if (d := _pleural_metastasis(p))), None)
     if distant is None:
         return m, []
-    return "pM1", [f"no M1 stated: pM1 read from the findings ({distant.reason})"]
+    category = f"p{distant.category}"
+    return category, [f"no M1 stated: {category} read from the findings ({distant.reason})"]
 
 
 def _chapter(diagnosis: DiagnosisFact | None) -> str | None:

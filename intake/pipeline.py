@@ -14,7 +14,7 @@ import time
 from uuid import UUID
 
 from pydantic import TypeAdapter
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from extractors.extract import extract_facts
@@ -168,7 +168,8 @@ def process_document(
             job.finished_at = dt.datetime.now(dt.UTC)
     except UnreadableDocument as error:
         fail_document(settings, document_id, error)
-    except OperationalError as error:
+    except (OperationalError, IntegrityError) as error:
+        # A lost connection, a deadlock or a race lost to another worker: worth another try.
         raise TransientError(
             "The database could not be reached.", reason="database_unavailable"
         ) from error
@@ -188,7 +189,9 @@ def rebuild_profile(session: Session, *, patient_id: UUID) -> Profile:
     A document that seems to be someone else's stays out of the profile until a clinician
     confirms it is the patient's; a rejected one stays out for good.
     """
-    patient = users.get_patient(session, patient_id)
+    # One rebuild per patient at a time: workers finishing two of a patient's documents at
+    # once would otherwise both insert the profile row.
+    patient = users.lock_patient(session, patient_id)
     all_facts = facts.list_for_patient(session, patient_id=patient_id)
     decisions = overrides.list_for_patient(session, patient_id=patient_id)
     decided_items = review.list_decided_for_patient(session, patient_id=patient_id)

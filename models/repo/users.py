@@ -66,3 +66,14 @@ def patients_by_ids(session: Session, patient_ids: set[UUID]) -> list[Patient]:
     if not patient_ids:
         return []
     return list(session.scalars(select(Patient).where(Patient.id.in_(patient_ids))))
+
+
+def lock_patient(session: Session, patient_id: UUID) -> Patient | None:
+    """Load a patient and lock the row until commit (PostgreSQL; SQLite locks the whole file).
+
+    FOR NO KEY UPDATE: rebuilds wait for each other, while inserts of the patient's facts,
+    whose foreign keys only share-lock the row, go on.
+    """
+    return session.scalars(
+        select(Patient).where(Patient.id == patient_id).with_for_update(key_share=True)
+    ).first()

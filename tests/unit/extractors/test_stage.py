@@ -19,6 +19,12 @@ LIVER = ("HCC", "Hepatocellular Carcinoma", "Hepatobiliary Cancer")
 THYROID = ("THPA", "Papillary Thyroid Cancer", "Thyroid Cancer")
 SKIN_MELANOMA = ("SKCM", "Cutaneous Melanoma", "Melanoma")
 UVEAL = ("UM", "Uveal Melanoma", "Melanoma")
+BLADDER = ("BLCA", "Bladder Urothelial Carcinoma", "Bladder Cancer")
+ORAL = ("OCSC", "Oral Cavity Squamous Cell Carcinoma", "Head and Neck Cancer")
+LARYNX = ("LXSC", "Laryngeal Squamous Cell Carcinoma", "Head and Neck Cancer")
+ESOPHAGUS_SQUAMOUS = ("ESCC", "Esophageal Squamous Cell Carcinoma", "Esophagogastric Cancer")
+MESOTHELIOMA = ("PLEMESO", "Pleural Epithelioid Mesothelioma", "Mesothelioma")
+ADRENAL = ("ACC", "Adrenocortical Carcinoma", "Adrenocortical Carcinoma")
 
 
 def _stages(text: str, cancer: tuple[str, str, str] | None = BREAST) -> list[StageFact]:
@@ -221,6 +227,53 @@ class TestNodes:
         assert any("N0 assumed" in a for a in stage.assumptions)
         assert any("M0 assumed" in a for a in stage.assumptions)
 
+    def test_count_before_an_ocr_line_end_is_read(self) -> None:
+        text = (
+            "Urothelial carcinoma invading the prostate. Metastatic carcinoma present in three. "
+            "lymph nodes."
+        )
+        stage = _stage(text, BLADDER)
+        assert (stage.t, stage.group) == ("T4a", "IV")
+        text = "Squamous carcinoma of the tongue, 4.5 cm. Two. lymph nodes involved by tumor."
+        assert _stage(text, ORAL).group == "IVA"
+
+    def test_digits_before_a_stop_end_a_field_not_a_count(self) -> None:
+        text = (
+            "Squamous carcinoma of the tongue, 1.5 cm. Lymph nodes received: 10. Total number "
+            "of lymph nodes positive: 0."
+        )
+        assert _stage(text, ORAL).group == "I"
+
+    @pytest.mark.parametrize(
+        "node",
+        ["Lymph node, AP window, biopsy", "Lymph node, level VII, biopsy"],
+    )
+    def test_lung_stations_by_name_or_roman_numeral_give_n2(self, node: str) -> None:
+        text = f"Adenocarcinoma, pT1a. {node}: metastatic carcinoma in one lymph node (1/1)."
+        assert _stage(text, LUNG).group == "IIIA"
+
+    def test_a_fraction_repeated_by_the_synoptic_is_one_count(self) -> None:
+        text = (
+            "Squamous cell carcinoma of the esophagus, pT2. Lymph nodes: 2/10 positive for "
+            "metastasis (paraesophageal 2/10)."
+        )
+        assert _stage(text, ESOPHAGUS_SQUAMOUS).group == "IIB"
+
+    @pytest.mark.parametrize(
+        ("deposits", "expected"),
+        [
+            ("Tumor deposits: present.", "IIIB"),
+            ("Non-lymph node pericolonic tumor: present.", "IIIB"),
+            ("Tumor deposits: not identified.", "IIA"),
+            ("No tumor deposits identified.", "IIA"),
+        ],
+    )
+    def test_colorectal_tumour_deposits_without_nodes_give_n1c(
+        self, deposits: str, expected: str
+    ) -> None:
+        text = f"Adenocarcinoma of the colon, pT3. Lymph nodes: 0/14. {deposits}"
+        assert _stage(text, COLON).group == expected
+
     def test_lung_n_is_read_from_the_station(self) -> None:
         text = "Adenocarcinoma, pT2a. Level 7 subcarinal lymph node: metastatic carcinoma (1/2)."
         assert _stage(text, LUNG).group == "IIIA"
@@ -232,6 +285,10 @@ class TestFindings:
         stage = _stage(text, KIDNEY)
         assert (stage.t, stage.group, stage.method) == ("T1b", "I", "derived")
         assert any("read from the findings" in a for a in stage.assumptions)
+
+    def test_labelled_tumour_diameter_gives_t(self) -> None:
+        text = "Invasive ductal carcinoma, grade 3 (tumor diameter: 3.0 cm)."
+        assert (_stage(text).t, _stage(text).group) == ("T2", "IIA")
 
     def test_kidney_fat_invasion_gives_t3a(self) -> None:
         text = "Renal cell carcinoma (4.0 cm). The tumor invades the perinephric fat."
@@ -268,6 +325,64 @@ class TestFindings:
         stage = _stage(text, SKIN_MELANOMA)
         assert (stage.t, stage.group) == ("T4b", "IIC")
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Melanoma, ulcerated. Comments: Breslow tumor thickness at excision = 6 mm.",
+            "Melanoma, ulcerated. Comments: 6.5 mm deep, Clark level IV.",
+            "Melanoma, ulcerated. Tumor thickness: 6 mm.",
+        ],
+    )
+    def test_skin_melanoma_thickness_written_other_ways_gives_t(self, text: str) -> None:
+        stage = _stage(text, SKIN_MELANOMA)
+        assert (stage.t, stage.group) == ("T4b", "IIC")
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            (
+                "Adrenocortical carcinoma. Cut surface: a 6.5 x 5 x 4 cm, tan-yellow, soft, "
+                "well-circumscribed tumor.",
+                ("T2", "II"),
+            ),
+            (
+                "Adrenocortical carcinoma. Cut surface: a 4.5 x 3 cm smooth round tan. tumor.",
+                ("T1", "I"),
+            ),
+        ],
+    )
+    def test_size_before_a_list_of_features_or_a_line_end_is_the_tumour_size(
+        self, text: str, expected: tuple[str, str]
+    ) -> None:
+        stage = _stage(text, ADRENAL)
+        assert (stage.t, stage.group) == expected
+
+    def test_larynx_into_the_adjacent_soft_tissues_gives_t4a(self) -> None:
+        text = (
+            "Squamous cell carcinoma of the larynx, transglottic, with involvement of the "
+            "adjacent soft tissues. Lymph nodes: 0/20."
+        )
+        stage = _stage(text, LARYNX)
+        assert (stage.t, stage.group) == ("T4a", "IVA")
+
+    @pytest.mark.parametrize(
+        ("extent", "expected"),
+        [
+            ("invading the underlying lung parenchyma", ("T2", "II")),
+            ("invading the chest wall soft tissue", ("T3", "III")),
+            ("extending through the pericardium", ("T4", "IV")),
+        ],
+    )
+    def test_pleural_mesothelioma_extent_gives_t(
+        self, extent: str, expected: tuple[str, str]
+    ) -> None:
+        text = f"Parietal pleura: malignant mesothelioma, epithelioid, {extent}. Lymph nodes: 0/5."
+        stage = _stage(text, MESOTHELIOMA)
+        assert (stage.t, stage.group) == expected
+
+    def test_pleural_mesothelioma_biopsy_gives_no_t(self) -> None:
+        assert _stages("Pleura, biopsy: malignant mesothelioma, epithelioid.", MESOTHELIOMA) == []
+
     def test_uveal_melanoma_size_category_gives_t(self) -> None:
         text = "Choroidal melanoma. Tumour size: LBD 16 mm, height 12 mm. No extraocular growth."
         stage = _stage(text, UVEAL)
@@ -282,6 +397,16 @@ class TestFindings:
         stage = _stage(text, COLON)
         assert (stage.m, stage.group) == ("pM1", "IV")
         assert any("pM1 read from the findings" in a for a in stage.assumptions)
+
+    def test_lung_carcinoma_in_a_pleural_specimen_gives_m1a(self) -> None:
+        text = (
+            "A. Lung, right upper lobe, wedge excision: adenocarcinoma, 1.8 cm. B. Pleural "
+            "biopsy: poorly differentiated carcinoma. C. Level 7 lymph node: negative (0/2)."
+        )
+        stage = _stage(text, LUNG)
+        assert (stage.m, stage.group) == ("pM1a", "IV")
+        negative = text.replace("poorly differentiated carcinoma", "negative for carcinoma")
+        assert _stage(negative, LUNG).group == "IA"
 
     def test_uncertain_or_negated_metastasis_is_not_m1(self) -> None:
         text = (
