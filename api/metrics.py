@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Awaitable, Callable
-
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -33,19 +30,6 @@ LATENCY = Histogram(
     registry=REGISTRY,
 )
 JOBS = Gauge("intake_jobs", "Jobs by state", ["status"], registry=REGISTRY)
-
-
-async def measure_requests(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    started = time.perf_counter()
-    response = await call_next(request)
-    route = request.scope.get("route")
-    # The route template, not the path: ids would make one series per document.
-    name = getattr(route, "path", "unmatched")
-    LATENCY.labels(request.method, name).observe(time.perf_counter() - started)
-    REQUESTS.labels(request.method, name, str(response.status_code)).inc()
-    return response
 
 
 @router.get("/metrics")

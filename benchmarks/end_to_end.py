@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import statistics
 import sys
@@ -28,7 +29,7 @@ from pathlib import Path
 
 import httpx
 import sqlalchemy
-from memory import PeakMemory
+from processes import CpuMeter, PeakMemory, postgres_backends, process_tree
 from profiling import sampling, summarize
 from records import record_pdfs
 from results import Floor, Row, add_common_options, report, skipped
@@ -212,15 +213,33 @@ def measure_layout(
             file=sys.stderr,
             flush=True,
         )
-        with sampling([worker.pid for worker in workers], profile_dir, f"worker-{tag}") as traces:
+        worker_pids = [worker.pid for worker in workers]
+        meters = {name: CpuMeter() for name in ("worker", "api", "postgres")}
+        pids = {
+            "worker": lambda: [pid for root in worker_pids for pid in process_tree(root)],
+            "api": lambda: process_tree(stack.api.pid),
+            "postgres": lambda: postgres_backends(DATABASE),
+        }
+        for name, meter in meters.items():
+            meter.start(pids[name]())
+        with (
+            sampling(worker_pids, profile_dir, f"worker-{tag}") as traces,
+            sampling([stack.api.pid], profile_dir, f"api-upload-{tag}") as api_traces,
+        ):
             result = run_burst(stack, engine, burst, memory, timeout=max(300.0, len(burst)))
-        if traces:
-            summary = summarize(traces)
-            (profile_dir / f"worker-{tag}-summary.txt").write_text(summary)  # type: ignore[operator]
-            print(f"\nworker profile, {layout.label}:\n{summary}\n", file=sys.stderr)
+        cpu = {name: meter.used(pids[name]()) / len(burst) for name, meter in meters.items()}
+        for name, paths in (("worker", traces), ("api-upload", api_traces)):
+            if paths:
+                summary = summarize(paths)
+                (profile_dir / f"{name}-{tag}-summary.txt").write_text(summary)  # type: ignore[operator]
+                print(f"\n{name} profile, {layout.label}:\n{summary}\n", file=sys.stderr)
         idle = run_one_at_a_time(stack, engine, single)
     done = result.documents - result.failed - result.unfinished
     rate = done / result.finished_seconds if result.finished_seconds > 0 else 0.0
+    # What the CPU alone would allow: the workers cannot use more than their processes, and
+    # workers, API and PostgreSQL share the machine's cores.
+    cores = os.cpu_count() or 1
+    ceiling = min(layout.processes / cpu["worker"], cores / sum(cpu.values()))
     label = layout.label
     note = f"{result.documents} two-page PDFs, {per_patient} per patient"
     return [
@@ -232,6 +251,16 @@ def measure_layout(
             floor=THROUGHPUT_FLOOR if layout.floored else None,
             note=note,
         ),
+        Row(
+            GROUP,
+            f"{label}: documents/s the CPU time allows on {cores} cores",
+            ceiling,
+            "/s",
+            note="from the CPU seconds below; load-independent",
+        ),
+        Row(GROUP, f"{label}: worker CPU per document", cpu["worker"] * 1000, "ms"),
+        Row(GROUP, f"{label}: API CPU per document (upload)", cpu["api"] * 1000, "ms"),
+        Row(GROUP, f"{label}: PostgreSQL CPU per document", cpu["postgres"] * 1000, "ms"),
         Row(
             GROUP,
             f"{label}: latency p50 under the burst (queueing included)",
