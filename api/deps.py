@@ -115,13 +115,12 @@ def require_role(*roles: Role) -> Callable[[User], User]:
     return check
 
 
-def get_current_patient(session: SessionDep, user: CurrentUser) -> Patient:
+def get_current_patient(user: CurrentUser) -> Patient:
     if user.role != Role.patient:
         raise NotPermitted("This is for patients' own records.")
-    patient = users.patient_of(session, user)
-    if patient is None:
+    if user.patient is None:
         raise NotPermitted()
-    return patient
+    return user.patient
 
 
 CurrentPatient = Annotated[Patient, Depends(get_current_patient)]

@@ -134,7 +134,11 @@ def _prepare(stack: Stack) -> tuple[dict[str, str], str]:
 
 
 def measure(
-    *, quick: bool, generator: str | None = None, profile_dir: Path | None = None
+    *,
+    quick: bool,
+    generator: str | None = None,
+    profile_dir: Path | None = None,
+    api_workers: int = 1,
 ) -> list[Row]:
     targets = ("GET /api/documents/{id}", "GET /api/profile")
     reason = services_unreachable()
@@ -147,7 +151,7 @@ def measure(
     drive = run_wrk if generator == "wrk" else run_httpx
     seconds = 5.0 if quick else 20.0
     rows: list[Row] = []
-    with running_stack(DATABASE) as stack:
+    with running_stack(DATABASE, api_workers=api_workers) as stack:
         headers, document_id = _prepare(stack)
         paths = (f"/api/documents/{document_id}", "/api/profile")
         for target, path in zip(targets, paths, strict=True):
@@ -171,7 +175,8 @@ def measure(
                     print(
                         f"\nAPI profile, {target}, {clients} clients:\n{summary}\n", file=sys.stderr
                     )
-                how = f"{seconds:g} s, {generator}" + ("" if responsive else ", API restarted")
+                how = f"{seconds:g} s, {generator}, {api_workers} API process(es)"
+                how += "" if responsive else ", API restarted"
                 rows += _rows(target, clients, load, how)
     return rows
 
@@ -224,9 +229,18 @@ def main() -> int:
     add_common_options(parser)
     parser.add_argument("--generator", choices=["wrk", "httpx"], help="default: wrk if present")
     parser.add_argument("--profile", type=Path, help="sample the API with py-spy into DIR")
+    parser.add_argument(
+        "--api-workers", type=int, default=1, help="`intake serve --api-workers N` (default 1)"
+    )
     args = parser.parse_args()
     return report(
-        measure(quick=args.quick, generator=args.generator, profile_dir=args.profile), args
+        measure(
+            quick=args.quick,
+            generator=args.generator,
+            profile_dir=args.profile,
+            api_workers=args.api_workers,
+        ),
+        args,
     )
 
 

@@ -95,6 +95,7 @@ class Stack:
     home: Path
     base_url: str
     database_url: str
+    api_workers: int = 1
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     def spawn(self, name: str, argv: list[str]) -> subprocess.Popen[bytes]:
@@ -118,7 +119,8 @@ class Stack:
     def start_api(self) -> None:
         """Start `intake serve --no-worker` (it migrates the database first); wait until ready."""
         port = self.base_url.rsplit(":", 1)[1]
-        api = self.spawn("api", [str(INTAKE), "serve", "--no-worker", "--port", port])
+        argv = [str(INTAKE), "serve", "--no-worker", "--port", port]
+        api = self.spawn("api", [*argv, "--api-workers", str(self.api_workers)])
         self.processes.remove(api)
         self.processes.insert(0, api)
         _wait_until_ready(self, api)
@@ -199,18 +201,18 @@ def _exit_on_sigterm(signum: int, _frame: object) -> None:
 
 
 @contextlib.contextmanager
-def running_stack(name: str) -> Iterator[Stack]:
+def running_stack(name: str, *, api_workers: int = 1) -> Iterator[Stack]:
     """Start the API over a fresh database `name` and a flushed Redis db; stop all after."""
     previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
-        with _running_stack(name) as stack:
+        with _running_stack(name, api_workers) as stack:
             yield stack
     finally:
         signal.signal(signal.SIGTERM, previous)
 
 
 @contextlib.contextmanager
-def _running_stack(name: str) -> Iterator[Stack]:
+def _running_stack(name: str, api_workers: int) -> Iterator[Stack]:
     broker = redis.Redis.from_url(REDIS_URL)
     with tempfile.TemporaryDirectory(prefix=f"{name}-") as home, own_database(name) as url:
         broker.flushdb()
@@ -226,7 +228,7 @@ def _running_stack(name: str) -> Iterator[Stack]:
             "OMP_THREAD_LIMIT": "1",
             "PYTHONUNBUFFERED": "1",
         }
-        stack = Stack(env, Path(home), f"http://127.0.0.1:{port}", url)
+        stack = Stack(env, Path(home), f"http://127.0.0.1:{port}", url, api_workers)
         try:
             stack.start_api()
             yield stack

@@ -140,7 +140,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # the worker beside it be stopped too rather than left running.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        uvicorn.run("api.main:app", host=args.host, port=args.port, workers=args.api_workers)
+        uvicorn.run(
+            "api.main:app",
+            host=args.host,
+            port=args.port,
+            workers=args.api_workers,
+            # /metrics counts every request; a log line per request costs a few per cent.
+            access_log=args.access_log,
+        )
     finally:
         if worker is not None:
             worker.terminate()
@@ -169,6 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--concurrency", type=int, default=2, help="processes of the embedded worker"
     )
     serve.add_argument("--api-workers", type=int, default=1)
+    serve.add_argument("--access-log", action="store_true", help="log every request")
     serve.set_defaults(handler=cmd_serve)
 
     worker = commands.add_parser("worker", help="run a Celery worker")

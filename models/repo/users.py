@@ -4,7 +4,7 @@ import datetime as dt
 from uuid import UUID
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from intake.errors import Conflict
 from models.schemas import Role
@@ -12,7 +12,8 @@ from models.tables import Patient, User
 
 
 def get(session: Session, user_id: UUID) -> User | None:
-    return session.get(User, user_id)
+    """Load a user with their patient record in one query (every patient request needs both)."""
+    return session.get(User, user_id, options=[joinedload(User.patient)])
 
 
 def get_by_email(session: Session, email: str) -> User | None:
