@@ -144,8 +144,14 @@ def measure(
     reason = services_unreachable()
     if reason:
         return [
-            skipped(GROUP, f"{targets[0]}: p99 latency", reason, STATUS_P99_FLOOR),
-            skipped(GROUP, f"{targets[1]}: p99 latency", reason),
+            skipped(
+                GROUP,
+                f"{targets[0]}, {CLIENTS} clients: p99 latency",
+                reason,
+                STATUS_P99_FLOOR,
+                "ms",
+            ),
+            skipped(GROUP, f"{targets[1]}, {CLIENTS} clients: p99 latency", reason, unit="ms"),
         ]
     generator = generator or ("wrk" if shutil.which("wrk") else "httpx")
     drive = run_wrk if generator == "wrk" else run_httpx

@@ -335,7 +335,13 @@ def measure(
     reason = services_unreachable()
     if reason:
         return [
-            skipped(GROUP, f"{layout.label}: documents/s, upload to profile", reason)
+            skipped(
+                GROUP,
+                f"{layout.label}: documents/s, upload to profile",
+                reason,
+                THROUGHPUT_FLOOR if layout.floored else None,
+                "/s",
+            )
             for layout in chosen
         ]
     print(f"end_to_end: making {count} two-page record PDFs", file=sys.stderr, flush=True)

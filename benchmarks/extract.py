@@ -49,7 +49,7 @@ def reports_per_cpu_second(step: Callable[[Page], object], pages: list[Page], pa
 
 def measure(*, quick: bool, data: Path = DEFAULT_DATA) -> list[Row]:
     if not data.exists():
-        return [skipped(GROUP, MEASURE, f"no data at {data}", REPORTS_FLOOR)]
+        return [skipped(GROUP, MEASURE, f"no data at {data}", REPORTS_FLOOR, "/s")]
     pages = load_pages(data)
     passes = 2 if quick else 5
     # One untimed pass: vocabularies load and regular expressions compile on first use, as a

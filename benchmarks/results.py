@@ -69,9 +69,11 @@ class Row:
         return f"{self.floor} {self.unit}".strip() if self.floor else ""
 
 
-def skipped(group: str, measure: str, reason: str, floor: Floor | None = None) -> Row:
+def skipped(
+    group: str, measure: str, reason: str, floor: Floor | None = None, unit: str = ""
+) -> Row:
     """Return a row for a measure that could not run, such as one whose service is down."""
-    return Row(group, measure, None, floor=floor, note=reason)
+    return Row(group, measure, None, unit, floor=floor, note=reason)
 
 
 def markdown_table(rows: Sequence[Row]) -> str:

@@ -35,7 +35,9 @@ from models.schemas import DiagnosisFact, StageFact
 
 _PREFIX = r"(?:yp|yc|rp|p|c|r|y)"
 # One category. OCR writes 0 as "o" and 1 as "l" or "i"; "is" (in situ) is tried before "i".
+# OCR also doubles a 1 as "1l" before its letter ("pN1la"): the stray letter is dropped.
 _SUFFIX = (
+    r"(?:[li](?=[a-e](?![a-z])))?"
     r"(?:\s?mic?(?![a-z])|[a-e](?:[1-3](?![0-9]))?)?(?:\s?\((?:i|mol|sn|mi|m|f|\d{1,2})[+-]?\))*"
 )
 # "M 1" is never spaced: "3 x 2 cm 1 ..." must not read as cM1.
@@ -155,6 +157,8 @@ def _categories(text: str, start: int, end: int) -> list[_Category]:
         if value not in _VALID[axis] or (value == "a" and not prefix):
             continue
         suffix = match.group("suffix").replace(" ", "")
+        if suffix[:1] in ("l", "i") and suffix[1:2].isalpha():
+            suffix = suffix[1:]
         label = f"{axis.upper()}{value.upper() if value == 'x' else value}{suffix}"
         found.append(_Category(match.start(), match.end(), prefix or "", axis, label))
     return found

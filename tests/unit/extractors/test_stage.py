@@ -432,3 +432,13 @@ def test_the_accounts_age_fills_a_thyroid_table_the_report_leaves_open():
     assert younger[0].group == "I"
     assert older[0].group == "III"
     assert any("account" in note for note in younger[0].assumptions)
+
+
+def test_an_ocr_doubled_one_before_the_letter_is_read():
+    from extractors.extract import extract_facts
+    from models.schemas import Page, ReadMethod, StageFact
+
+    text = "Invasive ductal carcinoma of the breast. Pathologic stage: pT2 pN1la."
+    facts = extract_facts([Page(number=1, text=text, method=ReadMethod.plain_text)]).facts
+    stage = next(f for f in facts if isinstance(f, StageFact))
+    assert (stage.t, stage.n) == ("pT2", "pN1a")
