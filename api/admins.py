@@ -6,19 +6,24 @@ import datetime as dt
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Form, Request, Response, status
+from fastapi import APIRouter, Form, Path, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
+from pydantic import ValidationError
 
 from api.deps import CurrentAdmin, SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from api.pages import render
 from api.svg import bar_chart_svg
 from intake import accounts, operations
-from intake.errors import NotFound
-from models.repo import audit, jobs, users
+from intake.articles_library import retire_article, save_article
+from intake.errors import NotFound, UploadRejected
+from intake.matcher import Article
+from models.repo import articles, audit, jobs, users
 from models.schemas import (
     ACTIVE_STATUSES,
+    ArticleRead,
+    ArticleWrite,
     AuditEventRead,
     DocumentStatus,
     JobRead,
@@ -28,6 +33,7 @@ from models.schemas import (
     StaffCreate,
     UserRead,
 )
+from models.tables import Article as ArticleRow
 from models.tables import Job
 from workers import monitor
 from workers.enqueue import enqueue_after_commit
@@ -129,6 +135,65 @@ def create_user(body: StaffCreate, session: SessionDep, admin: CurrentAdmin) -> 
         patient_id=None,
     )
     return UserRead(id=user.id, email=user.email, full_name=user.full_name, role=Role(user.role))
+
+
+def _article_read(row: ArticleRow) -> ArticleRead:
+    tags = {k: list(v) for k, v in row.tags.items() if k != "audience" and isinstance(v, list)}
+    return ArticleRead(
+        slug=row.slug,
+        title=row.title,
+        summary=row.summary,
+        audience=str(row.tags.get("audience", "patients")),
+        tags=tags,
+        body=row.body,
+        retired=row.retired,
+    )
+
+
+@router.get("/articles", response_model=list[ArticleRead])
+def list_articles(session: SessionDep, _admin: CurrentAdmin) -> list[ArticleRead]:
+    return [_article_read(row) for row in articles.list_all(session, include_retired=True)]
+
+
+@router.put("/articles/{slug}", response_model=ArticleRead)
+def put_article(
+    slug: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,119}$")],
+    body: ArticleWrite,
+    session: SessionDep,
+    admin: CurrentAdmin,
+) -> ArticleRead:
+    """Add or edit an article; profiles are matched against it from their next view."""
+    try:
+        article = Article(slug=slug, **body.model_dump())
+    except ValidationError as error:
+        raise UploadRejected(
+            f"The article's tags are not valid: {error.errors()[0]['msg']}", reason="bad_tags"
+        ) from error
+    row = save_article(session, article)
+    audit.record(
+        session,
+        actor_id=admin.id,
+        action="save",
+        subject_type="article",
+        subject_id=slug,
+        patient_id=None,
+    )
+    return _article_read(row)
+
+
+@router.delete("/articles/{slug}", response_model=ArticleRead)
+def retire(slug: str, session: SessionDep, admin: CurrentAdmin) -> ArticleRead:
+    """Retire an article: it is matched to no one, and kept for the record."""
+    retire_article(session, slug)
+    audit.record(
+        session,
+        actor_id=admin.id,
+        action="retire",
+        subject_type="article",
+        subject_id=slug,
+        patient_id=None,
+    )
+    return _article_read(articles.get_by_slug(session, slug))
 
 
 @router.get("/audit", response_model=list[AuditEventRead])

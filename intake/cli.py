@@ -65,11 +65,41 @@ def cmd_read(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(_args: argparse.Namespace) -> int:
+    from intake.articles_library import seed_library
+    from models.db import session_scope
     from models.migrate import upgrade
 
     settings = get_settings()
     settings.home.mkdir(parents=True, exist_ok=True)
     upgrade(settings.resolved_database_url)
+    with session_scope(settings.resolved_database_url) as session:
+        seed_library(session)
+    return 0
+
+
+def cmd_articles(args: argparse.Namespace) -> int:
+    from intake.articles_library import article_from_markdown, retire_article, save_article
+    from models.db import session_scope
+    from models.repo import articles
+
+    with session_scope(get_settings().resolved_database_url) as session:
+        try:
+            if args.action == "add":
+                for path in args.paths:
+                    article = article_from_markdown(Path(path).stem, Path(path).read_text())
+                    save_article(session, article)
+                    print(json.dumps({"saved": article.slug}))
+            elif args.action == "retire":
+                retire_article(session, args.slug)
+                print(json.dumps({"retired": args.slug}))
+            else:
+                for row in articles.list_all(session, include_retired=True):
+                    print(
+                        json.dumps({"slug": row.slug, "title": row.title, "retired": row.retired})
+                    )
+        except (IntakeError, ValueError) as error:
+            print(f"intake: {error}", file=sys.stderr)
+            return 1
     return 0
 
 
@@ -196,6 +226,16 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--role", choices=["patient", "clinician", "admin"], required=True)
     create.add_argument("--full-name")
     create.set_defaults(handler=cmd_users_create)
+
+    articles = commands.add_parser("articles", help="the article library")
+    article_actions = articles.add_subparsers(dest="action", required=True)
+    add = article_actions.add_parser("add", help="add or replace articles from Markdown files")
+    add.add_argument("paths", nargs="+", metavar="FILE.md")
+    add.set_defaults(handler=cmd_articles)
+    retire = article_actions.add_parser("retire", help="match an article to no one")
+    retire.add_argument("slug")
+    retire.set_defaults(handler=cmd_articles)
+    article_actions.add_parser("list", help="list the articles").set_defaults(handler=cmd_articles)
 
     storage = commands.add_parser("storage", help="the encrypted file store")
     storage_actions = storage.add_subparsers(dest="action", required=True)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from extractors.extract import extract_facts
 from extractors.identity import RecordIdentity, extract_identity
 from extractors.reader import FileKind, detect_kind, read_pages
+from intake.articles_library import active_articles
 from intake.errors import IntakeError, TransientError, UnreadableDocument
 from intake.matcher import match_articles
 from intake.profile import apply_overrides, assemble_profile, fact_key
@@ -247,7 +248,7 @@ def profile_view(session: Session, *, patient_id: UUID) -> ProfileRead:
         patient_id=patient_id,
         updated_at=row.updated_at,
         profile=profile,
-        articles=match_articles(profile),
+        articles=match_articles(profile, active_articles(session)),
         review_flags=[
             ReviewFlag(
                 reason=item.reason,

@@ -323,6 +323,21 @@ class QueuesRead(_Schema):
     )
 
 
+class ArticleWrite(_Schema):
+    """An article as an admin writes it; tags name what it is about (see intake/matcher.py)."""
+
+    title: str = Field(min_length=1, max_length=200)
+    summary: str = Field(min_length=1, max_length=500)
+    audience: str = "patients"
+    tags: dict[str, list[str]] = Field(default_factory=dict)
+    body: str = Field(min_length=1, max_length=100_000)
+
+
+class ArticleRead(ArticleWrite):
+    slug: str
+    retired: bool
+
+
 class AuditEventRead(_Schema):
     id: UUID
     actor_id: UUID | None

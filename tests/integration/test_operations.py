@@ -52,3 +52,39 @@ def test_queues_and_metrics(api):
     metrics = api.client.get("/metrics")
     assert metrics.status_code == 200
     assert "intake_http_requests_total" in metrics.text and "intake_jobs" in metrics.text
+
+
+def test_admins_add_edit_and_retire_articles_and_profiles_follow(api):
+    from intake.articles_library import seed_library
+    from models.db import session_scope
+
+    with session_scope(api.settings.resolved_database_url) as session:
+        seed_library(session)
+    admin = api.user(Role.admin)
+    patient = api.user(Role.patient)
+    api.process(api.upload(patient, "r.txt", b"Hepatocellular carcinoma of the liver, pT1 N0."))
+    article = {
+        "title": "Living with liver cancer: a local guide",
+        "summary": "Support groups and services near you.",
+        "tags": {"cancer_types": ["HCC"], "topics": ["support"]},
+        "body": "Written for this test. General information, not medical advice.",
+    }
+    saved = api.client.put("/api/admin/articles/liver-local-guide", json=article, headers=admin)
+    assert saved.status_code == 200, saved.text
+
+    def slugs() -> list[str]:
+        return [
+            a["slug"] for a in api.client.get("/api/profile", headers=patient).json()["articles"]
+        ]
+
+    assert "liver-local-guide" in slugs(), "a new article is matched at the next view"
+    retired = api.client.delete("/api/admin/articles/liver-local-guide", headers=admin)
+    assert retired.json()["retired"] is True
+    assert "liver-local-guide" not in slugs()
+    bad = api.client.put(
+        "/api/admin/articles/bad-tags",
+        json={**article, "tags": {"colours": ["red"]}},
+        headers=admin,
+    )
+    assert bad.status_code == 422
+    assert api.client.put("/api/admin/articles/x", json=article, headers=patient).status_code == 403

@@ -1,0 +1,64 @@
+"""The article library in the database: seeded from the files shipped in intake/articles,
+then added to, edited and retired by admins. Matching reads it on every profile view, so a
+changed article is matched again at once."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from intake.matcher import Article, ArticleTags, library, parse_article
+from models.repo import articles
+from models.tables import Article as ArticleRow
+
+
+def seed_library(session: Session) -> int:
+    """Add the shipped articles the database does not have yet; return how many were added."""
+    present = articles.slugs(session)
+    added = 0
+    for article in library():
+        if article.slug not in present:
+            save_article(session, article)
+            added += 1
+    return added
+
+
+def save_article(session: Session, article: Article) -> ArticleRow:
+    return articles.upsert(
+        session,
+        slug=article.slug,
+        title=article.title,
+        summary=article.summary,
+        body=article.body,
+        tags={"audience": article.audience, **article.tags.model_dump(mode="json")},
+    )
+
+
+def article_from_markdown(slug: str, text: str) -> Article:
+    """Validate an article written as Markdown with front matter, as the shipped ones are."""
+    return parse_article(slug, text)
+
+
+def active_articles(session: Session) -> tuple[Article, ...]:
+    """The library as matching sees it; the shipped files until the database is seeded."""
+    rows = articles.list_all(session)
+    if not rows:
+        return library()
+    return tuple(_article(row) for row in rows)
+
+
+def _article(row: ArticleRow) -> Article:
+    tags = dict(row.tags)
+    audience = str(tags.pop("audience", "patients"))
+    return Article(
+        slug=row.slug,
+        title=row.title,
+        summary=row.summary,
+        audience=audience,
+        tags=ArticleTags.model_validate(tags),
+        body=row.body,
+    )
+
+
+def retire_article(session: Session, slug: str) -> None:
+    articles.get_by_slug(session, slug).retired = True
+    session.flush()
