@@ -207,8 +207,11 @@ def test_a_200_mb_upload_is_refused_before_it_is_read(api):
             )
 
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
-    response = asyncio.run(post())
+    # A thread of its own: another test's browser may hold this thread's event loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        response = pool.submit(asyncio.run, post()).result()
     assert response.status_code == 413
     assert response.json()["reason"] == "too_large"
     assert sent < size, "the body was not read to its end"
