@@ -38,12 +38,24 @@ def article_from_markdown(slug: str, text: str) -> Article:
     return parse_article(slug, text)
 
 
+_loaded: dict[str, tuple[object, tuple[Article, ...]]] = {}
+
+
 def active_articles(session: Session) -> tuple[Article, ...]:
-    """The library as matching sees it; the shipped files until the database is seeded."""
+    """The library as matching sees it; the shipped files until the database is seeded.
+
+    Kept per process and reloaded when an article is saved or retired, which one small
+    query notices, so a profile view does not parse the whole library each time.
+    """
+    url = str(session.get_bind().engine.url)
+    version = articles.version(session)
+    cached = _loaded.get(url)
+    if cached is not None and cached[0] == version:
+        return cached[1]
     rows = articles.list_all(session)
-    if not rows:
-        return library()
-    return tuple(_article(row) for row in rows)
+    loaded = tuple(_article(row) for row in rows) if rows else library()
+    _loaded[url] = (version, loaded)
+    return loaded
 
 
 def _article(row: ArticleRow) -> Article:

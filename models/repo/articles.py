@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, func, select
 from sqlalchemy.orm import Session
 
 from intake.errors import NotFound
@@ -39,3 +39,15 @@ def upsert(
 
 def slugs(session: Session) -> set[str]:
     return set(session.scalars(select(Article.slug)))
+
+
+def version(session: Session) -> tuple[int, object, int]:
+    """Changes whenever an article is added, edited or retired."""
+    count, latest, retired = session.execute(
+        select(
+            func.count(),
+            func.max(Article.updated_at),
+            func.sum(func.cast(Article.retired, Integer)),
+        )
+    ).one()
+    return int(count), latest, int(retired or 0)
