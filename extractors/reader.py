@@ -205,6 +205,27 @@ def _read_pdf(
     return pages
 
 
+def needs_ocr(data: bytes, *, pages_to_check: int = 3) -> bool:
+    """Tell cheaply whether a PDF's first pages lack a text layer (a scan); False if unsure."""
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return False
+    try:
+        for index in range(min(len(pdf), pages_to_check)):
+            page = pdf[index]
+            try:
+                if len(_text_layer(page).strip()) < MIN_TEXT_LAYER_CHARS:
+                    return True
+            finally:
+                page.close()
+    except pdfium.PdfiumError:
+        return False
+    finally:
+        pdf.close()
+    return False
+
+
 def _render_scale(page: pdfium.PdfPage, dpi: int) -> float:
     width, height = page.get_size()  # in points, 1/72 inch
     scale = dpi / 72

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from extractors.extract import extract_facts
 from extractors.identity import RecordIdentity, extract_identity
-from extractors.reader import FileKind, detect_kind, read_pages
+from extractors.reader import FileKind, detect_kind, needs_ocr, read_pages
 from intake.articles_library import active_articles
 from intake.errors import IntakeError, TransientError, UnreadableDocument
 from intake.matcher import match_articles
@@ -57,11 +57,14 @@ _PROGRESS = {
 
 
 def queue_for(data: bytes) -> str:
-    """Send images to the OCR queue so slow recognition cannot hold up text documents."""
+    """Send scans to the OCR queue, so slow recognition cannot hold up text documents."""
     try:
-        return "ocr" if detect_kind(data) is FileKind.image else "documents"
+        kind = detect_kind(data)
     except IntakeError:
         return "documents"
+    if kind is FileKind.image or (kind is FileKind.pdf and needs_ocr(data)):
+        return "ocr"
+    return "documents"
 
 
 def pages_key(document: Document) -> str:

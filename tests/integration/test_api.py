@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 from fastapi.testclient import TestClient
 
+from intake.settings import Settings, get_settings
 from models.db import session_scope
 from models.repo import audit
 
@@ -106,3 +109,34 @@ def test_pages_sign_in_and_show_records(client):
     assert page.status_code == 200
     assert "Your documents" in page.text
     assert "not medical advice" in page.text
+
+
+def test_scanned_pdfs_go_to_the_ocr_queue(client, settings):
+    from models.db import session_scope
+    from models.repo import jobs
+    from tests.factories import scanned_pdf, text_pdf
+
+    headers = _patient(client, "queues@example.org")
+    small = Settings(**{**settings.model_dump(), "max_upload_bytes": 5_000_000})
+    client.app.dependency_overrides[get_settings] = lambda: small
+    try:
+        scan = client.post(
+            "/api/documents",
+            files={"file": ("s.pdf", scanned_pdf(["Scan"], dpi=40), "application/pdf")},
+            headers=headers,
+        )
+        text = client.post(
+            "/api/documents",
+            files={"file": ("t.pdf", text_pdf(["A text layer on this page, long enough to count."]), "application/pdf")},
+            headers=headers,
+        )
+    finally:
+        client.app.dependency_overrides[get_settings] = lambda: settings
+    with session_scope(settings.resolved_database_url) as session:
+        queues = {
+            name: jobs.for_document(
+                session, document_id=uuid.UUID(r.json()["id"]), pipeline_version="1"
+            ).queue
+            for name, r in (("scan", scan), ("text", text))
+        }
+    assert queues == {"scan": "ocr", "text": "documents"}

@@ -83,3 +83,11 @@ def test_scanned_pages_are_read_by_ocr_with_a_quality():
     assert pages[0].method is ReadMethod.ocr
     assert "ductal carcinoma" in pages[0].text.lower()
     assert 0.5 < pages[0].quality <= 1
+
+
+def test_scans_are_told_from_text_pdfs_without_reading_them():
+    from extractors.reader import needs_ocr
+
+    assert needs_ocr(scanned_pdf(["Invasive ductal carcinoma"], dpi=50))
+    assert not needs_ocr(text_pdf(["Invasive ductal carcinoma of the breast, grade 2."]))
+    assert not needs_ocr(b"%PDF-1.4 broken")
