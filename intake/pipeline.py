@@ -19,12 +19,13 @@ from sqlalchemy.orm import Session
 
 from extractors.extract import extract_facts
 from extractors.identity import RecordIdentity, extract_identity
+from extractors.oncology import looks_oncologic
 from extractors.reader import FileKind, detect_kind, needs_ocr, read_pages
 from intake.articles_library import active_articles
 from intake.errors import IntakeError, TransientError, UnreadableDocument
 from intake.matcher import match_articles
 from intake.profile import apply_overrides, assemble_profile, fact_key
-from intake.review import DocumentIdentity, ReviewInputs, flag_for_review, mismatched_documents
+from intake.review import DocumentInfo, ReviewInputs, flag_for_review, mismatched_documents
 from intake.settings import Settings
 from intake.storage import Storage, storage_for
 from models.db import session_scope
@@ -156,6 +157,7 @@ def process_document(
             document.pages = len(pages)
             document.record_name = identity.name[:200] if identity.name else None
             document.record_birth_date = identity.date_of_birth
+            document.looks_oncologic = looks_oncologic(pages)
             facts.replace_for_document(
                 session,
                 document_id=document_id,
@@ -204,7 +206,11 @@ def rebuild_profile(session: Session, *, patient_id: UUID) -> Profile:
         patient_name=patient.full_name if patient else None,
         patient_birth_date=patient.date_of_birth if patient else None,
         documents=[
-            DocumentIdentity(d.id, RecordIdentity(d.record_name, d.record_birth_date))
+            DocumentInfo(
+                d.id,
+                RecordIdentity(d.record_name, d.record_birth_date),
+                looks_oncologic=bool(d.looks_oncologic),
+            )
             for d in documents.list_for_patient(session, patient_id=patient_id)
         ],
         overrides=decisions,

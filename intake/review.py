@@ -37,9 +37,12 @@ _DEFINITE_RESULTS = ("positive", "negative", "amplified", "not amplified", "low"
 
 
 @dataclass(frozen=True)
-class DocumentIdentity:
+class DocumentInfo:
+    """What review needs of each document: who it names, and whether it is about cancer."""
+
     document_id: UUID
     record: RecordIdentity
+    looks_oncologic: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ class ReviewInputs:
     facts: list[Fact]
     patient_name: str | None = None
     patient_birth_date: dt.date | None = None
-    documents: list[DocumentIdentity] = field(default_factory=list)
+    documents: list[DocumentInfo] = field(default_factory=list)
     overrides: list[Override] = field(default_factory=list)
 
 
@@ -62,6 +65,7 @@ def flag_for_review(profile: Profile, inputs: ReviewInputs) -> list[ReviewFlag]:
         _stage_inconsistent,
         _stage_derived,
         _stage_missing,
+        _no_diagnosis,
         _equivocal_unresolved,
         _low_confidence,
     ]
@@ -201,6 +205,20 @@ def _stage_missing(profile: Profile, _inputs: ReviewInputs) -> Iterable[ReviewFl
         message=f"No stage was found for {primary.name}.",
         facts=[primary],
     )
+
+
+def _no_diagnosis(_profile: Profile, inputs: ReviewInputs) -> Iterable[ReviewFlag]:
+    found = {
+        f.evidence.document_id for f in inputs.facts if isinstance(f, DiagnosisFact) and f.asserted
+    }
+    for document in inputs.documents:
+        if document.looks_oncologic and document.document_id not in found:
+            yield ReviewFlag(
+                reason="no_diagnosis",
+                severity=Severity.medium,
+                message="This record speaks of cancer, but no diagnosis was found in it.",
+                document_id=document.document_id,
+            )
 
 
 def _equivocal_unresolved(profile: Profile, inputs: ReviewInputs) -> Iterable[ReviewFlag]:

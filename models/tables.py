@@ -95,6 +95,7 @@ class Document(Base):
     # Who the record says it is about, to catch a record uploaded for the wrong person.
     record_name: Mapped[str | None] = mapped_column(String(200))
     record_birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    looks_oncologic: Mapped[bool | None] = mapped_column(Boolean)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now, onupdate=_now)
 

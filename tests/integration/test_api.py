@@ -127,7 +127,13 @@ def test_scanned_pdfs_go_to_the_ocr_queue(client, settings):
         )
         text = client.post(
             "/api/documents",
-            files={"file": ("t.pdf", text_pdf(["A text layer on this page, long enough to count."]), "application/pdf")},
+            files={
+                "file": (
+                    "t.pdf",
+                    text_pdf(["A text layer on this page, long enough to count."]),
+                    "application/pdf",
+                )
+            },
             headers=headers,
         )
     finally:

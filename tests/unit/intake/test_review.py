@@ -7,7 +7,7 @@ import uuid
 
 from extractors.identity import RecordIdentity
 from intake.profile import assemble_profile
-from intake.review import DocumentIdentity, ReviewInputs, flag_for_review
+from intake.review import DocumentInfo, ReviewInputs, flag_for_review
 from models.schemas import (
     BiomarkerFact,
     DiagnosisFact,
@@ -115,7 +115,7 @@ class TestIdentity:
     document = uuid.uuid4()
 
     def test_a_record_for_someone_else(self):
-        other = DocumentIdentity(self.document, RecordIdentity("SMITH John", dt.date(1950, 1, 1)))
+        other = DocumentInfo(self.document, RecordIdentity("SMITH John", dt.date(1950, 1, 1)))
         found = reasons(
             [IDC],
             patient_name="Jane Doe",
@@ -125,7 +125,7 @@ class TestIdentity:
         assert "identity_mismatch" in found
 
     def test_the_patients_own_record(self):
-        own = DocumentIdentity(self.document, RecordIdentity("DOE, Jane", dt.date(1961, 3, 14)))
+        own = DocumentInfo(self.document, RecordIdentity("DOE, Jane", dt.date(1961, 3, 14)))
         found = reasons(
             [IDC], patient_name="Jane Doe", patient_birth_date=dt.date(1961, 3, 14), documents=[own]
         )
@@ -149,3 +149,21 @@ class TestCorrections:
         assert "contradicts_correction" not in reasons(
             [IDC, self.replaced], overrides=[self.override]
         )
+
+
+class TestNoDiagnosis:
+    document = uuid.uuid4()
+
+    def test_a_cancer_record_without_a_diagnosis(self):
+        info = DocumentInfo(self.document, RecordIdentity(None, None), looks_oncologic=True)
+        assert "no_diagnosis" in reasons([], documents=[info])
+
+    def test_a_cancer_record_with_its_diagnosis(self):
+        info = DocumentInfo(self.document, RecordIdentity(None, None), looks_oncologic=True)
+        evidence = EVIDENCE.model_copy(update={"document_id": self.document})
+        found = IDC.model_copy(update={"evidence": evidence})
+        assert "no_diagnosis" not in reasons([found], documents=[info])
+
+    def test_a_record_about_something_else(self):
+        info = DocumentInfo(self.document, RecordIdentity(None, None), looks_oncologic=False)
+        assert "no_diagnosis" not in reasons([], documents=[info])
