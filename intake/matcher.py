@@ -24,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from extractors import vocab
+from intake.profile import fact_key
 from models.schemas import (
     ArticleMatchRead,
     BiomarkerFact,
@@ -962,6 +963,22 @@ def _join(words: list[str]) -> str:
 # --- ranking -------------------------------------------------------------------------------
 
 
+def _rests_on(match: _Match) -> list[str]:
+    """The keys of the profile's facts behind a match, in the order the hits were found."""
+    keys: list[str] = []
+    for hit in match.hits:
+        subject = hit.subject
+        if isinstance(subject, _Stage):
+            key = "stage"
+        elif isinstance(subject, _Diagnosis | _Marker | _Treatment):
+            key = fact_key(subject.fact)
+        else:
+            continue
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
 def match_articles(
     profile: Profile, articles: tuple[Article, ...] | None = None, limit: int = 6
 ) -> list[ArticleMatchRead]:
@@ -984,6 +1001,7 @@ def match_articles(
             summary=m.article.summary,
             reason=_reason(m),
             score=round(m.score, 3),
+            facts=_rests_on(m),
         )
         for m in matches[:limit]
     ]

@@ -215,6 +215,9 @@ class ArticleMatchRead(_Schema):
     summary: str
     reason: str
     score: float
+    facts: list[str] = Field(
+        default_factory=list, description="keys of the facts the match rests on: 'biomarker:HER2'"
+    )
 
 
 class Profile(_Schema):

@@ -348,3 +348,8 @@ class TestGradedProfiles:
     def test_the_fixture_is_plain_json(self, evaluation: ModuleType):
         document = json.loads(evaluation.FIXTURE.read_text(encoding="utf-8"))
         assert {"about", "cases"} <= set(document)
+
+
+def test_a_match_names_the_facts_it_rests_on():
+    matches = match_articles(_profile("positive"), (GENERAL, HER2_POSITIVE))
+    assert set(matches[0].facts) == {"diagnosis:IDC", "biomarker:HER2"}
