@@ -48,13 +48,3 @@ def list_for_patient(session: Session, *, patient_id: UUID) -> list[Override]:
         )
         for row in rows
     ]
-
-
-def history_for_patient(session: Session, *, patient_id: UUID) -> list[OverrideRow]:
-    return list(
-        session.scalars(
-            select(OverrideRow)
-            .where(OverrideRow.patient_id == patient_id)
-            .order_by(OverrideRow.created_at.desc())
-        )
-    )
