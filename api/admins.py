@@ -88,7 +88,6 @@ def retry_job(
         action="retry",
         subject_type="job",
         subject_id=str(job_id),
-        patient_id=None,
     )
     return job_read(job)
 
@@ -102,7 +101,6 @@ def cancel_job(job_id: UUID, session: SessionDep, admin: CurrentAdmin) -> JobRea
         action="cancel",
         subject_type="job",
         subject_id=str(job_id),
-        patient_id=None,
     )
     return job_read(job)
 
@@ -132,7 +130,6 @@ def create_user(body: StaffCreate, session: SessionDep, admin: CurrentAdmin) -> 
         action="create",
         subject_type="user",
         subject_id=str(user.id),
-        patient_id=None,
     )
     return UserRead(id=user.id, email=user.email, full_name=user.full_name, role=Role(user.role))
 
@@ -176,7 +173,6 @@ def put_article(
         action="save",
         subject_type="article",
         subject_id=slug,
-        patient_id=None,
     )
     return _article_read(row)
 
@@ -191,7 +187,6 @@ def retire(slug: str, session: SessionDep, admin: CurrentAdmin) -> ArticleRead:
         action="retire",
         subject_type="article",
         subject_id=slug,
-        patient_id=None,
     )
     return _article_read(articles.get_by_slug(session, slug))
 

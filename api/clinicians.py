@@ -63,8 +63,6 @@ def list_review_items(session: SessionDep, clinician: CurrentClinician) -> list[
         actor_id=clinician.id,
         action="read",
         subject_type="review_queue",
-        subject_id=None,
-        patient_id=None,
     )
     return [review_item_read(item) for item in items]
 

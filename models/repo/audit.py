@@ -14,8 +14,8 @@ def record(
     actor_id: UUID | None,
     action: str,
     subject_type: str,
-    subject_id: str | None,
-    patient_id: UUID | None,
+    subject_id: str | None = None,
+    patient_id: UUID | None = None,
 ) -> None:
     """Write who did what to which record; ids only, never the health data itself."""
     session.add(
