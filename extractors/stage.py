@@ -14,8 +14,10 @@ In order of preference the stage is: a stated pathologic AJCC group; else the gr
 the first complete pathologic TNM statement; else a clinical or FIGO group; else, when the report
 states no T at all, the group derived from a T read from the findings (tumour size, depth or
 extension, per chapter). A missing N is read from the lymph node counts where the site's N is a
-count, and assumed N0 when no node is reported; a missing M is M1 when a distant organ shows
-metastatic tumour and assumed M0 otherwise.
+count, taken as N1 (the lowest category, as AJCC advises when in doubt) where involved nodes are
+reported but what fixes N there (their location or size) is not read, and assumed N0 when no
+node is reported; a missing M is M1 when a distant organ shows metastatic tumour and assumed M0
+otherwise.
 """
 
 from __future__ import annotations
@@ -41,7 +43,9 @@ _SUFFIX = (
     r"(?:\s?mic?(?![a-z])|[a-e](?:[1-3](?![0-9]))?)?(?:\s?\((?:i|mol|sn|mi|m|f|\d{1,2})[+-]?\))*"
 )
 # "M 1" is never spaced: "3 x 2 cm 1 ..." must not read as cM1.
-_ONE = rf"{_PREFIX}?\s?(?:[tn]\s?|m)(?:is|x|[0-4]|[oil]|a){_SUFFIX}"
+# OCR may read the N of a statement as "H" ("T2 HO MO"): taken as N only between a T and an M.
+_OCR_N = r"h(?=[0-3o]\W{1,3}p?m[01xo](?![a-z0-9]))"
+_ONE = rf"{_PREFIX}?\s?(?:[tn]\s?|m|{_OCR_N})(?:is|x|[0-4]|[oil]|a){_SUFFIX}"
 # A statement starts with a prefix or a real digit: "mitotic" is not "M1 T0 T1c".
 _FIRST = (
     rf"(?:{_PREFIX}\s?(?:[tn]\s?|m)(?:is|x|[0-4]|[oil]|a)|(?:[tn]\s?|m)(?:is|x|[0-4])"
@@ -50,19 +54,20 @@ _FIRST = (
     rf"{_SUFFIX}"
 )
 _BREAK = r"[\s,;/.:\-]{0,3}"
-# What may stand between two categories of one statement: UICC descriptors (L0 V1 Pn0 R0 G2),
-# node counts "(0/12)", multiplicity "(2)" and "pM n/a".
+# What may stand between two categories of one statement or follow the last: UICC descriptors
+# (L0 V1 Pn0 R0 G2, also glued as "L0V0R0", with OCR's "o" for 0), node counts "(0/12)",
+# multiplicity "(2)" and "pM n/a".
 _NOISE = (
-    rf"(?:(?:[lvrg]|pn)\s?[0-4x](?![a-z0-9])|\(\d{{1,3}}/\d{{1,3}}\)|\(\d\)"
-    rf"|p?m\s?n/a|\((?:ajcc|uicc)[^)]{{0,30}}\)){_BREAK}"
+    rf"(?:(?:[lvrg]|pn)(?:\s?[0-4x]|o)(?![a-z0-9])|(?:[lvr][0-4o]){{2,3}}(?![a-z0-9])"
+    rf"|\(\d{{1,3}}/\d{{1,3}}\)|\(\d\)|p?m\s?n/a|\((?:ajcc|uicc)[^)]{{0,30}}\)){_BREAK}"
 )
 # The leading lookahead only makes the scan fast: most positions fail on one character.
 _SEQUENCE = re.compile(
     rf"(?=[ypcrtnm])(?:(?<![a-z0-9])|(?<=ajcc)|(?<=tnm))(?:{_FIRST})(?:{_BREAK}(?:{_NOISE})*(?:{_ONE}))*"
-    r"(?![a-z0-9])"
+    rf"(?:(?<=[0-9a-e])(?:[lvr][0-4o]){{2,3}})?(?![a-z0-9])"
 )
 _COMPONENT = re.compile(
-    rf"(?P<prefix>{_PREFIX})?\s?(?P<axis>[tnm])(?:(?<=[tn])\s)?(?P<value>is|x|[0-4]|[oil]|a)"
+    rf"(?P<prefix>{_PREFIX})?\s?(?P<axis>[tnm]|{_OCR_N})(?:(?<=[tn])\s)?(?P<value>is|x|[0-4]|[oil]|a)"
     rf"(?P<suffix>{_SUFFIX})"
 )
 _VALID = {"t": {"0", "1", "2", "3", "4", "is", "x", "a"}, "n": set("0123x"), "m": set("01x")}
@@ -145,6 +150,7 @@ def _categories(text: str, start: int, end: int) -> list[_Category]:
     parts = list(_COMPONENT.finditer(text, start, end))
     for index, match in enumerate(parts):
         axis, value, prefix = match.group("axis"), match.group("value"), match.group("prefix")
+        axis = "n" if axis == "h" else axis
         glued = match.start() == previous_end
         previous_end = match.end()
         if value in _OCR_DIGIT:
@@ -379,6 +385,10 @@ _NODE_COUNTS = re.compile(
     rf"(?:\sdisease)?|macrometasta\w*))?\W{{0,4}}(?:is\s)?(?P<s_pos>{_NUM})"
     rf"|(?:number|total)\s(?:examined)\W{{0,4}}(?P<e_tot>{_NUM})"
     rf"|(?:number|total)\s(?:involved|positive|with\smetasta\w*)\W{{0,4}}(?P<e_pos>{_NUM})"
+    # Metastasis in matted nodes: nodes fused by tumour, so two or more are involved.
+    r"|(?:metasta\w*|carcinoma)\W{1,2}(?:[\w-]+\W{1,2}){0,4}?(?:involving|in|within|replacing)"
+    r"\W{1,2}(?:a\W{1,2})?(?P<matted>matted)\W{1,2}(?:mass\W{1,2}of\W{1,2})?(?:[\w-]+\W{1,2}){0,5}?"
+    r"(?:lymph\W{1,2})?nodes\b"
     r")"
 )
 # A fraction is a node count only beside a node; "Nottingham score 8/9" or "tubules 3/3" is not.
@@ -386,6 +396,9 @@ _FRACTION_CONTEXT = re.compile(r"nod|\bln|lymph")
 _NOT_NODE_BEFORE = re.compile(
     r"(?:score|tubul\w*|nucle\w*|mitos\w*|mitotic|pleomorph\w*|grade|allred|gleason|hpf"
     r"|\ber|\bpr|her2\w*|ki-?67|margin\w*|block\w*|slides?|cores?)\W{0,12}$"
+)
+_NEGATIVE_AFTER_FRACTION = re.compile(
+    rf"\)?\s(?:(?:regional|axillary|sentinel)\s)?(?:lymph\s)?nodes?\W{{1,3}}{_NEGATIVE}"
 )
 _NEGATED_COUNT = re.compile(r"\b(?:no|not|without|negative|free\sof)\b(?:(?!\s-\s|\d\.\s)[^;:])*$")
 _NO_NODES = re.compile(
@@ -463,12 +476,19 @@ def _read_node_counts(text: str) -> _NodeCount | None:
             if not _FRACTION_CONTEXT.search(near) or _NOT_NODE_BEFORE.search(before):
                 continue
             positive, total = _number(match.group("f_pos")), _number(match.group("f_tot"))
+            if _NEGATIVE_AFTER_FRACTION.match(text, match.end()):
+                # "11/11 lymph nodes, negative": the nodes counted are the negative ones.
+                if positive not in (0, total):
+                    continue  # "2/11 nodes negative" could be read either way
+                positive = 0
         elif match.group("o_pos") is not None:
             positive, total = _number(match.group("o_pos")), _number(match.group("o_tot"))
         elif kind in ("n_tot", "b_tot", "i_tot"):
             positive, total = 0, _number(match.group(kind))
         elif kind in ("p_pos", "m_pos", "s_pos", "e_pos"):
             positive, total = _number(match.group(kind)), None
+        elif kind == "matted":
+            positive, total = 2, None
         else:
             continue  # a number examined says nothing about involvement
         if positive is None or (total is not None and (positive > total or total == 0)):
@@ -507,7 +527,7 @@ def _lung_station(text: str, start: int, end: int) -> str | None:
 
 # Regional node counts that fix N, per chapter: (fewest involved nodes, N category), 7th edition;
 # a chapter listed for edition 6 counts differently there. Where the category depends on where
-# the nodes are (lung, thyroid, head and neck, mesothelioma) it is left open.
+# the nodes are (lung, head and neck, mesothelioma) it is left open.
 _N_BY_COUNT: dict[tuple[str, int], tuple[tuple[int, str], ...]] = {
     ("breast", 7): ((1, "N1"), (4, "N2"), (10, "N3")),
     ("colorectal", 7): ((1, "N1a"), (2, "N1b"), (4, "N2a"), (7, "N2b")),
@@ -518,6 +538,7 @@ _N_BY_COUNT: dict[tuple[str, int], tuple[tuple[int, str], ...]] = {
     ("esophagus_squamous", 7): ((1, "N1"), (3, "N2"), (7, "N3")),
     ("pancreas", 7): ((1, "N1"),),
     ("pancreas", 8): ((1, "N1"), (4, "N2")),
+    ("pancreas_neuroendocrine", 7): ((1, "N1"),),
     ("kidney", 7): ((1, "N1"),),
     ("kidney", 6): ((1, "N1"), (2, "N2")),
     ("liver", 7): ((1, "N1"),),
@@ -526,14 +547,18 @@ _N_BY_COUNT: dict[tuple[str, int], tuple[tuple[int, str], ...]] = {
     ("melanoma", 7): ((1, "N1"), (2, "N2"), (4, "N3")),
     ("adrenal_cortical", 7): ((1, "N1"),),
     ("uveal_melanoma", 7): ((1, "N1"),),
-    # Head and neck: one node may be N1, N2a or N3 (by size); two or more are N2b, N2c or N3,
-    # all stage IV. "N2" stands for them; the 2 to 1 gap leaves one node open.
+    # Thyroid: any involved regional node is N1; where it lies makes N1a or N1b.
+    ("thyroid", 7): ((1, "N1"),),
+    ("thyroid_medullary", 7): ((1, "N1"),),
+    ("thyroid_anaplastic", 7): ((1, "N1"),),
+    # Head and neck: one node may be N1, N2a or N3 (by size and side, not read here, so it is
+    # left open and taken as N1 when in doubt); two or more are N2b, N2c or N3, all stage IV,
+    # and "N2" stands for them.
     ("oral_cavity", 7): ((2, "N2"),),
     ("oropharynx", 7): ((2, "N2"),),
     ("hypopharynx", 7): ((2, "N2"),),
     ("larynx", 7): ((2, "N2"),),
 }
-_POSITIVE_N = ("N1", "N2", "N3")
 
 
 def _n_by_count(chapter: str, edition: int, positive: int) -> str | None:
@@ -560,9 +585,11 @@ def _n_options(
         counts = sorted({nodes.positive_max, nodes.positive_sum})
         options = [_n_by_count(chapter, edition, count) for count in counts]
         if None in options:
-            return list(_POSITIVE_N), [
-                f"{written}: involved lymph nodes are reported, but where they are (which "
-                "fixes N here) is not read; grouped over N1-N3"
+            # AJCC and UICC: when in doubt between two categories, assign the lower one.
+            return ["N1"], [
+                f"{written}: involved lymph nodes are reported, but not what fixes N here "
+                "(where they are, or their size); N1, the lowest category for involved nodes, "
+                "was assigned, as AJCC rules advise when in doubt"
             ]
         ns = sorted({o for o in options if o is not None})
         return ns, [f"{written}: {'/'.join(ns)} read from the count of involved lymph nodes"]
@@ -584,7 +611,8 @@ def _n_options(
 
 _MEASURE = r"\d{1,2}(?:[.,]\d{1,2})?"
 _DIMENSIONS = rf"(?P<dims>{_MEASURE}(?:\s?(?:x|by)\s?{_MEASURE}){{0,2}})\s?(?P<unit>cm|mm)\b"
-_TUMOUR = r"(?:tumou?r|mass|carcinoma|neoplasm|lesion|nodule)"
+# OCR misreads the m of "carcinoma" as n ("carcinona").
+_TUMOUR = r"(?:tumou?r|mass|carcino[mn]a|neoplasm|lesion|nodule)"
 _SIZES = (
     # "Tumor size: 3.5 x 2 cm", "greatest dimension: 4.2 cm"
     re.compile(
@@ -904,7 +932,7 @@ _EXTENTS: dict[str, tuple[_Extent, ...]] = {
             "T4a",
             "into bone, deep tongue muscle or cartilage",
             r"mandib\w*|maxilla\w*|cortical\sbone|bone|extrinsic\s(?:tongue\s)?muscle",
-            r"skin\sof\sthe\sface|thyroid\scartilage|laryngeal\scartilage",
+            r"skin\sof\sthe\sface|(?:thyroid|cricoid|laryngeal)\scartilage",
         ),
     ),
     # Larynx T1-T2 turn on the subsites involved; what is read here is the extension that makes
@@ -920,6 +948,8 @@ _EXTENTS: dict[str, tuple[_Extent, ...]] = {
             r"(?:adjacent|surrounding|perilaryngeal)\s(?:soft\s)?tissues?",
             r"soft\stissues?\sof\s(?:the\s)?neck",
             r"thyroid\sgland|trachea|esophag\w*",
+            # Bone beyond the larynx (mandible, maxilla, hyoid) is tissue beyond the larynx.
+            r"mandib\w*|maxilla\w*|hyoid(?:\sbone)?",
         ),
         _into("T3", "into the paraglottic or pre-epiglottic space", r"(?:para|pre-?)\w*\sspace"),
         _phrase("T3", "a fixed vocal cord", r"(?:vocal\s)?cord\sfixation|fixed\s(?:vocal\s)?cord"),
@@ -1003,6 +1033,8 @@ _FINDINGS_CHAPTER = {
     "oral_cavity": "head_neck",
     "oropharynx": "head_neck",
     "hypopharynx": "head_neck",
+    # The 7th edition defines T for pancreatic neuroendocrine tumours as for exocrine tumours.
+    "pancreas_neuroendocrine": "pancreas",
 }
 _T_ORDER = re.compile(r"T(\d)(mi|[a-e])?")
 
@@ -1045,14 +1077,15 @@ def _t_from_findings(chapter: str, text: str) -> _Finding | None:
     return best
 
 
-_LIVER_MULTIPLE = re.compile(
+# Words of one phrase may be split by an OCR stop ("a similar. appearing lesion").
+_LIVER_MULTIPLE = _compile_phrases(
     r"satellite|multiple\s(?:tumou?rs|nodules|masses|foci|lesions)|multifocal|multicentric"
     r"|(?:two|three|four|five|several|\d)\s(?:separate\s|distinct\s)?(?:tumou?rs|nodules|masses)"
     r"|tumou?r\snumber\W{1,3}(?:[2-9]|two|three|four|multiple)"
-    r"|(?:second|another|additional|separate|similar[- ]appearing)\s(?:\w+\s)?"
+    r"|(?:second|another|additional|separate|similar(?:-|\s)appearing)\s(?:\w+\s)?"
     r"(?:lesion|nodule|tumou?r|mass)"
 )
-_LIVER_VASCULAR = re.compile(
+_LIVER_VASCULAR = _compile_phrases(
     r"(?:vascular|vessel|venous|angiolymphatic|lymphovascular|microvascular|endotheli\w*"
     r"[- ]lined\sspace|portal\svein|intravascular)\s(?:space\s)?(?:invasion|involvement)"
     r"|(?:with|shows?|showing)\s(?:\w+\s)?vascular\sinvasion"
@@ -1092,7 +1125,9 @@ def _liver_t(text: str, *, bile_duct: bool = False) -> _Finding | None:
             return _Finding(multiple.start(), multiple.end(), "T2b", "multiple tumours")
         size = _tumour_size(text)
         if size is None:
-            return None
+            # T2 or T3a by the largest tumour: the lower one when in doubt, as AJCC advises.
+            reason = "multiple tumours, the size of the largest not read (T3a needs over 5 cm)"
+            return _Finding(multiple.start(), multiple.end(), "T2", reason)
         category = "T3a" if size[0] > 5 else "T2"
         reason = f"multiple tumours, the largest {size[0]:g} cm"
         return _Finding(multiple.start(), multiple.end(), category, reason)

@@ -8,8 +8,12 @@ models that reject unknown keys. This module only interprets them:
   the table lists N1mi itself: breast T1 N1mi is IB, not IIA);
 - a parent the table splits (lung "T1") is expanded to its sub-categories; if they disagree
   only in the suffix the shared part is reported (IA1/IA2/IA3 -> "IA") with a note;
-- unknown N (NX or absent), T (TX) or a missing non-anatomic factor (age, PSA, grade,
-  histology) gives a group only when every possible value gives the same one;
+- unknown N (NX or absent), T (TX) or histology gives a group only when every possible value
+  gives the same one;
+- an unknown prognostic factor (age, PSA, grade) gives the lowest group its possible values
+  allow, with a note naming the alternatives: the AJCC and UICC general rule assigns the lower
+  category when in doubt (an age under 45 makes every differentiated thyroid cancer without
+  distant metastasis stage I in the 7th edition);
 - a missing or MX M category is taken as M0, with a note (pathology reports rarely state M).
 """
 
@@ -353,6 +357,9 @@ def _alternatives(category: str, vocab: frozenset[str]) -> tuple[list[str], str 
 class _Outcome:
     group: str | None  # None: the table cannot decide
     notes: tuple[str, ...] = ()
+    # Every group the categories could give (several where a parent category or an unknown N
+    # was expanded); None when some of them are undetermined.
+    possible: frozenset[str] | None = None
 
 
 def _depth(category: str, listed: frozenset[str] | None) -> int | None:
@@ -378,7 +385,8 @@ def _match(table: _Table, tnm: tuple[str, str, str], f: _Factors) -> _Outcome | 
     winners = [row for score, row in scored if score == best]
     if len({row.group for row in winners}) > 1:
         return _Outcome(None)  # overlapping rows: the data file is wrong; do not guess
-    return _Outcome(winners[0].group, winners[0].notes)
+    group = winners[0].group
+    return _Outcome(group, winners[0].notes, frozenset({group}) if group else None)
 
 
 def _collapse(groups: Sequence[str]) -> str | None:
@@ -394,12 +402,14 @@ def _collapse(groups: Sequence[str]) -> str | None:
 def _merge(outcomes: Sequence[_Outcome], collapse: bool) -> _Outcome:
     """One outcome for several: the shared group (or, with `collapse`, the shared prefix)."""
     notes = tuple(dict.fromkeys(n for o in outcomes for n in o.notes))
+    sets = [o.possible for o in outcomes]
+    possible = None if None in sets else frozenset().union(*(p for p in sets if p is not None))
     groups = sorted({o.group or "" for o in outcomes})
     if "" in groups:
-        return _Outcome(None, notes)
+        return _Outcome(None, notes, possible)
     if len(groups) == 1:
-        return _Outcome(groups[0], notes)
-    return _Outcome(_collapse(groups) if collapse else None, notes)
+        return _Outcome(groups[0], notes, possible)
+    return _Outcome(_collapse(groups) if collapse else None, notes, possible)
 
 
 def _lookup(table: _Table, tnm: tuple[str, str, str], f: _Factors) -> _Outcome | None:
@@ -426,32 +436,25 @@ def _lookup(table: _Table, tnm: tuple[str, str, str], f: _Factors) -> _Outcome |
         notes.append(
             f"{'; '.join(covered)}: these give {'/'.join(groups)}; reported {merged.group}"
         )
-    return _Outcome(merged.group, (*merged.notes, *notes))
+    return _Outcome(merged.group, (*merged.notes, *notes), merged.possible)
 
 
 # --- unknown values ----------------------------------------------------------------------------
 
 
-def _numeric_options(
-    value: float | None, cuts: list[float], label: str, notes: list[str]
-) -> list[float | None]:
+def _numeric_options(value: float | None, cuts: list[float]) -> list[float | None]:
     if not cuts:
         return [None]  # the table does not use this factor
     if value is not None:
         return [value]
-    notes.append(f"{label} not stated: every {label} band gives the same group")
-    return [cuts[0] - 1, *cuts]
+    return [cuts[0] - 1, *cuts]  # one value in each band
 
 
-def _choice_options(
-    value: _V | None, domain: list[_V], label: str, notes: list[str]
-) -> list[_V | None]:
+def _choice_options(value: _V | None, domain: list[_V]) -> list[_V | None]:
     if not domain:
         return [None]
     if value in domain:
         return [value]
-    stated = f"{label} {value!r} is not used by this table" if value is not None else ""
-    notes.append(f"{stated or label + ' not stated'}: every {label} gives the same group")
     return list(domain)
 
 
@@ -466,11 +469,12 @@ def _canonical_histology(histology: str | None) -> str | None:
     return key
 
 
-def _factor_options(table: _Table, given: _Factors, notes: list[str]) -> list[_Factors]:
-    ages = _numeric_options(given.age, table.cuts("age"), "age", notes)
-    psas = _numeric_options(given.psa, table.cuts("psa"), "PSA", notes)
-    grades = _choice_options(given.grade, table.grades(), "grade", notes)
-    histologies = _choice_options(given.histology, table.histologies(), "histology", notes)
+def _factor_options(table: _Table, given: _Factors) -> list[_Factors]:
+    """Every combination of factor values to try: the given value, else one per band or choice."""
+    ages = _numeric_options(given.age, table.cuts("age"))
+    psas = _numeric_options(given.psa, table.cuts("psa"))
+    grades = _choice_options(given.grade, table.grades())
+    histologies = _choice_options(given.histology, table.histologies())
     return [_Factors(*combo) for combo in itertools.product(ages, psas, grades, histologies)]
 
 
@@ -492,18 +496,137 @@ def _n_options(n: str, stated: bool, table: _Table, notes: list[str]) -> list[st
     return sorted(table.vocab("N")) or [n]
 
 
+# Non-anatomic prognostic factors. When one is not known, AJCC's general rule for doubt ("the
+# lower category is assigned") gives the lowest group its possible values allow. Histology is
+# not one of them: it picks the table, and an unknown histology must not matter.
+_PROGNOSTIC = ("age", "psa", "grade")
+_FACTOR_LABEL = {"age": "age", "psa": "PSA", "grade": "grade", "histology": "histology"}
+_NUMERALS = ("0", "I", "II", "III", "IV")
+
+
+def _group_rank(group: str) -> tuple[int, str, str]:
+    match = _GROUP_PARTS_RE.fullmatch(group)
+    if match is None:
+        return (len(_NUMERALS), group, "")
+    numeral, letter, digit = match.groups()
+    return (_NUMERALS.index(numeral), letter, digit)
+
+
+def _spoken(groups: Iterable[str]) -> str:
+    ordered = sorted(groups, key=_group_rank)
+    return ordered[0] if len(ordered) == 1 else f"{', '.join(ordered[:-1])} or {ordered[-1]}"
+
+
+def _band(name: str, value: float | int | None, table: _Table) -> str:
+    """A factor's value as its band or choice in words: "at 45 or older", "with PSA under 10"."""
+    if name == "grade" or value is None:
+        return f"with {_FACTOR_LABEL[name]} {value}"
+    cuts = table.cuts("age" if name == "age" else "psa")
+    low = max((c for c in cuts if value >= c), default=None)
+    high = min((c for c in cuts if value < c), default=None)
+    if low is None:
+        band = f"under {high:g}"
+    elif high is None:
+        band = f"{low:g} or older" if name == "age" else f"{low:g} or more"
+    else:
+        band = f"{low:g} to under {high:g}"
+    if name == "psa":
+        return f"with PSA {band}"
+    return band if low is None else f"at {band}"
+
+
+def _spelled(histology: str | None) -> str:
+    return (histology or "").replace("_", " ")
+
+
+def _bands(name: str, values: list[float | int | None], table: _Table) -> str:
+    if name == "grade":
+        return f"with grade {_spoken(str(v) for v in values)}"
+    return " or ".join(_band(name, value, table) for value in values)
+
+
+def _lowest(
+    options: list[tuple[_Factors, _Outcome]], doubtful: list[str], table: _Table, where: str = ""
+) -> _Outcome:
+    """The group every value of the unknown factors gives; failing that, the lowest one they
+    allow, when no value could give a lower one."""
+    merged = _merge([outcome for _, outcome in options], collapse=False)
+    labels = " and ".join(_FACTOR_LABEL[name] for name in doubtful)
+    if merged.group is not None:
+        if doubtful:
+            note = f"{labels} not stated: every value gives the same group"
+            return dataclasses.replace(merged, notes=(*merged.notes, note))
+        return merged
+    possible = [outcome.possible for _, outcome in options]
+    definite = [(f, o) for f, o in options if o.group is not None]
+    if not doubtful or None in possible or not definite:
+        return merged
+    chosen = min((o for _, o in definite), key=lambda o: _group_rank(o.group or ""))
+    floor = _group_rank(chosen.group or "")
+    if any(_group_rank(g) < floor for p in possible if p is not None for g in p):
+        return merged
+    others = [(f, o.possible) for f, o in options if o.possible != chosen.possible and o.possible]
+    if len(doubtful) == 1:
+        name = doubtful[0]
+        values: dict[frozenset[str], list[float | int | None]] = {}
+        for f, groups in others:
+            values.setdefault(groups, []).append(getattr(f, name))
+        otherwise = "; ".join(
+            f"{_bands(name, listed, table)} it would be {_spoken(groups)}"
+            for groups, listed in values.items()
+        )
+        count = len({getattr(f, name) for f, _ in options})
+        lowest = "the lower group" if count == 2 else f"the lowest group any {labels} allows"
+    else:
+        otherwise = f"other values would give {_spoken({g for _, p in others for g in p})}"
+        lowest = "the lowest group their values allow"
+    note = (
+        f"{labels} not known{where}: {lowest} was assigned, as AJCC rules advise when in doubt; "
+        f"{otherwise}"
+    )
+    return _Outcome(chosen.group, (*chosen.notes, note), merged.possible)
+
+
 def _evaluate(
-    table: _Table, ts: list[str], ns: list[str], m: str, factors: list[_Factors]
+    table: _Table, ts: list[str], ns: list[str], m: str, given: _Factors
 ) -> _Outcome | None:
-    """Unknown T/N: skip impossible combinations; unknown factors: every value must agree."""
-    per_factor: list[_Outcome] = []
+    """Unknown T/N: skip impossible combinations and require agreement. Unknown prognostic
+    factors: the lowest group their values allow. A factor the table cannot use as given (a
+    grade outside its grades) or an unknown histology: every value must agree."""
+    factors = _factor_options(table, given)
+    doubtful = [
+        name
+        for name in _PROGNOSTIC
+        if getattr(given, name) is None and len({getattr(f, name) for f in factors}) > 1
+    ]
+    others = [name for name in (*_PROGNOSTIC, "histology") if name not in doubtful]
+    parts: dict[tuple[object, ...], list[tuple[_Factors, _Outcome]]] = {}
     for f in factors:
         found = [o for t in ts for n in ns if (o := _lookup(table, (t, n, m), f)) is not None]
         if not found:
             return None
-        per_factor.append(_merge(found, collapse=False))
-    merged = _merge(per_factor, collapse=False)
-    return merged if merged.group is not None else None
+        key = tuple(getattr(f, name) for name in others)
+        parts.setdefault(key, []).append((f, _merge(found, collapse=False)))
+    # With the histology unknown each histology's table is read; say which one a note is about.
+    several = len({f.histology for f in factors}) > 1
+    results = [
+        _lowest(options, doubtful, table, f" ({_spelled(options[0][0].histology)} table)")
+        if several
+        else _lowest(options, doubtful, table)
+        for options in parts.values()
+    ]
+    merged = _merge(results, collapse=False)
+    if merged.group is None:
+        return None
+    for name in others:
+        if len({getattr(f, name) for f in factors}) == 1:
+            continue
+        value = getattr(given, name)
+        label = _FACTOR_LABEL[name]
+        stated = f"{label} {value!r} is not used by this table" if value is not None else ""
+        note = f"{stated or label + ' not stated'}: every {label} gives the same group"
+        merged = dataclasses.replace(merged, notes=(*merged.notes, note))
+    return merged
 
 
 # --- public API --------------------------------------------------------------------------------
@@ -547,14 +670,15 @@ def derive_group(
     """Derive the anatomic stage group; None when T is missing or the combination is not in
     the table.
 
-    Also None when a value the group depends on is unknown (NX, TX, or a missing age, PSA,
-    grade or histology) and its possible values give different groups, and for FIGO sites
-    (cervix, uterus, ovary). `grade_group` is the prostate Grade Group (1-5) for prostate and the
-    histologic grade (1-3) where a table uses grade (esophagus). `histology` chooses the table in
-    composite chapters: "adenocarcinoma"/"squamous_cell_carcinoma" (esophagus) and
-    "p16_negative"/"hpv_mediated" (oropharynx, 8th edition). Edition 6 uses the 7th edition
-    tables where the chapter has no 6th edition table of its own. Raises ValueError for an
-    unknown chapter or an edition other than 6, 7 or 8.
+    Also None when a category or the histology is unknown (NX, TX, no histology) and its
+    possible values give different groups, and for FIGO sites (cervix, uterus, ovary). A
+    missing age, PSA or grade gives the lowest group its possible values allow, with a note.
+    `grade_group` is the prostate Grade Group (1-5) for prostate and the histologic grade (1-3)
+    where a table uses grade (esophagus). `histology` chooses the table in composite chapters:
+    "adenocarcinoma"/"squamous_cell_carcinoma" (esophagus) and "p16_negative"/"hpv_mediated"
+    (oropharynx, 8th edition). Edition 6 uses the 7th edition tables where the chapter has no
+    6th edition table of its own. Raises ValueError for an unknown chapter or an edition other
+    than 6, 7 or 8.
     """
     if _chapter(chapter).figo:
         return None
@@ -570,7 +694,7 @@ def derive_group(
     ts = _t_options(t_cat, table, notes)
     ns = _n_options(n_cat, n_stated, table, notes)
     given = _Factors(age, psa, grade_group, _canonical_histology(histology))
-    outcome = _evaluate(table, ts, ns, m_cat, _factor_options(table, given, notes))
+    outcome = _evaluate(table, ts, ns, m_cat, given)
     if outcome is None or outcome.group is None:
         return None
     assumptions = tuple(dict.fromkeys((*notes, *outcome.notes)))

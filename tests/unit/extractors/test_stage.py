@@ -25,6 +25,9 @@ LARYNX = ("LXSC", "Laryngeal Squamous Cell Carcinoma", "Head and Neck Cancer")
 ESOPHAGUS_SQUAMOUS = ("ESCC", "Esophageal Squamous Cell Carcinoma", "Esophagogastric Cancer")
 MESOTHELIOMA = ("PLEMESO", "Pleural Epithelioid Mesothelioma", "Mesothelioma")
 ADRENAL = ("ACC", "Adrenocortical Carcinoma", "Adrenocortical Carcinoma")
+PANCREAS = ("PAAD", "Pancreatic Adenocarcinoma", "Pancreatic Cancer")
+PANCREAS_NET = ("PANET", "Pancreatic Neuroendocrine Tumor", "Pancreatic Cancer")
+HYPOPHARYNX = ("HPHSC", "Hypopharynx Squamous Cell Carcinoma", "Head and Neck Cancer")
 
 
 def _stages(text: str, cancer: tuple[str, str, str] | None = BREAST) -> list[StageFact]:
@@ -102,6 +105,25 @@ class TestReadingTnm:
         stage = _stage("Grade: 2. T Stage: 2 N Stage: 1 M Stage: 0 Treatment: none.")
         assert (stage.t, stage.n, stage.m) == ("T2", "N1", "M0")
         assert stage.group == "IIB"
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Tumour classification: G2, pT2N1aL0V1R0.", ("pT2", "pN1a")),
+            ("Tumour classification: G3, pT1cN1aLOVORO.", ("pT1c", "pN1a")),
+        ],
+    )
+    def test_glued_uicc_descriptors_after_the_last_category_are_skipped(
+        self, text: str, expected: tuple[str, str]
+    ) -> None:
+        stage = _stage(text)
+        assert (stage.t, stage.n) == expected
+
+    def test_an_ocr_h_between_t_and_m_is_the_n(self) -> None:
+        stage = _stage("Sarcomatoid mesothelioma of the pleura, T3 HO MO.", MESOTHELIOMA)
+        assert (stage.t, stage.n, stage.m, stage.group) == ("T3", "N0", "M0", "III")
+        # Without an M after it an H is not read as the N.
+        assert _stage("Mesothelioma of the pleura, pT3 H0 stain.", MESOTHELIOMA).n is None
 
     def test_words_are_not_categories(self) -> None:
         assert _stages("Mitotic activity is low; no mitoses seen.", None) == []
@@ -274,6 +296,33 @@ class TestNodes:
         text = f"Adenocarcinoma of the colon, pT3. Lymph nodes: 0/14. {deposits}"
         assert _stage(text, COLON).group == expected
 
+    def test_involved_nodes_of_unknown_station_are_n1_when_in_doubt(self) -> None:
+        text = "Lobectomy: squamous cell carcinoma, 6.0 cm. Lymph nodes: 2/6 positive."
+        stage = _stage(text, LUNG)
+        assert (stage.t, stage.group) == ("T2b", "IIB")
+        assert any("N1, the lowest category" in a for a in stage.assumptions)
+
+    def test_thyroid_involved_nodes_give_n1(self) -> None:
+        text = "Papillary carcinoma, 2.5 cm. Metastatic carcinoma in 3 of 7 lymph nodes."
+        stage = _stage(text, THYROID)
+        assert stage.group == "I"
+        assert any("N1 read from the count" in a for a in stage.assumptions)
+        assert any("at 45 or older it would be III or IVA" in a for a in stage.assumptions)
+
+    def test_a_fraction_of_negative_nodes_is_no_involved_node(self) -> None:
+        text = "Ductal adenocarcinoma of the pancreas, 2.8 cm. 12/12 lymph nodes, negative."
+        assert _stage(text, PANCREAS).group == "IB"
+        # Read either way, "3/12 nodes negative" is not counted at all.
+        text = "Ductal adenocarcinoma of the pancreas, 2.8 cm. 3/12 lymph nodes, negative."
+        assert any("N0 assumed" in a for a in _stage(text, PANCREAS).assumptions)
+
+    def test_metastasis_in_matted_nodes_is_two_or_more_nodes(self) -> None:
+        text = (
+            "Squamous cell carcinoma of the tongue, 3.0 cm. Right neck: metastatic carcinoma "
+            "involving a matted mass of level II lymph nodes. Other lymph nodes negative (0/12)."
+        )
+        assert _stage(text, ORAL).group == "IVA"
+
     def test_lung_n_is_read_from_the_station(self) -> None:
         text = "Adenocarcinoma, pT2a. Level 7 subcarinal lymph node: metastatic carcinoma (1/2)."
         assert _stage(text, LUNG).group == "IIIA"
@@ -314,11 +363,44 @@ class TestFindings:
         text = "Tumor extent: pericolonic tissues. Lymph nodes: 0/14 positive for metastasis."
         assert _stage(text, COLON).group == "IIA"
 
-    def test_thyroid_group_needs_the_age_unless_every_age_agrees(self) -> None:
+    def test_thyroid_group_without_the_age_is_the_lower_one(self) -> None:
         small = _stage("Papillary carcinoma, 1.5 cm, limited to the thyroid (0/3).", THYROID)
         assert small.group == "I"
         large = _stage("Papillary carcinoma, 3.5 cm, limited to the thyroid (0/3).", THYROID)
-        assert large.group is None
+        assert (large.group, large.method) == ("I", "derived")
+        assert any("at 45 or older it would be II" in a for a in large.assumptions)
+
+    def test_ocr_carcinona_is_a_tumour_word_for_its_size(self) -> None:
+        text = "Infiltrating duct carcinona, 1.8 cm. Eleven lymph nodes, negative for carcinoma."
+        stage = _stage(text)
+        assert (stage.t, stage.group) == ("T1c", "IA")
+
+    def test_multiple_liver_tumours_of_unread_size_are_t2_when_in_doubt(self) -> None:
+        stage = _stage("Hepatocellular carcinoma with two satellite nodules.", LIVER)
+        assert (stage.t, stage.group) == ("T2", "II")
+
+    @pytest.mark.parametrize(
+        "finding",
+        ["There is a similar. appearing lesion nearby.", "Focal vascular. invasion is seen."],
+    )
+    def test_liver_findings_across_an_ocr_stop_are_read(self, finding: str) -> None:
+        assert _stage(f"Hepatocellular carcinoma, 3.0 cm. {finding}", LIVER).t == "T2"
+
+    @pytest.mark.parametrize("bone", ["the mandible", "the hyoid bone"])
+    def test_larynx_into_bone_beyond_the_larynx_gives_t4a(self, bone: str) -> None:
+        text = f"Squamous cell carcinoma of the larynx invading {bone}. Lymph nodes: 0/12."
+        stage = _stage(text, LARYNX)
+        assert (stage.t, stage.group) == ("T4a", "IVA")
+
+    def test_hypopharynx_into_the_cricoid_cartilage_gives_t4a(self) -> None:
+        text = "Squamous cell carcinoma invading the cricoid cartilage. Lymph nodes: 0/9."
+        assert _stage(text, HYPOPHARYNX).t == "T4a"
+
+    def test_pancreatic_neuroendocrine_tumour_uses_the_exocrine_table_in_the_7th(self) -> None:
+        text = "Well differentiated neuroendocrine tumor of the pancreas, pT2 pN0."
+        stage = _stage(text, PANCREAS_NET)
+        assert stage.group == "IB"
+        assert any("exocrine pancreas table" in a for a in stage.assumptions)
 
     def test_skin_melanoma_thickness_and_ulceration_give_t(self) -> None:
         text = "Malignant melanoma. Tumor features: ulcerated. Breslow thickness: 5 mm."
@@ -428,7 +510,8 @@ def test_the_accounts_age_fills_a_thyroid_table_the_report_leaves_open():
     without = [f for f in extract_facts(page).facts if isinstance(f, StageFact)]
     younger = [f for f in extract_facts(page, patient_age=38).facts if isinstance(f, StageFact)]
     older = [f for f in extract_facts(page, patient_age=61).facts if isinstance(f, StageFact)]
-    assert without[0].group is None
+    assert without[0].group == "I"
+    assert any("age not known" in note for note in without[0].assumptions)
     assert younger[0].group == "I"
     assert older[0].group == "III"
     assert any("account" in note for note in younger[0].assumptions)

@@ -286,6 +286,13 @@ HEPATOBILIARY_AND_PANCREAS: list[Case] = [
     ("pancreas", 7, "T3", "N0", "M0", {}, "IIA"),
     ("pancreas", 7, "T1", "N1", "M0", {}, "IIB"),
     ("pancreas", 7, "T4", "N1", "M0", {}, "III"),
+    ("pancreas_neuroendocrine", 8, "T1", "N0", "M0", {}, "I"),
+    ("pancreas_neuroendocrine", 8, "T3", "N0", "M0", {}, "II"),
+    ("pancreas_neuroendocrine", 8, "T4", "N0", "M0", {}, "III"),
+    ("pancreas_neuroendocrine", 8, "T2", "N1", "M0", {}, "III"),
+    ("pancreas_neuroendocrine", 8, "T1", "N0", "M1b", {}, "IV"),
+    ("pancreas_neuroendocrine", 7, "T2", "N0", "M0", {}, "IB"),  # the exocrine table
+    ("pancreas_neuroendocrine", 7, "T3", "N1", "M0", {}, "IIB"),
 ]
 
 HEAD_NECK_AND_THYROID: list[Case] = [
@@ -612,33 +619,105 @@ def test_sixth_edition_table_is_used_where_the_chapter_has_one() -> None:
     assert not any("closest available" in note for note in result.assumptions)
 
 
-def test_thyroid_without_age() -> None:
-    result = derive_group("thyroid", t="T1", n="N0", m="M0")
+def test_thyroid_without_age_takes_the_lower_group_and_names_the_other() -> None:
+    result = derive_group("thyroid", t="T3", n="N0", m="M0", edition=7)
     assert result is not None
     assert result.group == "I"
-    assert any("age not stated" in note for note in result.assumptions)
-    assert derive_group("thyroid", t="T1", n="N0", m="M1") is None
-    assert derive_group("thyroid", t="T3", n="N0", m="M0") is None
+    assert result.assumptions == (
+        "age not known: the lower group was assigned, as AJCC rules advise when in doubt; "
+        "at 45 or older it would be III",
+    )
+    distant = derive_group("thyroid", t="T1", n="N0", m="M1", edition=7)
+    assert distant is not None
+    assert distant.group == "II"
+    assert any("at 45 or older it would be IVC" in note for note in distant.assumptions)
+    eighth = derive_group("thyroid", t="T4a", n="N1b", m="M0", edition=8)
+    assert eighth is not None
+    assert eighth.group == "I"
+    assert any("at 55 or older it would be III" in note for note in eighth.assumptions)
 
 
-def test_prostate_without_psa_or_grade_group() -> None:
-    assert derive_group("prostate", t="T1c", n="N0", m="M0") is None
-    assert derive_group("prostate", t="T3a", n="N0", m="M0") is None  # IIIB or IIIC
+def test_thyroid_without_age_when_every_age_agrees_needs_no_doubt() -> None:
+    result = derive_group("thyroid", t="T1", n="N0", m="M0", edition=7)
+    assert result is not None
+    assert result.group == "I"
+    assert result.assumptions == ("age not stated: every value gives the same group",)
+
+
+def test_thyroid_without_age_names_every_group_the_older_band_could_give() -> None:
+    # At 45 or older T2 N1 is III (N1a) or IVA (N1b); under 45 it is I whatever N is.
+    result = derive_group("thyroid", t="T2", n="N1", m="M0", edition=7)
+    assert result is not None
+    assert result.group == "I"
+    assert any("at 45 or older it would be III or IVA" in note for note in result.assumptions)
+
+
+@pytest.mark.parametrize(
+    ("edition", "t", "age", "expected"),
+    [
+        (7, "T3", 44, "I"),
+        (7, "T3", 45, "III"),
+        (7, "T4a", 30, "I"),
+        (7, "T4a", 70, "IVA"),
+        (8, "T3a", 54, "I"),
+        (8, "T3a", 55, "II"),
+    ],
+)
+def test_thyroid_with_age_uses_its_band(edition: int, t: str, age: int, expected: str) -> None:
+    result = derive_group("thyroid", t=t, n="N0", m="M0", edition=edition, age=age)
+    assert result is not None
+    assert result.group == expected
+    assert not any("not known" in note for note in result.assumptions)
+
+
+def test_prostate_without_psa_or_grade_group_takes_the_lowest_group() -> None:
+    result = derive_group("prostate", t="T1c", n="N0", m="M0")
+    assert result is not None
+    assert result.group == "I"
+    assert any(
+        note.startswith("PSA and grade not known: the lowest group their values allow")
+        and note.endswith("other values would give IIA, IIB, IIC, IIIA or IIIC")
+        for note in result.assumptions
+    )
+    locally_advanced = derive_group("prostate", t="T3a", n="N0", m="M0")
+    assert locally_advanced is not None
+    assert locally_advanced.group == "IIIB"  # IIIC only with Grade Group 5
     node_positive = derive_group("prostate", t="T3a", n="N1", m="M0")
     assert node_positive is not None
     assert node_positive.group == "IVA"
-    assert derive_group("prostate", t="T2", n="N0", m="M0", psa=5.0) is None
+    with_psa = derive_group("prostate", t="T2a", n="N0", m="M0", edition=7, psa=15.0)
+    assert with_psa is not None
+    assert with_psa.group == "IIA"
+    assert any("with grade 4 or 5 it would be IIB" in note for note in with_psa.assumptions)
+    # An unknown N is not a prognostic factor: its values must still agree.
     assert derive_group("prostate", t="T2", n="NX", m="M0", psa=5.0, grade_group=1) is None
 
 
 def test_esophagus_histology_and_grade() -> None:
-    assert derive_group("esophagus", t="T1a", n="N0", m="M0") is None
+    unknown = derive_group("esophagus", t="T1a", n="N0", m="M0")
+    assert unknown is not None
+    assert unknown.group == "IA"  # grade 1 in both tables
+    assert any("(adenocarcinoma table)" in note for note in unknown.assumptions)
+    assert any("(squamous cell carcinoma table)" in note for note in unknown.assumptions)
     squamous = derive_group("esophagus", t="T1b", n="N0", m="M0", histology="SCC")
     assert squamous is not None
     assert squamous.group == "IB"
     assert any("pathological" in note for note in squamous.assumptions)
-    # Grade 4 is outside the 8th edition table: treated as not stated.
+    # An unknown histology is not a prognostic factor: grade 3 gives IC or IB, so no group.
+    assert derive_group("esophagus", t="T1a", n="N0", m="M0", grade_group=3) is None
+    # Grade 4 is outside the 8th edition table: a stated grade, not an unknown one.
     assert derive_group("esophagus_adenocarcinoma", t="T2", n="N0", m="M0", grade_group=4) is None
+
+
+def test_the_lower_group_is_not_taken_when_another_value_could_give_a_lower_one() -> None:
+    table = stage_groups._table("esophagus_adenocarcinoma", 7)
+    options = [
+        (stage_groups._Factors(grade=1), stage_groups._Outcome("II", (), frozenset({"II"}))),
+        (stage_groups._Factors(grade=2), stage_groups._Outcome(None, (), frozenset({"I", "III"}))),
+    ]
+    assert stage_groups._lowest(options, ["grade"], table).group is None
+    undetermined = [options[0], (stage_groups._Factors(grade=3), stage_groups._Outcome(None))]
+    assert stage_groups._lowest(undetermined, ["grade"], table).group is None
 
 
 def test_testis_stage_i_notes_missing_serum_markers() -> None:
@@ -701,6 +780,8 @@ def test_derived_group_is_frozen() -> None:
         ("PHCH", "perihilar_bile_duct"),
         ("GBC", "gallbladder"),
         ("PAAD", "pancreas"),
+        ("PANEC", "pancreas"),
+        ("PANET", "pancreas_neuroendocrine"),
         ("OCSC", "oral_cavity"),
         ("LXSC", "larynx"),
         ("HPHSC", "hypopharynx"),
@@ -861,7 +942,7 @@ def test_tables_have_no_conflicting_rows(chapter: str, edition: int) -> None:
     """No two rows give different groups for the same categories and factors."""
     table = stage_groups._table(chapter, edition)
     axes = [sorted(table.vocab(axis) | {f"{axis}?"}) for axis in "TNM"]
-    factors = stage_groups._factor_options(table, stage_groups._Factors(), [])
+    factors = stage_groups._factor_options(table, stage_groups._Factors())
     for tnm, f in itertools.product(itertools.product(*axes), factors):
         exact = [
             row
