@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import admins, auth, clinicians, health, metrics, pages, patients
+from api.deps import app_settings
 from api.errors import install_error_handlers
 from api.middleware import RequestMetrics, SecurityHeaders, UploadSizeGuard
 from intake.settings import Settings, get_settings
@@ -15,7 +16,7 @@ from intake.settings import Settings, get_settings
 
 def _settings_of(app: FastAPI) -> Settings:
     """The settings the app's dependencies get (tests override them)."""
-    override = app.dependency_overrides.get(get_settings)
+    override = app.dependency_overrides.get(app_settings)
     return override() if override else get_settings()
 
 

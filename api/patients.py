@@ -7,15 +7,20 @@ from uuid import UUID
 from fastapi import APIRouter, Request, Response, UploadFile, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
+from sqlalchemy.orm import Session
 
 from api import ratelimit
 from api.deps import (
     SESSION_COOKIE,
     CurrentPatient,
     CurrentUser,
+    CurrentUserId,
     SessionDep,
     SettingsDep,
     StorageDep,
+    active_user,
+    own_patient,
+    run_in_session,
 )
 from api.errors import ERROR_RESPONSES
 from api.evidence import evidence_context
@@ -134,8 +139,21 @@ def list_documents(session: SessionDep, patient: CurrentPatient) -> list[Documen
 
 
 @router.get("/documents/{document_id}", response_model=DocumentRead)
-def read_document(document_id: UUID, session: SessionDep, patient: CurrentPatient) -> DocumentRead:
-    return document_read(documents.get_own(session, document_id, patient_id=patient.id))
+async def read_document(
+    document_id: UUID, settings: SettingsDep, user_id: CurrentUserId
+) -> DocumentRead:
+    # Upload pages poll this while a record is processed: the sign-in check, the query and the
+    # commit go to a thread together, not one trip each, and the usual answer is one query.
+    def read(session: Session) -> DocumentRead:
+        document = documents.find_for_patient_user(session, document_id, user_id=user_id)
+        if document is None:
+            # The checks every other route makes choose the answer: signed out, not a
+            # patient, or no such document of theirs.
+            patient = own_patient(active_user(session, user_id))
+            document = documents.get_own(session, document_id, patient_id=patient.id)
+        return document_read(document)
+
+    return await run_in_session(settings, read)
 
 
 @router.get("/profile", response_model=ProfileRead)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from processes import CpuMeter, postgres_backends, process_tree
 from profiling import sampling, summarize
 from records import record_pdfs
 from results import Floor, Row, add_common_options, report, skipped
@@ -46,6 +47,14 @@ class Load:
     requests_per_second: float
     p50_ms: float
     p99_ms: float
+
+
+@dataclass(frozen=True)
+class CpuPerRequest:
+    """CPU milliseconds per answered request: what one request costs, whatever else is running."""
+
+    api_ms: float
+    postgres_ms: float
 
 
 _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -172,8 +181,16 @@ def measure(
                     print("api: the API stopped answering; restarting it", file=sys.stderr)
                     stack.restart_api()
                 drive(url, headers, clients, 2.0)  # warm-up: connections, first-call caches
+                api_meter, postgres_meter = CpuMeter(), CpuMeter()
+                api_meter.start(process_tree(stack.api.pid))
+                postgres_meter.start(postgres_backends(DATABASE))
                 with sampling([stack.api.pid], profile_dir, f"api-{name}-{clients}") as traces:
                     load = drive(url, headers, clients, seconds)
+                answered = max(load.requests, 1)
+                cpu = CpuPerRequest(
+                    api_ms=api_meter.used(process_tree(stack.api.pid)) * 1000 / answered,
+                    postgres_ms=postgres_meter.used(postgres_backends(DATABASE)) * 1000 / answered,
+                )
                 if traces:
                     summary = summarize(traces)
                     summary_path = profile_dir / f"api-{name}-{clients}-summary.txt"  # type: ignore[operator]
@@ -183,7 +200,7 @@ def measure(
                     )
                 how = f"{seconds:g} s, {generator}, {api_workers} API process(es)"
                 how += "" if responsive else ", API restarted"
-                rows += _rows(target, clients, load, how)
+                rows += _rows(target, clients, load, how, cpu)
     return rows
 
 
@@ -199,7 +216,7 @@ def _wait_until_answering(url: str, headers: dict[str, str]) -> bool:
     return False
 
 
-def _rows(target: str, clients: int, load: Load, how: str) -> list[Row]:
+def _rows(target: str, clients: int, load: Load, how: str, cpu: CpuPerRequest) -> list[Row]:
     label = f"{target}, {clients} clients"
     floor = STATUS_P99_FLOOR if "documents" in target and clients == CLIENTS else None
     failed_note = f"of {load.requests}" if load.requests else "no request was answered"
@@ -220,6 +237,8 @@ def _rows(target: str, clients: int, load: Load, how: str) -> list[Row]:
             note="" if load.requests else "no answers",
         ),
         Row(GROUP, f"{label}: requests/s", load.requests_per_second, "/s"),
+        Row(GROUP, f"{label}: API CPU per request", cpu.api_ms, "ms", note="all API processes"),
+        Row(GROUP, f"{label}: PostgreSQL CPU per request", cpu.postgres_ms, "ms"),
         Row(
             GROUP,
             f"{label}: failed requests",

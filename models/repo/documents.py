@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intake.errors import DocumentNotFound
-from models.schemas import DocumentStatus
-from models.tables import Document
+from models.schemas import DocumentStatus, Role
+from models.tables import Document, Patient, User
 
 
 def get(session: Session, document_id: UUID) -> Document:
@@ -23,6 +23,24 @@ def get_own(session: Session, document_id: UUID, *, patient_id: UUID) -> Documen
     if document is None or document.patient_id != patient_id:
         raise DocumentNotFound()
     return document
+
+
+def find_for_patient_user(session: Session, document_id: UUID, *, user_id: UUID) -> Document | None:
+    """The document, if it belongs to the patient record of this active patient user.
+
+    One query for the busiest read. None does not say why; the caller's own checks do.
+    """
+    return session.scalars(
+        select(Document)
+        .join(Patient, Patient.id == Document.patient_id)
+        .join(User, User.id == Patient.user_id)
+        .where(
+            Document.id == document_id,
+            User.id == user_id,
+            User.is_active.is_(True),
+            User.role == Role.patient,
+        )
+    ).one_or_none()
 
 
 def find_by_sha256(session: Session, *, patient_id: UUID, sha256: str) -> Document | None:

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from intake.settings import Settings, get_settings
+from api.deps import app_settings
+from intake.settings import Settings
 
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -142,7 +143,7 @@ def stack(
     from api.main import create_app
 
     app = create_app()
-    app.dependency_overrides[get_settings] = lambda: settings
+    app.dependency_overrides[app_settings] = lambda: settings
     with TestClient(app) as client:
         yield Stack(mode, settings, client, worker, log_path)
     worker.terminate()
@@ -178,7 +179,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
 
     upgrade(settings.resolved_database_url)
     app = create_app()
-    app.dependency_overrides[get_settings] = lambda: settings
+    app.dependency_overrides[app_settings] = lambda: settings
     with TestClient(app) as test_client:
         yield test_client
 

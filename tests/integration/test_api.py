@@ -6,7 +6,8 @@ import uuid
 
 from fastapi.testclient import TestClient
 
-from intake.settings import Settings, get_settings
+from api.deps import app_settings
+from intake.settings import Settings
 from models.db import session_scope
 from models.repo import audit
 
@@ -118,7 +119,7 @@ def test_scanned_pdfs_go_to_the_ocr_queue(client, settings):
 
     headers = _patient(client, "queues@example.org")
     small = Settings(**{**settings.model_dump(), "max_upload_bytes": 5_000_000})
-    client.app.dependency_overrides[get_settings] = lambda: small
+    client.app.dependency_overrides[app_settings] = lambda: small
     try:
         scan = client.post(
             "/api/documents",
@@ -137,7 +138,7 @@ def test_scanned_pdfs_go_to_the_ocr_queue(client, settings):
             headers=headers,
         )
     finally:
-        client.app.dependency_overrides[get_settings] = lambda: settings
+        client.app.dependency_overrides[app_settings] = lambda: settings
     with session_scope(settings.resolved_database_url) as session:
         queues = {
             name: jobs.for_document(

@@ -18,9 +18,10 @@ import pytest
 import sqlalchemy
 from fastapi.testclient import TestClient
 
+from api.deps import app_settings
 from extractors.extract import extract_facts
 from extractors.reader import read_pages
-from intake.settings import Settings, get_settings
+from intake.settings import Settings
 from models.db import session_scope
 from models.repo import facts
 from tests.factories import RECORD_PAGE_1, scanned_pdf
@@ -128,7 +129,7 @@ def faults(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Faults]:
 
     upgrade(direct_url)
     app = create_app()
-    app.dependency_overrides[get_settings] = lambda: settings
+    app.dependency_overrides[app_settings] = lambda: settings
     state = Faults(settings, env, TestClient(app), redis_server, proxy, home, [])
     try:
         yield state

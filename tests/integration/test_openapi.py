@@ -12,9 +12,10 @@ schemathesis = pytest.importorskip("schemathesis", reason="pip install schemathe
 
 from fastapi.testclient import TestClient  # noqa: E402
 
+from api.deps import app_settings  # noqa: E402
 from api.main import create_app  # noqa: E402
 from intake import accounts  # noqa: E402
-from intake.settings import Settings, get_settings  # noqa: E402
+from intake.settings import Settings  # noqa: E402
 from models.db import session_scope  # noqa: E402
 from models.migrate import upgrade  # noqa: E402
 from models.schemas import Role  # noqa: E402
@@ -24,7 +25,7 @@ _HOME = Path(tempfile.mkdtemp(prefix="intake-openapi-"))
 _SETTINGS = Settings(home=_HOME, secret_key="openapi-test-secret", login_rate_limit="10000/minute")
 upgrade(_SETTINGS.resolved_database_url)
 _APP = create_app()
-_APP.dependency_overrides[get_settings] = lambda: _SETTINGS
+_APP.dependency_overrides[app_settings] = lambda: _SETTINGS
 with session_scope(_SETTINGS.resolved_database_url) as _session:
     accounts.create_user(
         _session,
