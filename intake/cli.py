@@ -128,7 +128,11 @@ def cmd_users_create(args: argparse.Namespace) -> int:
 def cmd_storage_rotate(_args: argparse.Namespace) -> int:
     from intake.storage import storage_for
 
-    count = storage_for(get_settings()).rotate()
+    try:
+        count = storage_for(get_settings()).rotate()
+    except IntakeError as error:
+        print(f"intake: {error.message} ({error.reason})", file=sys.stderr)
+        return 1
     print(json.dumps({"rotated": count}))
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import warnings
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -21,6 +22,15 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None, description="None: a SQLite file under home")
     broker_url: str | None = Field(default=None, description="None: a SQLite broker under home")
     storage_dir: Path | None = Field(default=None, description="None: home/storage")
+    storage_backend: Literal["local", "s3"] = Field(
+        default="local", description="local: a folder (storage_dir); s3: an S3-compatible bucket"
+    )
+    s3_bucket: str | None = None
+    s3_prefix: str = Field(default="", description="folder-like prefix of every object key")
+    s3_endpoint_url: str | None = Field(
+        default=None, description="None: AWS; otherwise MinIO, Ceph or another S3-compatible store"
+    )
+    s3_region: str | None = Field(default=None, description="None: boto3's own lookup")
     secret_key: str = DEFAULT_SECRET
     previous_secret_keys: tuple[str, ...] = Field(
         default=(),
@@ -45,6 +55,12 @@ class Settings(BaseSettings):
     rate_limit_storage: str = Field(
         default="memory://", description="memory:// for one process; redis://... to share limits"
     )
+    api_concurrency: int = Field(
+        default=8,
+        ge=1,
+        le=30,
+        description="requests per API process that use the database at once; more wait a turn",
+    )
     ocr_dpi: int = 300
     ocr_language: str = "eng"
 
@@ -57,6 +73,12 @@ class Settings(BaseSettings):
                 "INTAKE_SECRET_KEY is the embedded default; set it for any real data",
                 stacklevel=2,
             )
+        return self
+
+    @model_validator(mode="after")
+    def _require_a_bucket_for_s3(self) -> Settings:
+        if self.storage_backend == "s3" and not self.s3_bucket:
+            raise ValueError("INTAKE_S3_BUCKET must be set when INTAKE_STORAGE_BACKEND is s3")
         return self
 
     @property
