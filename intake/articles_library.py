@@ -41,20 +41,20 @@ def article_from_markdown(slug: str, text: str) -> Article:
 _loaded: dict[str, tuple[object, tuple[Article, ...]]] = {}
 
 
-def active_articles(session: Session) -> tuple[Article, ...]:
-    """The library as matching sees it; the shipped files until the database is seeded.
+def active_library(session: Session) -> tuple[object, tuple[Article, ...]]:
+    """The library as matching sees it, with its version; the shipped files until seeded.
 
     Kept per process and reloaded when an article is saved or retired, which one small
     query notices, so a profile view does not parse the whole library each time.
     """
     url = str(session.get_bind().engine.url)
-    version = articles.version(session)
+    version = (url, articles.version(session))
     cached = _loaded.get(url)
     if cached is not None and cached[0] == version:
-        return cached[1]
+        return cached
     rows = articles.list_all(session)
-    loaded = tuple(_article(row) for row in rows) if rows else library()
-    _loaded[url] = (version, loaded)
+    loaded = (version, tuple(_article(row) for row in rows) if rows else library())
+    _loaded[url] = loaded
     return loaded
 
 

@@ -10,9 +10,11 @@ import dataclasses
 import datetime as dt
 import json
 import logging
+import threading
 import time
 from uuid import UUID
 
+from cachetools import LRUCache, cached
 from pydantic import TypeAdapter
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -21,9 +23,9 @@ from extractors.extract import extract_facts
 from extractors.identity import RecordIdentity, extract_identity
 from extractors.oncology import looks_oncologic
 from extractors.reader import FileKind, detect_kind, needs_ocr, read_pages
-from intake.articles_library import active_articles
+from intake.articles_library import active_library
 from intake.errors import IntakeError, TransientError, UnreadableDocument
-from intake.matcher import match_articles
+from intake.matcher import Article, match_articles
 from intake.profile import apply_overrides, assemble_profile, fact_key
 from intake.review import DocumentInfo, ReviewInputs, flag_for_review, mismatched_documents
 from intake.settings import Settings
@@ -31,6 +33,7 @@ from intake.storage import Storage, storage_for
 from models.db import session_scope
 from models.repo import documents, facts, jobs, overrides, profiles, review, users
 from models.schemas import (
+    ArticleMatchRead,
     DocumentStatus,
     Fact,
     Page,
@@ -40,7 +43,7 @@ from models.schemas import (
     ReviewStatus,
     Severity,
 )
-from models.tables import Document, Job, Patient
+from models.tables import Document, Job, Patient, ProfileRow
 
 log = logging.getLogger(__name__)
 _FACT: TypeAdapter[Fact] = TypeAdapter(Fact)
@@ -252,12 +255,13 @@ def profile_view(session: Session, *, patient_id: UUID) -> ProfileRead:
     row = profiles.get(session, patient_id=patient_id)
     if row is None:
         return ProfileRead(patient_id=patient_id, updated_at=None, profile=Profile())
-    profile = Profile.model_validate(row.payload)
+    library_version, library = active_library(session)
+    profile, articles = _profile_and_articles(row, library_version, library)
     return ProfileRead(
         patient_id=patient_id,
         updated_at=row.updated_at,
         profile=profile,
-        articles=match_articles(profile, active_articles(session)),
+        articles=articles,
         review_flags=[
             ReviewFlag(
                 reason=item.reason,
@@ -268,6 +272,26 @@ def profile_view(session: Session, *, patient_id: UUID) -> ProfileRead:
             for item in review.list_open_for_patient(session, patient_id=patient_id)
         ],
     )
+
+
+# Parsing a stored profile and matching it against the library cost more than the rest of a
+# profile read together. Both answers change only when the profile is saved again (a new
+# version and time) or the library changes (a new version), so they are kept per process.
+@cached(
+    LRUCache(maxsize=1024),
+    key=lambda row, library_version, _library: (
+        row.patient_id,
+        row.version,
+        row.updated_at,
+        library_version,
+    ),
+    lock=threading.Lock(),
+)
+def _profile_and_articles(
+    row: ProfileRow, _library_version: object, library: tuple[Article, ...]
+) -> tuple[Profile, list[ArticleMatchRead]]:
+    profile = Profile.model_validate(row.payload)
+    return profile, match_articles(profile, library)
 
 
 def _read(data: bytes, document_id: UUID, settings: Settings) -> list[Page]:

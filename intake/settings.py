@@ -56,7 +56,7 @@ class Settings(BaseSettings):
         default="memory://", description="memory:// for one process; redis://... to share limits"
     )
     api_concurrency: int = Field(
-        default=8,
+        default=4,
         ge=1,
         le=30,
         description="requests per API process that use the database at once; more wait a turn",

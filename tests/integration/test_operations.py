@@ -63,6 +63,12 @@ def test_admins_add_edit_and_retire_articles_and_profiles_follow(api):
     admin = api.user(Role.admin)
     patient = api.user(Role.patient)
     api.process(api.upload(patient, "r.txt", b"Hepatocellular carcinoma of the liver, pT1 N0."))
+    def slugs() -> list[str]:
+        return [
+            a["slug"] for a in api.client.get("/api/profile", headers=patient).json()["articles"]
+        ]
+
+    assert slugs() and "liver-local-guide" not in slugs()  # matches are now kept per process
     article = {
         "title": "Living with liver cancer: a local guide",
         "summary": "Support groups and services near you.",
@@ -71,12 +77,6 @@ def test_admins_add_edit_and_retire_articles_and_profiles_follow(api):
     }
     saved = api.client.put("/api/admin/articles/liver-local-guide", json=article, headers=admin)
     assert saved.status_code == 200, saved.text
-
-    def slugs() -> list[str]:
-        return [
-            a["slug"] for a in api.client.get("/api/profile", headers=patient).json()["articles"]
-        ]
-
     assert "liver-local-guide" in slugs(), "a new article is matched at the next view"
     retired = api.client.delete("/api/admin/articles/liver-local-guide", headers=admin)
     assert retired.json()["retired"] is True
