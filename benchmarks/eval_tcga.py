@@ -4,7 +4,10 @@ Prints cancer-type accuracy over all reports (OncoTree codes mapped to TCGA stud
 in the benchmark only), stage accuracy at the level I/II/III/IV over reports with a true stage,
 coverage, a per-type table, the worst confusions, and reports per second on one core.
 
-    python benchmarks/eval_tcga.py [--data PATH] [--misses TYPE] [--stage-misses TYPE]
+    python benchmarks/eval_tcga.py [--data PATH] [--misses TYPE] [--stage-misses TYPE] [--dump PATH]
+
+``--dump`` writes one JSON line per report (id, predicted type code, predicted stage group), so two
+runs can be compared report by report.
 """
 
 from __future__ import annotations
@@ -112,11 +115,27 @@ def stage_level(group: str | None) -> str | None:
     return None
 
 
+def _dump_predictions(
+    path: Path, reports: list[dict], profiles: list[Profile], chains: dict[str, list[str]]
+) -> None:
+    with path.open("w") as out:
+        for report, profile in zip(reports, profiles, strict=True):
+            code = profile.diagnoses[0].oncotree_code if profile.diagnoses else None
+            row = {
+                "id": report["id"],
+                "oncotree": code,
+                "type": tcga_type(code, chains),
+                "stage_group": profile.stage.group if profile.stage else None,
+            }
+            out.write(json.dumps(row) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--misses", help="print the type misses of this TCGA type (or ALL)")
     parser.add_argument("--stage-misses", help="print the stage misses of this TCGA type (or ALL)")
+    parser.add_argument("--dump", type=Path, help="write per-report predictions as JSON Lines")
     args = parser.parse_args()
 
     reports = [json.loads(line) for line in args.data.read_text().splitlines() if line.strip()]
@@ -163,6 +182,9 @@ def main() -> None:
                     f"STAGE MISS {report['id']} {truth} true {true_stage} "
                     f"got {group} [{tnm}] ({code})"
                 )
+
+    if args.dump:
+        _dump_predictions(args.dump, reports, profiles, chains)
 
     n = len(reports)
     print(f"\nTCGA dev set: {n} reports, {stage_total} with a true stage\n")

@@ -496,7 +496,12 @@ def _read_page(
             weight *= _MINOR_WEIGHT
         if mention.implied:
             weight *= _IMPLIED_WEIGHT
-        if mention.histology is not None:
+        if mention.histology is None and mention.code is not None:
+            part = _part_in_specimen(text, sites, starts, mention)
+            if part is not None:
+                mention = replace(mention, histology=part[1])
+                near = [part[0]]
+        elif mention.histology is not None:
             found, bound = _sites_near(text, sites, starts, mention)
             # A histology at a site where it cannot arise (omentum, lymph node), or called
             # metastatic there, has spread from the primary: it is placed later, by the report.
@@ -509,6 +514,27 @@ def _read_page(
             _Reading(page, mention, weight, sites_near, flags, metastatic, minor, bound)
         )
     return readings
+
+
+def _part_in_specimen(
+    text: str, sites: list[_SiteMention], starts: list[int], mention: _Mention
+) -> tuple[str, str] | None:
+    """Return the part of the organ a type is named after that the specimen before it names,
+    with the type's histology there: "Colon, rectosigmoid: colonic adenocarcinoma" is a
+    tumour of the rectosigmoid, "colonic" naming the large bowel, or the tumour's look.
+    """
+    organ = _site_of_code().get(mention.code or "")
+    before = bisect.bisect_left(starts, mention.start) - 1
+    if organ is None or before < 0 or mention.start - sites[before].end > SITE_WINDOW:
+        return None
+    pairs = _type_by_site_histology()
+    histologies = [h for (site, h), code in pairs.items() if site == organ and code == mention.code]
+    for site in _specimen_sites(text, sites, before):
+        if (site.key, organ) in _TAKEN_FOR:
+            histology = next((h for h in histologies if (site.key, h) in pairs), None)
+            if histology is not None:
+                return site.key, histology
+    return None
 
 
 @functools.cache

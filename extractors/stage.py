@@ -753,7 +753,8 @@ def _compile_phrases(*alternatives: str) -> re.Pattern[str]:
 
 def _into(category: str, reason: str, *targets: str) -> _Extent:
     """Invasion of a named structure: "invades the renal vein", "extends into perinephric fat"."""
-    return _Extent(category, _compile_phrases(rf"{_INTO}(?:{'|'.join(targets)})"), reason)
+    # A structure may open a parenthesis: "involving cartilage (thyroid and cricoid ...)".
+    return _Extent(category, _compile_phrases(rf"{_INTO}\(?(?:{'|'.join(targets)})"), reason)
 
 
 def _phrase(category: str, reason: str, *phrases: str) -> _Extent:
@@ -943,6 +944,8 @@ _EXTENTS: dict[str, tuple[_Extent, ...]] = {
             "T4a",
             "through the thyroid cartilage or beyond the larynx",
             r"(?:outer\scortex\sof\sthe\s)?thyroid\scartilage(?!\s\w*\s?inner)",
+            # The cartilages named as one list: "the thyroid, cricoid and arytenoid cartilages".
+            r"thyroid(?:,\s[a-z]+)*,?\s(?:and|or)\s[a-z]+\scartilages",
             r"(?:perithyroidal|extralaryngeal|strap\s\w*)\s(?:soft\s)?(?:tissues?|muscles?)",
             # Around the larynx, "the adjacent soft tissues" are the soft tissues of the neck.
             r"(?:adjacent|surrounding|perilaryngeal)\s(?:soft\s)?tissues?",

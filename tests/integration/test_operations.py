@@ -63,6 +63,7 @@ def test_admins_add_edit_and_retire_articles_and_profiles_follow(api):
     admin = api.user(Role.admin)
     patient = api.user(Role.patient)
     api.process(api.upload(patient, "r.txt", b"Hepatocellular carcinoma of the liver, pT1 N0."))
+
     def slugs() -> list[str]:
         return [
             a["slug"] for a in api.client.get("/api/profile", headers=patient).json()["articles"]

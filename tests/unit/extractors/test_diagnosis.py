@@ -87,6 +87,18 @@ class TestSiteSpecificReading:
         )
         assert _primary(text) == "READ"
 
+    @pytest.mark.parametrize(
+        "specimen", ["Large bowel, rectosigmoid, anterior resection", "Rectum, proctectomy"]
+    )
+    def test_colonic_type_in_a_rectal_specimen_is_rectal(self, specimen: str) -> None:
+        # "Colonic" names the large bowel, or how the tumour looks; the specimen names the part.
+        text = f"FINAL DIAGNOSIS: {specimen}: invasive colonic adenocarcinoma, pT2 pN0 (0/14)."
+        assert _primary(text) == "READ"
+
+    def test_colonic_type_in_a_colon_specimen_stays_colonic(self) -> None:
+        text = "FINAL DIAGNOSIS: Sigmoid colon, resection: invasive colonic adenocarcinoma, pT2."
+        assert _primary(text) == "COAD"
+
     def test_type_named_for_its_organ_places_a_histology_beside_it(self) -> None:
         # "Esophageal cancer" names the esophagus, though it is matched as a type.
         text = (

@@ -392,6 +392,18 @@ class TestFindings:
         stage = _stage(text, LARYNX)
         assert (stage.t, stage.group) == ("T4a", "IVA")
 
+    @pytest.mark.parametrize(
+        "extent",
+        [
+            "involving the thyroid and cricoid cartilages",
+            "involving the vocal cord, cartilage (thyroid, cricoid and arytenoid cartilages)",
+        ],
+    )
+    def test_larynx_into_a_list_of_cartilages_with_the_thyroid_gives_t4a(self, extent: str) -> None:
+        text = f"Laryngectomy: squamous cell carcinoma, {extent}. Lymph nodes: 0/14."
+        stage = _stage(text, LARYNX)
+        assert (stage.t, stage.group) == ("T4a", "IVA")
+
     def test_hypopharynx_into_the_cricoid_cartilage_gives_t4a(self) -> None:
         text = "Squamous cell carcinoma invading the cricoid cartilage. Lymph nodes: 0/9."
         assert _stage(text, HYPOPHARYNX).t == "T4a"
