@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -20,8 +23,19 @@ def _settings_of(app: FastAPI) -> Settings:
     return override() if override else get_settings()
 
 
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    # What is loaded by now (modules, vocabularies, the app) lives as long as the process.
+    # Left to the collector, each full collection walks all of it again and stalls every
+    # request in flight for tens of milliseconds; frozen, it is never walked.
+    gc.collect()
+    gc.freeze()
+    yield
+
+
 def create_app() -> FastAPI:
     app = FastAPI(
+        lifespan=_lifespan,
         title="Oncology record intake",
         description="Upload medical records; get an evidence-linked profile. "
         "General information, not medical advice.",

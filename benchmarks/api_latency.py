@@ -147,7 +147,7 @@ def measure(
     quick: bool,
     generator: str | None = None,
     profile_dir: Path | None = None,
-    api_workers: int = 1,
+    api_workers: int = 2,
 ) -> list[Row]:
     targets = ("GET /api/documents/{id}", "GET /api/profile")
     reason = services_unreachable()
@@ -255,7 +255,10 @@ def main() -> int:
     parser.add_argument("--generator", choices=["wrk", "httpx"], help="default: wrk if present")
     parser.add_argument("--profile", type=Path, help="sample the API with py-spy into DIR")
     parser.add_argument(
-        "--api-workers", type=int, default=1, help="`intake serve --api-workers N` (default 1)"
+        "--api-workers",
+        type=int,
+        default=2,
+        help="`intake serve --api-workers N` (default 2: one per core, as in docker-compose.yml)",
     )
     args = parser.parse_args()
     return report(
