@@ -52,7 +52,7 @@ _database_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Se
 )
 
 
-def _turns(settings: Settings) -> asyncio.Semaphore:
+def database_turn(settings: Settings) -> asyncio.Semaphore:
     """The limit on requests using the database at once, one per event loop.
 
     A plain semaphore: taking a free turn does not give the event loop a round, as anyio's
@@ -76,7 +76,7 @@ async def get_session(settings: SettingsDep) -> AsyncIterator[Session]:
     Opening a session does no I/O; the commit or rollback does, so only they go to a thread.
     A request that never touched the database ends without either.
     """
-    async with _turns(settings):
+    async with database_turn(settings):
         session = new_session(settings.resolved_database_url)
         try:
             yield session
@@ -113,7 +113,7 @@ async def run_in_session(settings: Settings, work: Callable[[Session], T]) -> T:
     its own, and a trip through anyio's pool costs more CPU than a short indexed query; the
     plain executor here costs about half as much.
     """
-    async with _turns(settings):
+    async with database_turn(settings):
         call = functools.partial(_in_session, settings.resolved_database_url, work)
         return await asyncio.get_running_loop().run_in_executor(
             _database_threads(settings.api_concurrency), contextvars.copy_context().run, call

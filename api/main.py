@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api import admins, auth, clinicians, health, metrics, pages, patients
+from api import admins, auth, clinicians, health, metrics, pages, patients, status_reads
 from api.deps import app_settings
 from api.errors import install_error_handlers
 from api.middleware import RequestMetrics, SecurityHeaders, UploadSizeGuard
@@ -31,6 +31,7 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     gc.collect()
     gc.freeze()
     yield
+    await status_reads.close_pools()
 
 
 def create_app() -> FastAPI:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Protocol
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response, UploadFile, status
@@ -9,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from api import ratelimit
+from api import ratelimit, status_reads
 from api.deps import (
     SESSION_COOKIE,
     CurrentPatient,
@@ -19,6 +21,7 @@ from api.deps import (
     SettingsDep,
     StorageDep,
     active_user,
+    database_turn,
     own_patient,
     run_in_session,
 )
@@ -41,7 +44,24 @@ router = APIRouter(prefix="/api", tags=["patients"], responses=ERROR_RESPONSES)
 READ_CHUNK = 1024 * 1024
 
 
-def document_read(document: Document, *, duplicate: bool = False) -> DocumentRead:
+class DocumentColumns(Protocol):
+    """A document's columns: a Document, or a row read without the ORM."""
+
+    id: UUID
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    status: str
+    progress: float
+    pages: int | None
+    error_reason: str | None
+    error_message: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+def document_read(document: DocumentColumns, *, duplicate: bool = False) -> DocumentRead:
     error = (
         DocumentError(reason=document.error_reason or "error", message=document.error_message or "")
         if document.status == DocumentStatus.failed
@@ -141,9 +161,16 @@ def list_documents(session: SessionDep, patient: CurrentPatient) -> list[Documen
 @router.get("/documents/{document_id}", response_model=DocumentRead)
 async def read_document(
     document_id: UUID, settings: SettingsDep, user_id: CurrentUserId
-) -> DocumentRead:
-    # Upload pages poll this while a record is processed: the sign-in check, the query and the
-    # commit go to a thread together, not one trip each, and the usual answer is one query.
+) -> DocumentRead | Response:
+    # Upload pages poll this while a record is processed. On PostgreSQL the usual answer is one
+    # prepared statement without a thread; otherwise the sign-in check, the query and the
+    # commit go to a thread together, not one trip each.
+    async with database_turn(settings):
+        found = await status_reads.find_for_patient_user(settings, document_id, user_id=user_id)
+    if found is not None:
+        # Already a valid DocumentRead: answered as JSON without FastAPI validating it again.
+        return Response(document_read(found).model_dump_json(), media_type="application/json")
+
     def read(session: Session) -> DocumentRead:
         document = documents.find_for_patient_user(session, document_id, user_id=user_id)
         if document is None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import Uuid, bindparam, select
 from sqlalchemy.orm import Session
 
 from intake.errors import DocumentNotFound
@@ -25,21 +25,29 @@ def get_own(session: Session, document_id: UUID, *, patient_id: UUID) -> Documen
     return document
 
 
+# The condition of the busiest read, once: the document belongs to the patient record of an
+# active patient user. Both the ORM read below and the asynchronous one in api/status_reads.py
+# run this statement, with `document_id` and `user_id` bound.
+PATIENT_USER_DOCUMENT = (
+    select(Document)
+    .join(Patient, Patient.id == Document.patient_id)
+    .join(User, User.id == Patient.user_id)
+    .where(
+        Document.id == bindparam("document_id", type_=Uuid),
+        User.id == bindparam("user_id", type_=Uuid),
+        User.is_active.is_(True),
+        User.role == Role.patient.value,
+    )
+)
+
+
 def find_for_patient_user(session: Session, document_id: UUID, *, user_id: UUID) -> Document | None:
     """The document, if it belongs to the patient record of this active patient user.
 
     One query for the busiest read. None does not say why; the caller's own checks do.
     """
     return session.scalars(
-        select(Document)
-        .join(Patient, Patient.id == Document.patient_id)
-        .join(User, User.id == Patient.user_id)
-        .where(
-            Document.id == document_id,
-            User.id == user_id,
-            User.is_active.is_(True),
-            User.role == Role.patient,
-        )
+        PATIENT_USER_DOCUMENT, {"document_id": document_id, "user_id": user_id}
     ).one_or_none()
 
 

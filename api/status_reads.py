@@ -1,0 +1,91 @@
+"""The document status read on PostgreSQL: one prepared statement, no thread, no ORM.
+
+Upload pages poll a document until it is processed, so this is the API's busiest read. The
+general path costs a trip to a thread and a round of the ORM, several times the query itself;
+here the same statement (`documents.PATIENT_USER_DOCUMENT`) runs on an asynchronous psycopg
+pool. Only the plain answer comes from here: when no row comes back, or the database cannot be
+asked, the caller takes the general path, which gives the same refusals as every other route.
+SQLite (the embedded default) always takes the general path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from typing import Any
+from uuid import UUID
+
+import psycopg
+from psycopg.rows import namedtuple_row
+from psycopg_pool import AsyncConnectionPool
+from sqlalchemy import make_url
+
+from intake.settings import Settings
+from models.repo.documents import PATIENT_USER_DOCUMENT
+
+_COMPILED = PATIENT_USER_DOCUMENT.compile(dialect=make_url("postgresql+psycopg://").get_dialect()())
+_SQL = str(_COMPILED)
+CONNECT_TIMEOUT_SECONDS = 5.0
+
+_pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, AsyncConnectionPool]] = (
+    weakref.WeakKeyDictionary()
+)
+_opening: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _conninfo(database_url: str) -> str | None:
+    url = make_url(database_url)
+    if url.get_backend_name() != "postgresql" or url.get_driver_name() != "psycopg":
+        return None
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def _pool(settings: Settings) -> AsyncConnectionPool | None:
+    conninfo = _conninfo(settings.resolved_database_url)
+    if conninfo is None:
+        return None
+    loop = asyncio.get_running_loop()
+    pools = _pools.setdefault(loop, {})
+    pool = pools.get(conninfo)
+    if pool is not None:
+        return pool
+    async with _opening.setdefault(loop, asyncio.Lock()):
+        if conninfo not in pools:
+            # Sized to the database turns: a request holding a turn never waits for one.
+            pool = AsyncConnectionPool(
+                conninfo,
+                min_size=1,
+                max_size=settings.api_concurrency,
+                kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": namedtuple_row},
+                timeout=CONNECT_TIMEOUT_SECONDS,
+                open=False,
+            )
+            await pool.open()
+            pools[conninfo] = pool
+        return pools[conninfo]
+
+
+async def find_for_patient_user(
+    settings: Settings, document_id: UUID, *, user_id: UUID
+) -> Any | None:
+    """The patient user's document row (its columns as attributes); None when this can't say."""
+    pool = await _pool(settings)
+    if pool is None:
+        return None
+    params: dict[str, Any] = {**_COMPILED.params, "document_id": document_id, "user_id": user_id}
+    try:
+        async with pool.connection() as connection:
+            cursor = await connection.execute(_SQL, params)
+            row = await cursor.fetchone()
+    except (psycopg.Error, TimeoutError):
+        return None
+    return row
+
+
+async def close_pools() -> None:
+    """Close this event loop's pools (the app's shutdown)."""
+    pools = _pools.pop(asyncio.get_running_loop(), {})
+    for pool in pools.values():
+        await pool.close()
