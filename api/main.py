@@ -24,14 +24,16 @@ def _settings_of(app: FastAPI) -> Settings:
 
 
 @asynccontextmanager
-async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # What is loaded by now (modules, vocabularies, the app) lives as long as the process.
     # Left to the collector, each full collection walks all of it again and stalls every
     # request in flight for tens of milliseconds; frozen, it is never walked.
     gc.collect()
     gc.freeze()
+    app.state.status_pool = await status_reads.open_pool(_settings_of(app))
     yield
-    await status_reads.close_pools()
+    if app.state.status_pool is not None:
+        await app.state.status_pool.close()
 
 
 def create_app() -> FastAPI:

@@ -160,13 +160,15 @@ def list_documents(session: SessionDep, patient: CurrentPatient) -> list[Documen
 
 @router.get("/documents/{document_id}", response_model=DocumentRead)
 async def read_document(
-    document_id: UUID, settings: SettingsDep, user_id: CurrentUserId
+    document_id: UUID, request: Request, settings: SettingsDep, user_id: CurrentUserId
 ) -> DocumentRead | Response:
     # Upload pages poll this while a record is processed. On PostgreSQL the usual answer is one
     # prepared statement without a thread; otherwise the sign-in check, the query and the
     # commit go to a thread together, not one trip each.
     async with database_turn(settings):
-        found = await status_reads.find_for_patient_user(settings, document_id, user_id=user_id)
+        found = await status_reads.find_for_patient_user(
+            getattr(request.app.state, "status_pool", None), document_id, user_id=user_id
+        )
     if found is not None:
         # Already a valid DocumentRead: answered as JSON without FastAPI validating it again.
         return Response(document_read(found).model_dump_json(), media_type="application/json")

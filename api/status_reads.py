@@ -5,13 +5,11 @@ general path costs a trip to a thread and a round of the ORM, several times the 
 here the same statement (`documents.PATIENT_USER_DOCUMENT`) runs on an asynchronous psycopg
 pool. Only the plain answer comes from here: when no row comes back, or the database cannot be
 asked, the caller takes the general path, which gives the same refusals as every other route.
-SQLite (the embedded default) always takes the general path.
+SQLite (the embedded default), and an app whose start-up has not run, take the general path.
 """
 
 from __future__ import annotations
 
-import asyncio
-import weakref
 from typing import Any
 from uuid import UUID
 
@@ -27,13 +25,6 @@ _COMPILED = PATIENT_USER_DOCUMENT.compile(dialect=make_url("postgresql+psycopg:/
 _SQL = str(_COMPILED)
 CONNECT_TIMEOUT_SECONDS = 5.0
 
-_pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, AsyncConnectionPool]] = (
-    weakref.WeakKeyDictionary()
-)
-_opening: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-    weakref.WeakKeyDictionary()
-)
-
 
 def _conninfo(database_url: str) -> str | None:
     url = make_url(database_url)
@@ -42,36 +33,31 @@ def _conninfo(database_url: str) -> str | None:
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-async def _pool(settings: Settings) -> AsyncConnectionPool | None:
+async def open_pool(settings: Settings) -> AsyncConnectionPool | None:
+    """The app's pool for status reads (at start-up); None when the database is not PostgreSQL.
+
+    Opened without waiting for a connection, so the API starts while the database is away.
+    """
     conninfo = _conninfo(settings.resolved_database_url)
     if conninfo is None:
         return None
-    loop = asyncio.get_running_loop()
-    pools = _pools.setdefault(loop, {})
-    pool = pools.get(conninfo)
-    if pool is not None:
-        return pool
-    async with _opening.setdefault(loop, asyncio.Lock()):
-        if conninfo not in pools:
-            # Sized to the database turns: a request holding a turn never waits for one.
-            pool = AsyncConnectionPool(
-                conninfo,
-                min_size=1,
-                max_size=settings.api_concurrency,
-                kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": namedtuple_row},
-                timeout=CONNECT_TIMEOUT_SECONDS,
-                open=False,
-            )
-            await pool.open()
-            pools[conninfo] = pool
-        return pools[conninfo]
+    pool = AsyncConnectionPool(
+        conninfo,
+        min_size=1,
+        # Sized to the database turns: a request holding a turn never waits for a connection.
+        max_size=settings.api_concurrency,
+        kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": namedtuple_row},
+        timeout=CONNECT_TIMEOUT_SECONDS,
+        open=False,
+    )
+    await pool.open(wait=False)
+    return pool
 
 
 async def find_for_patient_user(
-    settings: Settings, document_id: UUID, *, user_id: UUID
+    pool: AsyncConnectionPool | None, document_id: UUID, *, user_id: UUID
 ) -> Any | None:
     """The patient user's document row (its columns as attributes); None when this can't say."""
-    pool = await _pool(settings)
     if pool is None:
         return None
     params: dict[str, Any] = {**_COMPILED.params, "document_id": document_id, "user_id": user_id}
@@ -82,10 +68,3 @@ async def find_for_patient_user(
     except (psycopg.Error, TimeoutError):
         return None
     return row
-
-
-async def close_pools() -> None:
-    """Close this event loop's pools (the app's shutdown)."""
-    pools = _pools.pop(asyncio.get_running_loop(), {})
-    for pool in pools.values():
-        await pool.close()

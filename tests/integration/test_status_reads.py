@@ -119,10 +119,8 @@ def test_an_unreachable_pool_falls_back_to_the_general_path(
     patient = pg_api.user(Role.patient)
     document_id = pg_api.upload(patient, "report.txt", b"Clear cell renal cell carcinoma, pT1a.")
 
-    async def no_pool(_settings: Settings) -> None:
-        return None
-
-    monkeypatch.setattr(api.status_reads, "_pool", no_pool)
+    state = pg_api.client.app.state  # type: ignore[attr-defined]
+    pool, state.status_pool = state.status_pool, None
     taken: list[bool] = []
     general = api.deps.run_in_session
 
@@ -131,6 +129,9 @@ def test_an_unreachable_pool_falls_back_to_the_general_path(
         return await general(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr("api.patients.run_in_session", noted)
-    answer = pg_api.client.get(f"/api/documents/{document_id}", headers=patient)
+    try:
+        answer = pg_api.client.get(f"/api/documents/{document_id}", headers=patient)
+    finally:
+        state.status_pool = pool
     assert answer.status_code == 200 and answer.json()["id"] == document_id
     assert taken == [True]
