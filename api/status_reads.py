@@ -23,7 +23,9 @@ from models.repo.documents import PATIENT_USER_DOCUMENT
 
 _COMPILED = PATIENT_USER_DOCUMENT.compile(dialect=make_url("postgresql+psycopg://").get_dialect()())
 _SQL = str(_COMPILED)
-CONNECT_TIMEOUT_SECONDS = 5.0
+# A request holding a database turn always finds a free connection in a healthy pool, so a
+# longer wait means the pool cannot connect: give up soon and let the general path answer.
+CONNECTION_WAIT_SECONDS = 1.0
 
 
 def _conninfo(database_url: str) -> str | None:
@@ -47,7 +49,7 @@ async def open_pool(settings: Settings) -> AsyncConnectionPool | None:
         # Sized to the database turns: a request holding a turn never waits for a connection.
         max_size=settings.api_concurrency,
         kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": namedtuple_row},
-        timeout=CONNECT_TIMEOUT_SECONDS,
+        timeout=CONNECTION_WAIT_SECONDS,
         open=False,
     )
     await pool.open(wait=False)

@@ -3,6 +3,7 @@ the general path would, and every refusal is the general path's own."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import Iterator
@@ -135,3 +136,30 @@ def test_an_unreachable_pool_falls_back_to_the_general_path(
         state.status_pool = pool
     assert answer.status_code == 200 and answer.json()["id"] == document_id
     assert taken == [True]
+
+
+def test_a_pool_that_cannot_connect_says_nothing_rather_than_failing(tmp_path) -> None:
+
+    settings = Settings(
+        home=tmp_path,
+        database_url="postgresql+psycopg://postgres@127.0.0.1:1/nowhere",
+        secret_key="status-test-secret",
+    )
+
+    async def ask() -> object:
+        pool = await api.status_reads.open_pool(settings)
+        assert pool is not None
+        try:
+            return await api.status_reads.find_for_patient_user(
+                pool, uuid.uuid4(), user_id=uuid.uuid4()
+            )
+        finally:
+            await pool.close()
+
+    assert asyncio.run(ask()) is None
+
+
+def test_sqlite_has_no_status_pool(tmp_path) -> None:
+
+    settings = Settings(home=tmp_path, secret_key="status-test-secret")
+    assert asyncio.run(api.status_reads.open_pool(settings)) is None
