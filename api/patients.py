@@ -28,6 +28,7 @@ from api.deps import (
 from api.errors import ERROR_RESPONSES
 from api.evidence import evidence_context
 from api.pages import render
+from api.responses import model_json
 from api.svg import TimelineEvent, timeline_svg
 from intake import erasure
 from intake.errors import UploadRejected
@@ -170,8 +171,7 @@ async def read_document(
             getattr(request.app.state, "status_pool", None), document_id, user_id=user_id
         )
     if found is not None:
-        # Already a valid DocumentRead: answered as JSON without FastAPI validating it again.
-        return Response(document_read(found).model_dump_json(), media_type="application/json")
+        return model_json(document_read(found))
 
     def read(session: Session) -> DocumentRead:
         document = documents.find_for_patient_user(session, document_id, user_id=user_id)
@@ -186,7 +186,7 @@ async def read_document(
 
 
 @router.get("/profile", response_model=ProfileRead)
-def read_profile(session: SessionDep, patient: CurrentPatient) -> ProfileRead:
+def read_profile(session: SessionDep, patient: CurrentPatient) -> Response:
     audit.record(
         session,
         actor_id=patient.user_id,
@@ -195,7 +195,7 @@ def read_profile(session: SessionDep, patient: CurrentPatient) -> ProfileRead:
         subject_id=str(patient.id),
         patient_id=patient.id,
     )
-    return profile_view(session, patient_id=patient.id)
+    return model_json(profile_view(session, patient_id=patient.id))
 
 
 @router.delete("/documents/{document_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import time
 from uuid import UUID
 
 import jwt
@@ -39,9 +40,21 @@ def issue_token(user_id: UUID, role: str, settings: Settings) -> str:
 
 def read_token(token: str, settings: Settings) -> UUID:
     try:
-        claims = jwt.decode(
-            token, _signing_key(settings.secret_key), algorithms=[ALGORITHM], audience=AUDIENCE
-        )
-        return UUID(claims["sub"])
-    except (jwt.InvalidTokenError, KeyError, ValueError) as error:
+        user_id, expires = _verified(token, settings.secret_key)
+    except (jwt.InvalidTokenError, KeyError, ValueError, TypeError) as error:
         raise NotAuthenticated("Your session has expired. Please sign in again.") from error
+    if time.time() >= expires:
+        raise NotAuthenticated("Your session has expired. Please sign in again.")
+    return user_id
+
+
+@functools.lru_cache(maxsize=4096)
+def _verified(token: str, secret_key: str) -> tuple[UUID, float]:
+    """The user and expiry of a token whose signature and audience hold.
+
+    A client sends the same token with every request; its signature is checked once, and
+    only the expiry, which moves with the clock, is checked on each use (by the caller).
+    A failed check raises, and lru_cache keeps no failure.
+    """
+    claims = jwt.decode(token, _signing_key(secret_key), algorithms=[ALGORITHM], audience=AUDIENCE)
+    return UUID(claims["sub"]), float(claims["exp"])

@@ -23,6 +23,7 @@ from models.repo.documents import PATIENT_USER_DOCUMENT
 
 _COMPILED = PATIENT_USER_DOCUMENT.compile(dialect=make_url("postgresql+psycopg://").get_dialect()())
 _SQL = str(_COMPILED)
+_CONSTANTS = dict(_COMPILED.params)  # the role; the ids are bound per call
 # A request holding a database turn always finds a free connection in a healthy pool, so a
 # longer wait means the pool cannot connect: give up soon and let the general path answer.
 CONNECTION_WAIT_SECONDS = 1.0
@@ -62,7 +63,7 @@ async def find_for_patient_user(
     """The patient user's document row (its columns as attributes); None when this can't say."""
     if pool is None:
         return None
-    params: dict[str, Any] = {**_COMPILED.params, "document_id": document_id, "user_id": user_id}
+    params: dict[str, Any] = {**_CONSTANTS, "document_id": document_id, "user_id": user_id}
     try:
         async with pool.connection() as connection:
             cursor = await connection.execute(_SQL, params)
