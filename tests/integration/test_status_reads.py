@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import pytest
 import sqlalchemy
@@ -25,6 +27,7 @@ from tests.integration.api_helpers import Api
 from tests.integration.conftest import POSTGRES_URL, _unreachable
 
 DATABASE = "intake_status_reads"
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="module")
@@ -138,6 +141,12 @@ def test_an_unreachable_pool_falls_back_to_the_general_path(
     assert taken == [True]
 
 
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    # In a thread of its own: the browser tests leave an event loop running in this one.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
 def test_a_pool_that_cannot_connect_says_nothing_rather_than_failing(tmp_path) -> None:
 
     settings = Settings(
@@ -156,10 +165,10 @@ def test_a_pool_that_cannot_connect_says_nothing_rather_than_failing(tmp_path) -
         finally:
             await pool.close()
 
-    assert asyncio.run(ask()) is None
+    assert _run(ask()) is None
 
 
 def test_sqlite_has_no_status_pool(tmp_path) -> None:
 
     settings = Settings(home=tmp_path, secret_key="status-test-secret")
-    assert asyncio.run(api.status_reads.open_pool(settings)) is None
+    assert _run(api.status_reads.open_pool(settings)) is None
