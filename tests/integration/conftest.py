@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,11 +103,8 @@ def stack(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Stack]:
     mode = request.param
-    reason = _unreachable(mode)
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}; CI requires the real services")
-        pytest.skip(f"{reason}: start PostgreSQL and Redis to run the {mode} tests")
+    if mode == "services":
+        require_services(f"start PostgreSQL and Redis to run the {mode} tests")
     home = tmp_path_factory.mktemp(f"intake-{mode}")
     env = {
         **os.environ,
@@ -130,27 +128,68 @@ def stack(
     from models.migrate import upgrade
 
     upgrade(settings.resolved_database_url)
-    log_path = home / "worker.log"
+    with running_stack(mode, settings, env, concurrency=2) as running:
+        yield running
+
+
+@contextmanager
+def running_stack(
+    mode: str, settings: Settings, env: dict[str, str], *, concurrency: int
+) -> Iterator[Stack]:
+    """A real `intake worker` process run with `env`, and the API in-process on `settings`."""
+    log_path = settings.home / "worker.log"
     with log_path.open("wb") as log:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "intake.cli", "worker", "--concurrency", "2"],
+            [sys.executable, "-m", "intake.cli", "worker", "--concurrency", str(concurrency)],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    _wait_until_ready(log_path, worker)
-
-    from api.main import create_app
-
-    app = create_app()
-    app.dependency_overrides[app_settings] = lambda: settings
-    with TestClient(app) as client:
-        yield Stack(mode, settings, client, worker, log_path)
-    worker.terminate()
     try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
+        _wait_until_ready(log_path, worker)
+        from api.main import create_app
+
+        app = create_app()
+        app.dependency_overrides[app_settings] = lambda: settings
+        with TestClient(app) as client:
+            yield Stack(mode, settings, client, worker, log_path)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def require_services(purpose: str) -> None:
+    """Skip unless PostgreSQL and Redis answer; with CI=true, fail instead."""
+    reason = _unreachable("services")
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason}; CI requires the real services")
+        pytest.skip(f"{reason}: {purpose}")
+
+
+@contextmanager
+def fresh_database(name: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database for the block, by its URL; dropped afterwards."""
+    import sqlalchemy
+
+    from models.db import get_engine
+
+    admin = sqlalchemy.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    drop = sqlalchemy.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with admin.connect() as connection:
+        connection.execute(drop)
+        connection.execute(sqlalchemy.text(f"CREATE DATABASE {name}"))
+    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        yield url
+    finally:
+        get_engine(url).dispose()
+        with admin.connect() as connection:
+            connection.execute(drop)
+        admin.dispose()
 
 
 def _wait_until_ready(log_path: Path, worker: subprocess.Popen[bytes]) -> None:

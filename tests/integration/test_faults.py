@@ -15,7 +15,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import sqlalchemy
 from fastapi.testclient import TestClient
 
 from api.deps import app_settings
@@ -25,7 +24,7 @@ from intake.settings import Settings
 from models.db import session_scope
 from models.repo import facts
 from tests.factories import RECORD_PAGE_1, scanned_pdf
-from tests.integration.conftest import POSTGRES_URL, _unreachable
+from tests.integration.conftest import fresh_database, require_services
 from tests.integration.faults import PrivateRedis, TcpProxy, Worker, free_port
 
 pytestmark = pytest.mark.integration
@@ -93,19 +92,15 @@ def _expected_facts(data: bytes) -> int:
 
 @pytest.fixture(scope="module")
 def faults(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Faults]:
-    reason = _unreachable("services")
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}; CI requires the real services")
-        pytest.skip(f"{reason}: fault tests need PostgreSQL and Redis")
-    admin = sqlalchemy.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sqlalchemy.text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
-        connection.execute(sqlalchemy.text(f"CREATE DATABASE {DATABASE}"))
+    require_services("fault tests need PostgreSQL and Redis")
+    with fresh_database(DATABASE) as direct_url:
+        yield from _faults(tmp_path_factory, direct_url)
+
+
+def _faults(tmp_path_factory: pytest.TempPathFactory, direct_url: str) -> Iterator[Faults]:
     home = tmp_path_factory.mktemp("faults")
     redis_server = PrivateRedis(home)
     proxy = TcpProxy(5432)
-    direct_url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{DATABASE}"
     proxied_url = f"postgresql+psycopg://postgres@127.0.0.1:{proxy.port}/{DATABASE}"
     env = {
         **os.environ,
@@ -138,12 +133,6 @@ def faults(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Faults]:
             worker.stop()
         proxy.close()
         redis_server.kill()
-        from models.db import get_engine
-
-        get_engine(direct_url).dispose()
-        with admin.connect() as connection:
-            connection.execute(sqlalchemy.text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
-        admin.dispose()
 
 
 def test_a_worker_killed_mid_job_is_recovered_with_one_set_of_facts(faults):

@@ -17,16 +17,14 @@ from typing import Any
 
 import boto3
 import pytest
-from fastapi.testclient import TestClient
 from moto.server import ThreadedMotoServer
 
-from api.deps import app_settings
 from intake.errors import UnreadableDocument
 from intake.settings import Settings
 from intake.storage import storage_for
 from intake.storage.s3 import S3Storage
 from tests.factories import text_pdf
-from tests.integration.conftest import Stack, _wait_until_ready
+from tests.integration.conftest import running_stack
 
 pytestmark = pytest.mark.integration
 
@@ -172,7 +170,6 @@ def test_a_record_is_processed_with_files_only_in_the_bucket(s3, tmp_path, recor
         s3_endpoint_url=s3.url,
         s3_region="us-east-1",
     )
-    from api.main import create_app
     from models.migrate import upgrade
 
     upgrade(settings.resolved_database_url)
@@ -184,37 +181,18 @@ def test_a_record_is_processed_with_files_only_in_the_bucket(s3, tmp_path, recor
         "INTAKE_SECRET_KEY": settings.secret_key,
         "INTAKE_BROKER_POLL_SECONDS": "0.05",
     }
-    log_path = home / "worker.log"
-    with log_path.open("wb") as log:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "intake.cli", "worker", "--concurrency", "1"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+    with running_stack("s3", settings, env, concurrency=1) as stack:
+        headers = stack.register("patient-s3@example.org")
+        response = stack.client.post(
+            "/api/documents",
+            files={"file": ("record.pdf", text_pdf(record_pages), "application/pdf")},
+            headers=headers,
         )
-    try:
-        _wait_until_ready(log_path, worker)
-        app = create_app()
-        app.dependency_overrides[app_settings] = lambda: settings
-        with TestClient(app) as client:
-            stack = Stack("s3", settings, client, worker, log_path)
-            headers = stack.register("patient-s3@example.org")
-            response = client.post(
-                "/api/documents",
-                files={"file": ("record.pdf", text_pdf(record_pages), "application/pdf")},
-                headers=headers,
-            )
-            assert response.status_code == 202, response.text
-            document = stack.wait_for(response.json()["id"], headers)
-            assert document["status"] == "done", document
-            profile = client.get("/api/profile", headers=headers).json()["profile"]
-            assert profile["diagnoses"][0]["oncotree_code"] == "IDC"
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        assert response.status_code == 202, response.text
+        document = stack.wait_for(response.json()["id"], headers)
+        assert document["status"] == "done", document
+        profile = stack.client.get("/api/profile", headers=headers).json()["profile"]
+        assert profile["diagnoses"][0]["oncotree_code"] == "IDC"
 
     keys = s3.keys(bucket)
     pages_keys = [key for key in keys if key.endswith(".pages.json")]

@@ -4,7 +4,6 @@ the general path would, and every refusal is the general path's own."""
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -24,7 +23,7 @@ from models.repo import documents
 from models.schemas import Role
 from models.tables import User
 from tests.integration.api_helpers import Api
-from tests.integration.conftest import POSTGRES_URL, _unreachable
+from tests.integration.conftest import fresh_database, require_services
 
 DATABASE = "intake_status_reads"
 T = TypeVar("T")
@@ -32,35 +31,21 @@ T = TypeVar("T")
 
 @pytest.fixture(scope="module")
 def pg_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    reason = _unreachable("services")
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}; CI requires the real services")
-        pytest.skip(f"{reason}: the status read's own path exists only on PostgreSQL")
-    admin = sqlalchemy.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sqlalchemy.text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
-        connection.execute(sqlalchemy.text(f"CREATE DATABASE {DATABASE}"))
-    settings = Settings(
-        home=tmp_path_factory.mktemp("status"),
-        database_url=POSTGRES_URL.rsplit("/", 1)[0] + f"/{DATABASE}",
-        secret_key="status-test-secret",
-    )
-    from api.main import create_app
-    from models.db import get_engine
-    from models.migrate import upgrade
+    require_services("the status read's own path exists only on PostgreSQL")
+    with fresh_database(DATABASE) as database_url:
+        settings = Settings(
+            home=tmp_path_factory.mktemp("status"),
+            database_url=database_url,
+            secret_key="status-test-secret",
+        )
+        from api.main import create_app
+        from models.migrate import upgrade
 
-    upgrade(settings.resolved_database_url)
-    app = create_app()
-    app.dependency_overrides[app_settings] = lambda: settings
-    try:
+        upgrade(settings.resolved_database_url)
+        app = create_app()
+        app.dependency_overrides[app_settings] = lambda: settings
         with TestClient(app) as client:
             yield Api(settings, client)
-    finally:
-        get_engine(settings.resolved_database_url).dispose()
-        with admin.connect() as connection:
-            connection.execute(sqlalchemy.text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
-        admin.dispose()
 
 
 @pytest.fixture

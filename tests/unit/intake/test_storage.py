@@ -45,15 +45,8 @@ def _s3() -> Backend:
 
 
 @pytest.fixture
-def fake_aws(monkeypatch) -> Iterator[None]:
+def fake_aws(aws_credentials) -> Iterator[None]:
     """S3 answered in-process by moto, with credentials that open nothing real."""
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
     with mock_aws():
         yield
 

@@ -23,17 +23,6 @@ BUCKET = "intake-unit"
 
 
 @pytest.fixture
-def aws_credentials(monkeypatch) -> None:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-
-
-@pytest.fixture
 def client(aws_credentials) -> Iterator[object]:
     """A client of an in-process S3 (moto) holding one empty bucket."""
     with mock_aws():
