@@ -164,8 +164,9 @@ async def read_document(
     document_id: UUID, request: Request, settings: SettingsDep, user_id: CurrentUserId
 ) -> DocumentRead | Response:
     # Upload pages poll this while a record is processed. On PostgreSQL the usual answer is one
-    # prepared statement without a thread; otherwise the sign-in check, the query and the
-    # commit go to a thread together, not one trip each.
+    # prepared statement without a thread. Otherwise (SQLite, no row, the pool unreachable) the
+    # checks every other route makes choose the answer, the sign-in check, the queries and the
+    # commit going to a thread together rather than one trip each.
     async with database_turn(settings):
         found = await status_reads.find_for_patient_user(
             getattr(request.app.state, "status_pool", None), document_id, user_id=user_id
@@ -174,13 +175,8 @@ async def read_document(
         return model_json(document_read(found))
 
     def read(session: Session) -> DocumentRead:
-        document = documents.find_for_patient_user(session, document_id, user_id=user_id)
-        if document is None:
-            # The checks every other route makes choose the answer: signed out, not a
-            # patient, or no such document of theirs.
-            patient = own_patient(active_user(session, user_id))
-            document = documents.get_own(session, document_id, patient_id=patient.id)
-        return document_read(document)
+        patient = own_patient(active_user(session, user_id))
+        return document_read(documents.get_own(session, document_id, patient_id=patient.id))
 
     return await run_in_session(settings, read)
 

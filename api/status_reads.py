@@ -2,7 +2,7 @@
 
 Upload pages poll a document until it is processed, so this is the API's busiest read. The
 general path costs a trip to a thread and a round of the ORM, several times the query itself;
-here the same statement (`documents.PATIENT_USER_DOCUMENT`) runs on an asynchronous psycopg
+here one statement (`documents.PATIENT_USER_DOCUMENT`) runs on an asynchronous psycopg
 pool. Only the plain answer comes from here: when no row comes back, or the database cannot be
 asked, the caller takes the general path, which gives the same refusals as every other route.
 SQLite (the embedded default), and an app whose start-up has not run, take the general path.

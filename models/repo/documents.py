@@ -25,9 +25,8 @@ def get_own(session: Session, document_id: UUID, *, patient_id: UUID) -> Documen
     return document
 
 
-# The condition of the busiest read, once: the document belongs to the patient record of an
-# active patient user. Both the ORM read below and the asynchronous one in api/status_reads.py
-# run this statement, with `document_id` and `user_id` bound.
+# The busiest read, for api/status_reads.py: the document, if it belongs to the patient record
+# of an active patient user, with `document_id` and `user_id` bound.
 PATIENT_USER_DOCUMENT = (
     select(Document)
     .join(Patient, Patient.id == Document.patient_id)
@@ -39,16 +38,6 @@ PATIENT_USER_DOCUMENT = (
         User.role == Role.patient.value,
     )
 )
-
-
-def find_for_patient_user(session: Session, document_id: UUID, *, user_id: UUID) -> Document | None:
-    """The document, if it belongs to the patient record of this active patient user.
-
-    One query for the busiest read. None does not say why; the caller's own checks do.
-    """
-    return session.scalars(
-        PATIENT_USER_DOCUMENT, {"document_id": document_id, "user_id": user_id}
-    ).one_or_none()
 
 
 def find_by_sha256(session: Session, *, patient_id: UUID, sha256: str) -> Document | None:
