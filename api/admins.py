@@ -17,8 +17,8 @@ from api.pages import render
 from api.svg import bar_chart_svg
 from intake import accounts, operations
 from intake.articles_library import retire_article, save_article
-from intake.errors import NotFound, UploadRejected
 from intake.matcher import Article
+from models.errors import InvalidInput, NotFound
 from models.repo import articles, audit, jobs, users
 from models.schemas import (
     ACTIVE_STATUSES,
@@ -163,7 +163,7 @@ def put_article(
     try:
         article = Article(slug=slug, **body.model_dump())
     except ValidationError as error:
-        raise UploadRejected(
+        raise InvalidInput(
             f"The article's tags are not valid: {error.errors()[0]['msg']}", reason="bad_tags"
         ) from error
     row = save_article(session, article)

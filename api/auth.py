@@ -12,7 +12,7 @@ from api.deps import SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from api.security import issue_token
 from intake import accounts
-from intake.errors import NotAuthenticated
+from models.errors import NotAuthenticated
 from models.schemas import Role, Token, UserCreate, UserRead
 
 router = APIRouter(prefix="/api/auth", tags=["auth"], responses=ERROR_RESPONSES)

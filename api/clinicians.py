@@ -15,9 +15,9 @@ from api.errors import ERROR_RESPONSES
 from api.evidence import evidence_context, render_page_png
 from api.pages import render
 from intake.decisions import add_fact, decide_review_item
-from intake.errors import NotFound, UploadRejected
 from intake.pipeline import load_pages, profile_view
 from intake.vocabulary import cancer_type
+from models.errors import InvalidInput, NotFound
 from models.repo import audit, documents, review, users
 from models.schemas import (
     DiagnosisFact,
@@ -285,10 +285,10 @@ async def add_fact_page(
         raise NotFound("No such page.", reason="page_not_found")
     start, end = int(str(form.get("start", 0))), int(str(form.get("end", 0)))
     if not 0 <= start < end <= len(page.text):
-        raise UploadRejected("Select the text the fact comes from.", reason="no_selection")
+        raise InvalidInput("Select the text the fact comes from.", reason="no_selection")
     kind = str(form.get("fact"))
     if kind not in _EDITABLE:
-        raise UploadRejected("Choose what kind of fact this is.", reason="bad_fact_kind")
+        raise InvalidInput("Choose what kind of fact this is.", reason="bad_fact_kind")
     evidence = Evidence(
         document_id=document_id,
         page=page_number,

@@ -19,10 +19,10 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from api.security import read_token
-from intake.errors import NotAuthenticated, NotPermitted
 from intake.settings import Settings, get_settings
 from intake.storage import Storage, storage_for
 from models.db import new_session, session_scope
+from models.errors import NotAuthenticated, NotPermitted
 from models.repo import users
 from models.schemas import Role
 from models.tables import Patient, User

@@ -10,9 +10,10 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.ratelimit import RateLimited
-from intake.errors import (
+from models.errors import (
     Conflict,
     IntakeError,
+    InvalidInput,
     NotAuthenticated,
     NotFound,
     NotPermitted,
@@ -27,6 +28,7 @@ _STATUS: list[tuple[type[IntakeError], int]] = [
     (NotAuthenticated, 401),
     (NotPermitted, 403),
     (Conflict, 409),
+    (InvalidInput, 422),
     (UnreadableDocument, 422),
     (TransientError, 503),
 ]

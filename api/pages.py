@@ -15,8 +15,8 @@ from api import ratelimit
 from api.deps import SESSION_COOKIE, CurrentUser, SessionDep, SettingsDep, csrf_token
 from api.security import issue_token
 from intake import accounts
-from intake.errors import IntakeError
 from intake.settings import Settings
+from models.errors import IntakeError
 from models.schemas import Role, UserCreate
 
 router = APIRouter(include_in_schema=False)

@@ -31,10 +31,10 @@ from api.pages import render
 from api.responses import model_json
 from api.svg import TimelineEvent, timeline_svg
 from intake import erasure
-from intake.errors import UploadRejected
 from intake.pipeline import PIPELINE_VERSION, load_pages, profile_view
 from intake.timeline import profile_events
 from intake.uploads import accept_upload
+from models.errors import UploadRejected
 from models.repo import audit, documents, jobs
 from models.schemas import DocumentError, DocumentRead, DocumentStatus, ProfileRead
 from models.tables import Document

@@ -8,8 +8,8 @@ from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-from intake.errors import IntakeError
 from intake.settings import Settings
+from models.errors import IntakeError
 
 
 class RateLimited(IntakeError):

@@ -11,8 +11,8 @@ import jwt
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from intake.errors import NotAuthenticated
 from intake.settings import Settings
+from models.errors import NotAuthenticated
 
 ALGORITHM = "HS256"
 AUDIENCE = "intake-api"

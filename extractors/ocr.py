@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from intake.errors import TransientError, UnreadableDocument
+from models.errors import TransientError, UnreadableDocument
 
 if TYPE_CHECKING:
     from PIL.Image import Image

@@ -16,7 +16,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from extractors.ocr import ocr_image
-from intake.errors import UnreadableDocument
+from models.errors import UnreadableDocument
 from models.schemas import Page, ReadMethod
 
 log = logging.getLogger(__name__)

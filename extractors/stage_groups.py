@@ -25,11 +25,11 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Literal, TypeVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from extractors.vocab.loader import load_file
 
 _ANY = "any"
 _NO_CHAPTER = "none"
@@ -187,8 +187,7 @@ class GroupingFile(_Strict):
 
 @functools.cache
 def _data() -> GroupingFile:
-    text = resources.files("extractors.vocab").joinpath("ajcc_groups.yaml").read_text("utf-8")
-    return GroupingFile.model_validate(yaml.safe_load(text))
+    return load_file("extractors.vocab", "ajcc_groups.yaml", GroupingFile)
 
 
 # --- tables as used at run time ----------------------------------------------------------------

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from extractors.extract import extract_facts
 from extractors.reader import ReadMode, read_pages
-from intake.errors import IntakeError
 from intake.profile import assemble_profile
 from intake.settings import Settings, get_settings
+from models.errors import IntakeError
 
 log = logging.getLogger("intake")
 

@@ -7,9 +7,9 @@ from uuid import UUID
 from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
-from intake.errors import Conflict, UploadRejected
 from intake.pipeline import rebuild_profile
 from intake.profile import fact_key
+from models.errors import Conflict, InvalidInput
 from models.repo import overrides, review
 from models.schemas import (
     Fact,
@@ -40,7 +40,7 @@ def decide_review_item(
     flagged = [_FACT.validate_python(fact) for fact in item.facts]
     if decision.decision is ReviewDecisionKind.correct:
         if decision.value is None:
-            raise UploadRejected("A correction needs the corrected value.", reason="value_required")
+            raise InvalidInput("A correction needs the corrected value.", reason="value_required")
         corrected = decision.value.model_copy(
             update={"origin": Origin.clinician, "confidence": 1.0}
         )

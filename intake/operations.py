@@ -8,7 +8,7 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
-from intake.errors import Conflict, NotFound
+from models.errors import Conflict, NotFound
 from models.repo import documents, jobs
 from models.schemas import DocumentStatus
 from models.tables import Job

@@ -24,13 +24,13 @@ from extractors.identity import RecordIdentity, extract_identity
 from extractors.oncology import looks_oncologic
 from extractors.reader import FileKind, detect_kind, needs_ocr, read_pages
 from intake.articles_library import active_library
-from intake.errors import IntakeError, TransientError, UnreadableDocument
 from intake.matcher import Article, match_articles
 from intake.profile import apply_overrides, assemble_profile, fact_key
 from intake.review import DocumentInfo, ReviewInputs, flag_for_review, mismatched_documents
 from intake.settings import Settings
 from intake.storage import Storage, storage_for
 from models.db import session_scope
+from models.errors import IntakeError, TransientError, UnreadableDocument
 from models.repo import documents, facts, jobs, overrides, profiles, review, users
 from models.schemas import (
     ArticleMatchRead,

@@ -9,10 +9,10 @@ from pathlib import PurePath
 
 from sqlalchemy.orm import Session
 
-from intake.errors import UploadRejected
 from intake.pipeline import PIPELINE_VERSION, queue_for
 from intake.settings import Settings
 from intake.storage import Storage
+from models.errors import UploadRejected
 from models.repo import documents, jobs
 from models.schemas import DocumentStatus
 from models.tables import Document, Patient

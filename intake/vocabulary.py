@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 
 from extractors import vocab
-from intake.errors import UploadRejected
+from models.errors import InvalidInput
 
 
 @functools.cache
@@ -17,5 +17,5 @@ def cancer_type(code: str) -> vocab.CancerTypeEntry:
     """Return the OncoTree type for a code, or refuse a code the vocabulary does not know."""
     entry = _cancer_types().get(code)
     if entry is None:
-        raise UploadRejected(f"{code!r} is not a known OncoTree code.", reason="unknown_code")
+        raise InvalidInput(f"{code!r} is not a known OncoTree code.", reason="unknown_code")
     return entry

@@ -11,9 +11,9 @@ from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from intake import operations, pipeline
-from intake.errors import DocumentNotFound, IntakeError, TransientError, UnreadableDocument
 from intake.settings import get_settings
 from models.db import session_scope
+from models.errors import DocumentNotFound, IntakeError, TransientError, UnreadableDocument
 from workers.app import app
 from workers.enqueue import send_now
 from workers.locks import single_runner

@@ -7,15 +7,13 @@ model that rejects unknown keys, once per process.
 from __future__ import annotations
 
 import functools
-from importlib import resources
-from typing import Generic, Literal, TypeVar
+from typing import Literal, TypeVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from extractors.vocab.loader import load_entries
+
 E = TypeVar("E", bound=BaseModel)
-# libyaml's safe loader is four times faster than the pure-Python one, where it is built in.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Entry(BaseModel):
@@ -102,20 +100,11 @@ class ContextRule(_Entry):
     max_scope: int | None = Field(default=None, description="characters the modifier reaches")
 
 
-class VocabularyFile(BaseModel, Generic[E]):
-    model_config = ConfigDict(extra="forbid")
-    source: str
-    version: str
-    entries: list[E]
-
-
 _ALL_BREAKS_UP_TO = 4  # words
 
 
 def _load(package: str, filename: str, entry_type: type[E]) -> list[E]:
-    text = resources.files(package).joinpath(filename).read_text(encoding="utf-8")
-    data = yaml.load(text, Loader=_SAFE_LOADER)
-    return VocabularyFile[entry_type].model_validate(data).entries  # type: ignore[valid-type]
+    return load_entries(package, filename, entry_type)
 
 
 def line_break_variants(term: str) -> list[str]:

@@ -17,9 +17,9 @@ from botocore.config import Config
 from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotocoreConnectionError
 
-from intake.errors import TransientError
 from intake.settings import Settings
 from intake.storage.sealing import BlobMissing, SealedStorage, Sealer
+from models.errors import TransientError
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

@@ -14,7 +14,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from intake.errors import UnreadableDocument
+from models.errors import UnreadableDocument
 
 
 class Storage(Protocol):

@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import Integer, func, select
 from sqlalchemy.orm import Session
 
-from intake.errors import NotFound
+from models.errors import NotFound
 from models.tables import Article
 
 

@@ -5,7 +5,7 @@ from uuid import UUID
 from sqlalchemy import Uuid, bindparam, select
 from sqlalchemy.orm import Session
 
-from intake.errors import DocumentNotFound
+from models.errors import DocumentNotFound
 from models.schemas import DocumentStatus, Role
 from models.tables import Document, Patient, User
 

@@ -6,7 +6,7 @@ from uuid import UUID
 from sqlalchemy import case, delete, select
 from sqlalchemy.orm import Session
 
-from intake.errors import NotFound
+from models.errors import NotFound
 from models.schemas import ReviewFlag, ReviewStatus, Severity
 from models.tables import ReviewItem
 

@@ -6,7 +6,7 @@ from uuid import UUID
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from intake.errors import Conflict
+from models.errors import Conflict
 from models.schemas import Role
 from models.tables import Patient, User
 

@@ -230,7 +230,7 @@ def test_reading_every_hostile_file_keeps_memory_bounded(tmp_path, capsys):
         "import pathlib, sys\n"
         "from extractors.reader import read_pages\n"
         "from extractors.extract import extract_facts\n"
-        "from intake.errors import IntakeError\n"
+        "from models.errors import IntakeError\n"
         "for path in sorted(pathlib.Path(sys.argv[1]).glob('*.bin')):\n"
         "    try:\n"
         "        extract_facts(read_pages(path.read_bytes()))\n"

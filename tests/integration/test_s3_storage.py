@@ -19,10 +19,10 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from intake.errors import UnreadableDocument
 from intake.settings import Settings
 from intake.storage import storage_for
 from intake.storage.s3 import S3Storage
+from models.errors import UnreadableDocument
 from tests.factories import text_pdf
 from tests.integration.conftest import running_stack
 

@@ -9,8 +9,8 @@ import jwt
 import pytest
 
 from api import security
-from intake.errors import NotAuthenticated
 from intake.settings import Settings
+from models.errors import NotAuthenticated
 
 SETTINGS = Settings(secret_key="token-test-secret", token_minutes=1)
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from extractors.extract import extract_facts
 from extractors.reader import read_pages
-from intake.errors import IntakeError
+from models.errors import IntakeError
 from models.schemas import Page, ReadMethod
 from tests.factories import text_pdf
 

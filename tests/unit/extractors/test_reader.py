@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from extractors.reader import FileKind, ReadMode, detect_kind, read_pages
-from intake.errors import UnreadableDocument
+from models.errors import UnreadableDocument
 from models.schemas import ReadMethod
 from tests.factories import scanned_pdf, text_pdf
 

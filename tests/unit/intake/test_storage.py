@@ -9,9 +9,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from intake.errors import UnreadableDocument
 from intake.storage import LocalStorage, SealedStorage
 from intake.storage.s3 import S3Storage
+from models.errors import UnreadableDocument
 
 BUCKET = "intake-unit"
 PREFIX = "records"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from intake.errors import UnreadableDocument
 from intake.settings import Settings
 from intake.storage import LocalStorage, storage_for
+from models.errors import UnreadableDocument
 
 
 def _files(root) -> list[str]:

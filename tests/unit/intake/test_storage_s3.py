@@ -14,10 +14,10 @@ from botocore.stub import Stubber
 from moto import mock_aws
 from pydantic import ValidationError
 
-from intake.errors import TransientError
 from intake.settings import Settings
 from intake.storage import LocalStorage, storage_for
 from intake.storage.s3 import S3Storage, make_s3_client
+from models.errors import TransientError
 
 BUCKET = "intake-unit"
 

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
 
-from intake.errors import UnreadableDocument
 from intake.storage.sealing import BlobMissing, SealedStorage, Sealer, check_key
+from models.errors import UnreadableDocument
 
 
 class DictBlobs:

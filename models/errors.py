@@ -22,6 +22,13 @@ class UploadRejected(IntakeError):
     message = "This file cannot be accepted."
 
 
+class InvalidInput(IntakeError):
+    """A request's content that cannot be used as sent: an unknown code, a missing value."""
+
+    reason = "invalid_input"
+    message = "This input cannot be used."
+
+
 class NotFound(IntakeError):
     reason = "not_found"
     message = "Not found."
