@@ -1,0 +1,82 @@
+"""The strict TCGA figures are a floor: an extraction change that lowers them fails here.
+
+The floors are the strict figures the extractors reach today on each fixed half of the dev set
+(`benchmarks/eval_tcga.py`); they rise with the extractors, never fall. Speed is measured in
+`benchmarks/`, not here.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+EVAL_PATH = Path(__file__).resolve().parents[3] / "benchmarks" / "eval_tcga.py"
+
+# half -> (type micro, stage from text alone, stage with age), strict scoring, rounded down.
+FLOORS = {
+    "A": (0.950, 0.823, 0.850),
+    "B": (0.938, 0.845, 0.859),
+}
+
+
+def _load_eval() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("eval_tcga", EVAL_PATH)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def eval_tcga() -> ModuleType:
+    return _load_eval()
+
+
+@pytest.fixture(scope="module")
+def figures(eval_tcga: ModuleType) -> dict[str, dict[str, Any]]:
+    missing = [p for p in (eval_tcga.DEFAULT_DATA, eval_tcga.SCORER) if not p.is_file()]
+    if missing:
+        message = f"the shared TCGA dev set or scorer is missing: {missing}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    reports = [json.loads(line) for line in eval_tcga.DEFAULT_DATA.read_text().splitlines()]
+    by_half, _ = eval_tcga.evaluate([r for r in reports if r])
+    return by_half
+
+
+@pytest.mark.parametrize("half", sorted(FLOORS))
+def test_strict_figures_hold_their_floor_on_each_half(
+    figures: dict[str, dict[str, Any]], half: str
+) -> None:
+    type_floor, stage_floor, aged_floor = FLOORS[half]
+    got = figures[half]
+    assert got["type"]["micro"] >= type_floor
+    assert got["stage"]["micro"] >= stage_floor
+    assert got["stage_with_age"]["micro"] >= aged_floor
+
+
+def test_halves_are_fixed_and_cover_every_report(eval_tcga: ModuleType) -> None:
+    ids = [f"TCGA-{n:02d}-{n * 7:04d}" for n in range(200)]
+    halves = [eval_tcga.half_of(i) for i in ids]
+    assert set(halves) == {"A", "B"}
+    assert halves == [eval_tcga.half_of(i) for i in ids]
+
+
+def test_a_code_spanning_several_tcga_types_counts_as_no_type(eval_tcga: ModuleType) -> None:
+    if not eval_tcga.STRICT_MAP.is_file():
+        pytest.skip(f"the shared strict map is missing: {eval_tcga.STRICT_MAP}")
+    types = eval_tcga.StrictTypes.load()
+    assert types.tcga_type("CCRCC") == "KIRC"
+    assert types.tcga_type("RCC") is None
+    assert types.tcga_type("DIFG") is None
+    assert types.tcga_type("NOT_A_CODE") is None
