@@ -208,8 +208,9 @@ def record_pdfs(count: int, *, seed: int = 7, ruled_table: bool = False) -> list
     ]
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    for name in ("DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"):
+def _font(size: int, *, mono: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    face = "DejaVuSansMono.ttf" if mono else "DejaVuSans.ttf"
+    for name in (face, f"/usr/share/fonts/truetype/dejavu/{face}"):
         try:
             return ImageFont.truetype(name, size)
         except OSError:
@@ -238,6 +239,30 @@ def page_image(text: str, *, dpi: int = 300) -> Image.Image:
         draw.text((margin, y), line, fill=0, font=font)
         y += line_height
     return image
+
+
+def laid_out_page_image(text: str, *, dpi: int = 300) -> Image.Image:
+    """Render text line for line in a fixed-width font, keeping columns as a printout has them."""
+    width, height = int(8.5 * dpi), int(11 * dpi)
+    margin = int(dpi * 0.5)
+    lines = text.splitlines() or [""]
+    longest = max(len(line) for line in lines) or 1
+    # A character of DejaVu Sans Mono is 0.6 em wide; fit the longest line, at most 11 points.
+    size = min(int(dpi * 11 / 72), int((width - 2 * margin) / (0.6 * longest)))
+    font = _font(size, mono=True)
+    line_height = int(size * 1.35)
+    image = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(image)
+    for row, line in enumerate(lines):
+        draw.text((margin, margin + row * line_height), line, fill=0, font=font)
+    return image
+
+
+def scanned_layout_pdf(text: str, *, dpi: int = 300) -> bytes:
+    """Return a one-page image-only PDF of `text` laid out as printed (see laid_out_page_image)."""
+    buffer = io.BytesIO()
+    laid_out_page_image(text, dpi=dpi).save(buffer, format="PDF", resolution=dpi)
+    return buffer.getvalue()
 
 
 def scanned_pdf(pages: list[str], *, dpi: int = 300) -> bytes:
