@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from extractors.context import ContextFlags, ContextIndex, find_modifiers
+from extractors.layout import unit_bounds
 from extractors.sections import Section, SectionKind, find_sections
 from extractors.terms import TermCategory, TermMatch, default_matcher
 from extractors.text import NormalizedText, sentence_bounds, snippet
@@ -66,7 +67,8 @@ def analyze_page(page: Page, document_id: UUID | None = None) -> AnalyzedPage:
             norm.many_to_normalized(header.start for header in headers), headers, strict=True
         )
     ]
-    # Sentences are found in the original text, where blank lines and bullets still show.
-    bounds = sorted(set(norm.many_to_normalized(sentence_bounds(page.text))))
+    # Sentences, rows and list items are found in the original text, where line breaks show.
+    starts = [*sentence_bounds(page.text), *unit_bounds(page.text)]
+    bounds = sorted(set(norm.many_to_normalized(starts)))
     context = ContextIndex(norm.text, find_modifiers(norm.text), bounds, sections)
     return AnalyzedPage(page, norm, default_matcher().find(norm.text), context, document_id)

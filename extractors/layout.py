@@ -1,0 +1,84 @@
+"""Cut a page into the units a fact may not cross: rows, list items and the cells of a panel.
+
+Lab reports, NGS reports and clinic notes print results as rows ("ER ........ Positive"), as
+panels of name-result pairs side by side ("CD20   positive     CD3   negative") and as lists
+(plans, problem lists). Once whitespace is collapsed, the next row's words sit right after this
+row's result, so a result, a negation or a status could reach into the neighbour. The starts
+of these units join the sentence starts (`extractors.text.sentence_bounds`), which already bound
+every extractor's window and every context modifier's scope.
+
+A line is a row when it carries a leader (dots, underscores, dashes), a column gap (two or more
+spaces or a tab between words), a list marker or a short label and a colon. Prose wrapped over
+several lines is not cut: a line of prose only ends a unit where a sentence ends, and a row's
+value that wraps onto a line starting in lower case stays in the row. Text without line breaks
+(the flattened TCGA reports) has no rows and is left as it was.
+"""
+
+from __future__ import annotations
+
+import re
+
+_LINE = re.compile(r"[^\n]*\n?")
+_LEADER = re.compile(r"\S\s*(?:\.{3,}|_{3,}|-{3,}|…+|·{3,})\s*\S")
+_GAP = re.compile(r"\S(?: {2,}|\t+)(?=\S)")
+_LIST_MARKER = re.compile(r"[ \t]*(?:[-•*▪◦‣]|\d{1,2}[.)]|[a-z][.)]|\(\w{1,2}\))[ \t]+\S")
+# "ER: Positive (95%)", "Plan:", "MGMT promoter: METHYLATED": a short label, a colon, its value.
+_LABELLED = re.compile(r"[ \t]*[A-Za-z0-9][\w /().,+-]{0,40}?:(?:[ \t]+\S|[ \t]*$)")
+# Results that end a name-result pair in a panel printed side by side. Values (percentages,
+# scores) are not among them: in a table of variants the columns after the gene belong to it.
+_PANEL_RESULT = re.compile(
+    r"(?:positive|negative|pos|neg|detected|not\s+detected|retained|intact|lost|absent|present"
+    r"|equivocal|amplified|not\s+amplified|methylated|unmethylated|wild[- ]?type|mutated|[+-])"
+    r"(?:\s*\([^)]{0,30}\))?$",
+    re.IGNORECASE,
+)
+
+
+def unit_bounds(text: str) -> list[int]:
+    """Return the start offsets in `text` of its rows, list items and panel cells, sorted."""
+    if "\n" not in text:
+        return []
+    starts: list[int] = []
+    previous_was_row = False
+    position = 0
+    for match in _LINE.finditer(text):
+        line = match.group()
+        if not line:
+            break
+        is_row = _is_row(line)
+        if previous_was_row and not is_row and line.lstrip()[:1].islower():
+            # A row's value wrapped onto the next line ("Plan: continue letrozole and
+            # recheck in three months") stays in the row.
+            position = match.end()
+            continue
+        if is_row or previous_was_row:
+            starts.append(position)
+        if is_row:
+            starts.extend(position + cell for cell in _panel_cells(line))
+        previous_was_row = is_row
+        position = match.end()
+    return starts
+
+
+def _is_row(line: str) -> bool:
+    body = line.rstrip("\n")
+    if not body.strip():
+        return False
+    return bool(
+        _LEADER.search(body)
+        or _GAP.search(body.strip())
+        or _LIST_MARKER.match(body)
+        or _LABELLED.match(body)
+    )
+
+
+def _panel_cells(line: str) -> list[int]:
+    """Offsets of the second and later name-result pairs of a panel row, else nothing."""
+    body = line.rstrip("\n")
+    cells = [(m.start(), m.group()) for m in re.finditer(r"\S+(?: \S+)*", body)]
+    if len(cells) < 4 or len(cells) % 2:
+        return []
+    results = [text for _, text in cells[1::2]]
+    if not all(_PANEL_RESULT.search(result) for result in results):
+        return []
+    return [start for start, _ in cells[2::2]]

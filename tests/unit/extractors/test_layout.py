@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from extractors.layout import unit_bounds
+
+
+def _units(text: str) -> list[str]:
+    starts = sorted({0, *unit_bounds(text)})
+    ends = [*starts[1:], len(text)]
+    return [text[start:end].strip() for start, end in zip(starts, ends, strict=True)]
+
+
+def test_text_without_line_breaks_has_no_units() -> None:
+    assert unit_bounds("ER positive (95%). PR negative. HER2 1+ negative.") == []
+
+
+def test_rows_with_dotted_leaders_are_units_of_their_own() -> None:
+    text = "IDH1 R132H (IHC) ........ Negative\nKi-67 ........ 40%\nATRX ........ Retained\n"
+    assert _units(text) == [
+        "IDH1 R132H (IHC) ........ Negative",
+        "Ki-67 ........ 40%",
+        "ATRX ........ Retained",
+    ]
+
+
+def test_a_panel_printed_side_by_side_is_cut_into_name_result_pairs() -> None:
+    text = "CD20     positive       CD3      negative\nCD10     positive       BCL6     positive\n"
+    assert _units(text) == [
+        "CD20     positive",
+        "CD3      negative",
+        "CD10     positive",
+        "BCL6     positive",
+    ]
+
+
+def test_a_table_of_variants_keeps_its_columns_together() -> None:
+    row = "EGFR     p.L858R     VAF 32%     Tier I"
+    assert _units(f"Gene     Alteration     VAF     Tier\n{row}\n") == [
+        "Gene     Alteration     VAF     Tier",
+        row,
+    ]
+
+
+def test_list_items_are_units_and_a_wrapped_item_stays_whole() -> None:
+    text = (
+        "Plan:\n"
+        "1. Start letrozole 2.5 mg daily and\n"
+        "   recheck bone density in a year\n"
+        "2. Options discussed included palbociclib\n"
+    )
+    units = _units(text)
+    assert units[1] == "1. Start letrozole 2.5 mg daily and\n   recheck bone density in a year"
+    assert units[2] == "2. Options discussed included palbociclib"
+
+
+def test_labelled_lines_end_where_the_next_label_begins() -> None:
+    text = "ER: Positive (95%)\nPR: Negative\nHER2: 1+\n"
+    assert _units(text) == ["ER: Positive (95%)", "PR: Negative", "HER2: 1+"]
+
+
+def test_prose_wrapped_over_lines_is_not_cut() -> None:
+    text = (
+        "The patient is a 54-year-old woman who presents with a mass in the left breast\n"
+        "that was found on screening mammography and biopsied last week.\n"
+    )
+    assert unit_bounds(text) == []
