@@ -16,7 +16,8 @@ from intake.matcher.topics import (
 )
 from models.schemas import Evidence, Origin, TreatmentFact, TreatmentKind
 
-# The classes every class missing from the table used to become, kept by the data.
+# Some of the classes that had no entry and became targeted therapy by default; the table now
+# names that topic for them explicitly.
 _TARGETED_BEFORE = {"EGFR TKI", "anti-CD20 antibody", "gene therapy", "retinoid"}
 
 
