@@ -319,7 +319,7 @@ class TestLibrary:
 @pytest.fixture(scope="module")
 def evaluation() -> ModuleType:
     """Load benchmarks/eval_matcher.py, which is a script, not a package module."""
-    path = Path(__file__).resolve().parents[3] / "benchmarks" / "eval_matcher.py"
+    path = Path(__file__).resolve().parents[4] / "benchmarks" / "eval_matcher.py"
     spec = importlib.util.spec_from_file_location("eval_matcher", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
