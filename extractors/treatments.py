@@ -25,6 +25,7 @@ from extractors.dates import find_dates
 from extractors.document import AnalyzedPage
 from extractors.sections import SectionKind
 from extractors.terms import TermCategory, TermMatch
+from extractors.treatment_cues import after_cue, before_cue, intent_pattern
 from models.schemas import TreatmentFact, TreatmentKind, TreatmentStatus
 
 WINDOW_AFTER = 80
@@ -35,45 +36,6 @@ _NEXT_LINE_REACH = 300
 
 # --- dates -----------------------------------------------------------------------------------
 
-_LEAD_CUE = re.compile(
-    r"(?<![\w/])(?:"
-    r"(?P<progressed>(?:progress(?:ed|ing|ion)|pd(?!-)|relapsed|relapse|recurred|recurrence"
-    r"|failed|failure|refractory)(?:\s+of\s+disease)?(?:\s+(?:[\w-]+\s+){0,2}?"
-    r"(?:on|after|through|despite|to|while\s+on|with))?)"
-    r"|(?P<neutral>prior\s+to|before|in\s+preparation\s+for|ahead\s+of|instead\s+of)"
-    r"|(?P<stopped>discontinu(?:ed|ation\s+of)|stopped|held|holding|ceased|d/c'?d"
-    r"|switched\s+from|changed\s+from|came\s+off|taken\s+off|off|intoleran(?:t|ce)\s+(?:to|of)"
-    r"|(?:did|could)\s+not\s+tolerate|unable\s+to\s+tolerate|no\s+longer\s+(?:on|taking|receiving))"
-    r"|(?P<planned>plan(?:s|ned)?\s+(?:to|for|is)|will\s+(?:start|begin|receive|undergo|initiate"
-    r"|proceed\s+with|be\s+started\s+on|be\s+treated\s+with|have)|to\s+(?:start|begin|receive"
-    r"|undergo|initiate)|recommend(?:ed|s|ation)?(?:\s+(?:for|of))?|scheduled\s+(?:for|to)"
-    r"|referred\s+(?:for|to)|planned|plan|proceed\s+with|awaiting)"
-    r"|(?P<current>currently(?:\s+(?:on|receiving|taking|treated\s+with))?"
-    r"|continues?(?:\s+(?:on|with))?|continuing(?:\s+(?:on|with))?|(?:is|are|remains?|now)\s+on"
-    r"|receiving|taking|tolerating|maintained\s+on|maintenance|cycle\s+\d+|c\d+d\d+|day\s+\d+"
-    r"|(?:was\s+|were\s+)?(?:started|initiated)(?:\s+on)?|began|begun|is\s+being\s+treated\s+with"
-    r"|(?:switched|changed|transitioned)\s+to|now)"
-    r"|(?P<past>received|completed|completion\s+of|s/p|status\s+post|underwent|was\s+treated"
-    r"|were\s+treated|treated\s+with|previously|prior|history\s+of|had|was\s+given|were\s+given"
-    r"|took|was\s+on|were\s+on|after|following|post|previous|finished)"
-    r")(?![\w/])"
-)
-# After a group, in the words that still belong to it ("FOLFOX, discontinued 05/2023 due to
-# neuropathy").
-_AFTER_CUE = re.compile(
-    r"\s*(?:\([^()]{0,30}\)\s*)?[,(]?\s*(?:(?!\b(?:and|but|then|which|who|she|he)\b)[^.;,]){0,60}?"
-    r"(?<![\w/])(?:"
-    r"(?P<progressed>progressed|progression|progressing)"
-    r"|(?P<stopped>(?:(?:was|were|has\s+been|had\s+been|is|are)\s+(?:\w+\s+)?)?"
-    r"(?:discontinued|stopped|held|ceased|d/c'?d)|on\s+hold|(?:not|poorly)\s+tolerated)"
-    r"|(?P<planned>(?:(?:is|are|will\s+be|was|were)\s+)?(?:planned|scheduled|recommended)"
-    r"|to\s+(?:start|begin))"
-    r"|(?P<current>(?:(?:was|were|has\s+been|have\s+been)\s+)?(?:started|initiated|begun)"
-    r"|ongoing|continues|continuing|cycle\s+\d+|c\d+d\d+)"
-    r"|(?P<past>(?:was|were)\s+(?:given|administered|completed|received|delivered|performed)"
-    r"|completed|finished)"
-    r")(?![\w/])"
-)
 _REASON = re.compile(
     r"\s*(?:(?:on|in)\s+\S+\s+)?(?:due\s+to|secondary\s+to|because\s+of|for|given"
     r"|in\s+the\s+setting\s+of|after)\s+[^.;,()]{1,60}"
@@ -112,10 +74,6 @@ _RADIATION_SITE = re.compile(
     r"\bto\s+(?:the\s+)?(?P<site>(?:left|right|bilateral)?\s*[a-z][a-z0-9/-]*"
     r"(?:\s+(?!(?:with|for|in|at|on|from|and|completed|given|using|via|of|over|to|at|was|were"
     r"|is|totaling|total)\b)[a-z0-9][a-z0-9/-]*){0,3})"
-)
-_INTENT = re.compile(
-    r"\b(?P<intent>palliative|curative|definitive|adjuvant|neoadjuvant|consolidative"
-    r"|consolidation|prophylactic|salvage|radical)\b"
 )
 # Only a real list word joins treatments: "post mastectomy radiation" is two groups.
 _LIST_GAP = re.compile(r"\s*(?:[,/&+]\s*(?:(?:and|or|plus|with)\s+)?|(?:and|or|plus|with)\s+)")
@@ -294,8 +252,8 @@ class _PageReader:
         return facts
 
     def _status(self, group: _Group, lead: str, tail: str, previous: _Group | None) -> None:
-        cue = _last_cue(_LEAD_CUE, lead)
-        after = _AFTER_CUE.match(tail)
+        cue = _last_cue(before_cue(), lead)
+        after = after_cue().match(tail)
         on = _ON_BEFORE.search(lead)
         status: str | None = None
         if after and after.lastgroup == "stopped":
@@ -338,7 +296,7 @@ class _PageReader:
             return
         group.start_date, group.end_date = found.start, found.end
         if found.end is None and not found.ongoing:
-            cue = _last_cue(_LEAD_CUE, lead)
+            cue = _last_cue(before_cue(), lead)
             completed = cue is not None and cue.group(0).startswith(("completed", "finished"))
             if (group.status is TreatmentStatus.past and completed) or (
                 group.status is TreatmentStatus.stopped and group.reason_end is not None
@@ -437,7 +395,8 @@ class _PageReader:
             if nearby:
                 parts.append(f"site: {nearby}")
         term = self.text[group.start : group.end]
-        intent = _INTENT.search(lead) or _INTENT.search(term) or _INTENT.search(tail)
+        intents = intent_pattern()
+        intent = intents.search(lead) or intents.search(term) or intents.search(tail)
         if intent:
             parts.append(f"intent: {intent.group('intent')}")
         return ("; ".join(parts) or None), end

@@ -1,0 +1,87 @@
+"""Load the data files the diagnosis reads: tumour descriptors, implied types, specimen sites.
+
+Each file is validated once per process; the patterns built from them are compiled on first
+use, not when the package is imported.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from extractors.vocab.loader import load_entries, load_file
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DifferentiationGrade(_Strict):
+    """The grade "<word> differentiated" stands for ("poorly differentiated": G3)."""
+
+    word: str
+    grade: Literal["G1", "G2", "G3", "G4"]
+
+
+class TumourDescriptors(_Strict):
+    """`vocab/tumour_descriptors.yaml`: grading systems, differentiation grades, sides."""
+
+    source: str
+    version: str
+    grading_systems: list[str]
+    differentiation: list[DifferentiationGrade]
+    laterality: list[str]
+
+
+class ImpliedType(_Strict):
+    """A measure taken for one tumour only, and the type or histology it implies."""
+
+    measure: str
+    pattern: str
+    code: str | None = None
+    histology: str | None = None
+
+    @model_validator(mode="after")
+    def _names_one_tumour(self) -> ImpliedType:
+        if (self.code is None) == (self.histology is None):
+            raise ValueError(f"{self.measure}: give a type code or a histology, not both")
+        return self
+
+
+class SpecimenSite(_Strict):
+    """A pair of organs one specimen holds, and the one such a specimen is taken for."""
+
+    tumour_site: str
+    taken_with: str
+
+
+@functools.cache
+def tumour_descriptors() -> TumourDescriptors:
+    return load_file("extractors.vocab", "tumour_descriptors.yaml", TumourDescriptors)
+
+
+@functools.cache
+def implied_types() -> list[ImpliedType]:
+    return load_entries("extractors.rules", "implied_types.yaml", ImpliedType)
+
+
+@functools.cache
+def specimen_sites() -> list[SpecimenSite]:
+    return load_entries("extractors.rules", "specimen_sites.yaml", SpecimenSite)
+
+
+@functools.cache
+def implied_type_patterns() -> tuple[tuple[re.Pattern[str], str | None, str | None], ...]:
+    """Return each measure's compiled pattern with the type code and histology it implies."""
+    return tuple(
+        (re.compile(entry.pattern), entry.code, entry.histology) for entry in implied_types()
+    )
+
+
+@functools.cache
+def taken_for() -> tuple[tuple[str, str], ...]:
+    """Return (the organ a specimen is taken for, the other organ it holds), first wins."""
+    return tuple((entry.tumour_site, entry.taken_with) for entry in specimen_sites())

@@ -1,0 +1,138 @@
+"""Choosing the principal diagnosis among the types a report names, on short synthetic
+reports written for these tests."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from tests.unit.extractors.diagnosis.conftest import ReadDiagnoses, ReadPrimary
+
+
+class TestFoldingParentIntoChild:
+    def test_renal_cell_carcinoma_with_its_subtype_is_the_subtype(
+        self, read_primary: ReadPrimary
+    ) -> None:
+        text = (
+            "FINAL DIAGNOSIS: Kidney, left, radical nephrectomy: renal cell carcinoma, 6 cm. "
+            "Renal cell carcinoma is confined to the kidney. Histologic type: clear cell type."
+        )
+        assert read_primary(text) == "CCRCC"
+
+    def test_subtype_named_only_in_a_protocol_title_takes_nothing(
+        self, read_primary: ReadPrimary
+    ) -> None:
+        # The CAP protocol's title lists oncocytoma; the tumour is a renal cell carcinoma.
+        text = (
+            "DIAGNOSIS: Kidney, right, partial nephrectomy: Tumor type: renal cell carcinoma, "
+            "see comment. Staging for renal cell carcinoma/oncocytoma: pT1a."
+        )
+        assert read_primary(text) == "RCC"
+
+
+class TestPrimaryOverSecondary:
+    def test_incidental_prostate_cancer_in_a_cystoprostatectomy_is_not_the_primary(
+        self, read_diagnoses: ReadDiagnoses, read_primary: ReadPrimary
+    ) -> None:
+        text = (
+            "FINAL DIAGNOSIS: Prostate: prostatic adenocarcinoma, Gleason score 3+3=6. "
+            "Bladder: invasive urothelial carcinoma, high grade, into the muscularis propria. "
+            "Specimen: radical cystoprostatectomy. Prostatic adenocarcinoma is organ confined."
+        )
+        codes = [d.oncotree_code for d in read_diagnoses(text) if d.asserted]
+        assert codes[0] == "BLCA"
+        assert "PRAD" in codes, "the incidental cancer is still reported"
+
+    def test_incidental_or_focal_wording_weighs_less(self, read_primary: ReadPrimary) -> None:
+        text = (
+            "Lung, right upper lobe, lobectomy: adenocarcinoma, 2.5 cm. Prostate, biopsy: "
+            "a focus of adenocarcinoma, Gleason 3+3. Incidental prostatic adenocarcinoma."
+        )
+        assert read_primary(text) == "LUAD"
+
+    def test_metastasis_to_an_organ_is_not_a_primary_there(self, read_primary: ReadPrimary) -> None:
+        text = (
+            "Sigmoid colon, resection: adenocarcinoma, moderately differentiated. "
+            "Left ovary, oophorectomy: metastatic adenocarcinoma. "
+            "Right ovary, oophorectomy: metastatic adenocarcinoma."
+        )
+        assert read_primary(text) == "COAD"
+
+    def test_report_naming_the_primary_places_its_metastases(
+        self, read_primary: ReadPrimary
+    ) -> None:
+        text = (
+            "FINAL DIAGNOSIS: Uterus, cervix, tubes and ovaries, hysterectomy: metastatic "
+            "serous carcinoma involving the uterine serosa. Omentum: metastatic serous "
+            "carcinoma. Synoptic report: primary ovarian tumor."
+        )
+        assert read_primary(text) in {"SOC", "HGSOC"}
+
+    def test_carcinoma_in_situ_beside_an_invasive_one_is_its_precursor(
+        self, read_primary: ReadPrimary
+    ) -> None:
+        text = (
+            "Diagnosis: Breast, left, lumpectomy: ductal carcinoma in situ, cribriform type, "
+            "6 cm. Ductal carcinoma in situ extends to the margin. Ductal carcinoma in situ "
+            "with comedonecrosis. Invasive ductal carcinoma, 0.8 cm."
+        )
+        assert read_primary(text) == "IDC"
+
+    def test_carcinoma_in_situ_alone_is_the_diagnosis(self, read_primary: ReadPrimary) -> None:
+        text = "Diagnosis: Breast, right, excision: ductal carcinoma in situ, 1.2 cm."
+        assert read_primary(text) == "DCIS"
+
+    def test_also_identified_marks_a_second_finding(self, read_primary: ReadPrimary) -> None:
+        text = (
+            "Thyroid, total thyroidectomy: follicular carcinoma, 3 cm. Papillary thyroid "
+            "carcinoma, 0.3 cm, is also identified. Papillary thyroid carcinoma is also seen "
+            "in the isthmus."
+        )
+        assert read_primary(text) == "THFO"
+
+    def test_several_foci_are_not_a_small_finding(self, read_primary: ReadPrimary) -> None:
+        text = (
+            "Lung, lobectomy: two foci of adenocarcinoma, 2 cm and 1 cm. Lung: adenocarcinoma, "
+            "acinar pattern. Breast, biopsy: invasive ductal carcinoma."
+        )
+        assert read_primary(text) == "LUAD"
+
+    def test_named_histology_outweighs_a_bare_class_name(self, read_primary: ReadPrimary) -> None:
+        text = "Endometrium, curettage: carcinoma. Cervix, biopsy: squamous cell carcinoma."
+        assert read_primary(text) == "CESC"
+
+    def test_bare_carcinoma_refers_back_to_the_named_tumour(
+        self, read_primary: ReadPrimary
+    ) -> None:
+        text = (
+            "Uterus, cervix, radical hysterectomy: squamous cell carcinoma, 4 cm. "
+            "Uterus, myometrium: carcinoma extends into the outer third. "
+            "Uterus, cervix: carcinoma invades 7 mm. Uterus, cervix: carcinoma shows "
+            "lymphovascular invasion. Uterus, cervix: carcinoma is 2 mm from the margin."
+        )
+        assert read_primary(text) == "CESC"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Diagnosis: Kidney, nephrectomy: renal cell carcinoma, clear cell type. Adrenal "
+        "gland: metastatic renal cell carcinoma. Lung nodule: metastatic carcinoma.",
+        "Diagnosis: Bladder: urothelial carcinoma. Prostate: adenocarcinoma, incidental.",
+    ],
+)
+def test_first_diagnosis_is_also_the_most_confident(
+    text: str, read_diagnoses: ReadDiagnoses
+) -> None:
+    # The profile orders diagnoses by confidence, so the primary must carry the highest.
+    asserted = [d for d in read_diagnoses(text) if d.asserted]
+    assert asserted
+    assert asserted[0].confidence == max(d.confidence for d in asserted)
+
+
+def test_negated_type_is_kept_but_not_asserted(read_diagnoses: ReadDiagnoses) -> None:
+    diagnoses = read_diagnoses("Diagnosis: Lymph nodes: negative for metastatic melanoma.")
+    assert diagnoses
+    assert not any(d.asserted for d in diagnoses)
