@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from extractors.identity import RecordIdentity, identity_differs
-from extractors.stage_groups import chapter_for, derive_group
+from extractors.stage import chapter_for, derive_group
+from extractors.tnm import CURRENT_EDITION, SUPPORTED_EDITIONS, stage_numeral, strip_prefix
 from intake.profile import fact_key
 from models.schemas import (
     BiomarkerFact,
@@ -165,10 +166,11 @@ def _stage_inconsistent(profile: Profile, _inputs: ReviewInputs) -> Iterable[Rev
         return
     derived = derive_group(
         chapter,
-        t=_bare(stage.t),
-        n=_bare(stage.n),
-        m=_bare(stage.m),
-        edition=stage.edition if stage.edition in (6, 7, 8) else 8,
+        t=strip_prefix(stage.t),
+        n=strip_prefix(stage.n),
+        m=strip_prefix(stage.m),
+        # A stated group whose report names no edition is checked against the current edition.
+        edition=stage.edition if stage.edition in SUPPORTED_EDITIONS else CURRENT_EDITION,
     )
     if derived is not None and _level(derived.group) != _level(stage.group):
         yield ReviewFlag(
@@ -258,18 +260,10 @@ def _low_confidence(_profile: Profile, inputs: ReviewInputs) -> Iterable[ReviewF
 
 
 def _level(group: str | None) -> str | None:
+    """The group's numeral, to compare groups across letters; an unreadable group as written."""
     if not group:
         return None
-    for level in ("IV", "III", "II", "I", "0"):
-        if group.upper().startswith(level):
-            return level
-    return group
-
-
-def _bare(category: str | None) -> str | None:
-    if category is None:
-        return None
-    return category.lstrip("ycpra") if category[:1].islower() else category
+    return stage_numeral(group) or group
 
 
 def _value(fact: Fact) -> tuple[object, ...]:

@@ -14,8 +14,10 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from extractors import stage_groups
-from extractors.stage_groups import M0_ASSUMED, DerivedGroup, chapter_for, derive_group
+from extractors.stage import M0_ASSUMED, DerivedGroup, chapter_for, derive_group
+from extractors.stage.group_doubt import factor_options, lowest_outcome
+from extractors.stage.group_matching import Outcome
+from extractors.stage.group_tables import Factors, GroupingFile, grouping_file, table_for
 
 ONCOTREE = Path("/work/shared/data/oncotree/oncotree_2025_10_03.json")
 
@@ -483,7 +485,7 @@ def test_canonical_table_cases(case: Case) -> None:
 
 def test_every_chapter_with_tables_has_cases_for_both_editions() -> None:
     covered = {(chapter, edition) for chapter, edition, *_ in ALL_CASES}
-    for key, chapter in stage_groups._data().chapters.items():
+    for key, chapter in grouping_file().chapters.items():
         for edition in chapter.tables:
             assert (key, edition) in covered, (key, edition)
 
@@ -710,14 +712,14 @@ def test_esophagus_histology_and_grade() -> None:
 
 
 def test_the_lower_group_is_not_taken_when_another_value_could_give_a_lower_one() -> None:
-    table = stage_groups._table("esophagus_adenocarcinoma", 7)
+    table = table_for("esophagus_adenocarcinoma", 7)
     options = [
-        (stage_groups._Factors(grade=1), stage_groups._Outcome("II", (), frozenset({"II"}))),
-        (stage_groups._Factors(grade=2), stage_groups._Outcome(None, (), frozenset({"I", "III"}))),
+        (Factors(grade=1), Outcome("II", (), frozenset({"II"}))),
+        (Factors(grade=2), Outcome(None, (), frozenset({"I", "III"}))),
     ]
-    assert stage_groups._lowest(options, ["grade"], table).group is None
-    undetermined = [options[0], (stage_groups._Factors(grade=3), stage_groups._Outcome(None))]
-    assert stage_groups._lowest(undetermined, ["grade"], table).group is None
+    assert lowest_outcome(options, ["grade"], table).group is None
+    undetermined = [options[0], (Factors(grade=3), Outcome(None))]
+    assert lowest_outcome(undetermined, ["grade"], table).group is None
 
 
 def test_testis_stage_i_notes_missing_serum_markers() -> None:
@@ -889,7 +891,7 @@ def test_chapter_for_nothing() -> None:
 
 
 def test_every_mapped_chapter_can_be_derived_or_is_figo() -> None:
-    data = stage_groups._data()
+    data = grouping_file()
     for mapping in (data.chapter_for.oncotree_code, data.chapter_for.main_type):
         for chapter in mapping:
             assert chapter == "none" or chapter in data.chapters
@@ -905,7 +907,7 @@ def _raw_file() -> dict[str, Any]:
 
 
 def test_data_file_states_its_source() -> None:
-    data = stage_groups._data()
+    data = grouping_file()
     assert data.source == (
         "Stage groupings transcribed for this project from the AJCC Cancer Staging Manual, "
         "6th (where it differs from the 7th), 7th and 8th editions"
@@ -929,20 +931,20 @@ def test_data_file_validation_rejects_mistakes(corrupt: Any) -> None:
     raw = _raw_file()
     corrupt(raw)
     with pytest.raises(ValidationError):
-        stage_groups.GroupingFile.model_validate(raw)
+        GroupingFile.model_validate(raw)
 
 
 def _table_keys() -> list[tuple[str, int]]:
-    chapters = stage_groups._data().chapters
+    chapters = grouping_file().chapters
     return [(key, edition) for key, chapter in chapters.items() for edition in chapter.tables]
 
 
 @pytest.mark.parametrize(("chapter", "edition"), _table_keys())
 def test_tables_have_no_conflicting_rows(chapter: str, edition: int) -> None:
     """No two rows give different groups for the same categories and factors."""
-    table = stage_groups._table(chapter, edition)
+    table = table_for(chapter, edition)
     axes = [sorted(table.vocab(axis) | {f"{axis}?"}) for axis in "TNM"]
-    factors = stage_groups._factor_options(table, stage_groups._Factors())
+    factors = factor_options(table, Factors())
     for tnm, f in itertools.product(itertools.product(*axes), factors):
         exact = [
             row
@@ -967,7 +969,7 @@ def test_oncotree_codes_and_main_types_exist() -> None:
         codes.add(node["code"])
         main_types.add(node.get("mainType") or "")
         stack.extend((node.get("children") or {}).values())
-    mapping = stage_groups._data().chapter_for
+    mapping = grouping_file().chapter_for
     listed_codes = {c for names in mapping.oncotree_code.values() for c in names}
     listed_types = {t for names in mapping.main_type.values() for t in names}
     assert listed_codes - codes == set()
