@@ -4,9 +4,9 @@ the text index."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from extractors.tnm import stage_numeral
 from intake.matcher.facts import Diagnosis, Facts, Marker, Stage, Treatment
 from intake.matcher.oncotree import lineage, main_type
 from intake.matcher.profile_topics import read_topics
@@ -14,26 +14,18 @@ from intake.matcher.text_index import query_terms
 from intake.matcher.weights import STATUS_WEIGHTS, stage_weight, weight_of
 from models.schemas import MetastasisFact, Origin, Profile, StageFact, TreatmentStatus
 
-_NUMERAL = re.compile(r"(IV|III|II|I|0)(?![IV])")
-
-
-def _stage_numeral(group: str | None) -> str | None:
-    """'IIIA' -> 'III', 'IB1' -> 'I', '0is' -> '0'."""
-    match = _NUMERAL.match((group or "").upper())
-    return match.group(1) if match else None
-
 
 def read_stage(stage: StageFact | None, metastases: Sequence[MetastasisFact]) -> Stage | None:
     """Return the profile's stage. Distant spread means stage IV now, whatever the stage at
     diagnosis was, so an "early stage" article would contradict it."""
     if metastases:
         sites = tuple(sorted({m.site.lower() for m in metastases}))[:3]
-        if stage and _stage_numeral(stage.group) == "IV":
+        if stage and stage_numeral(stage.group) == "IV":
             return Stage("IV", stage_weight(stage), spread_to=sites)
         return Stage("IV", 0.8 * max(weight_of(m) for m in metastases), spread_to=sites)
     if stage is None:
         return None
-    numeral = _stage_numeral(stage.group)
+    numeral = stage_numeral(stage.group)
     if numeral:
         derived = stage.method == "derived" and stage.origin is not Origin.clinician
         return Stage(numeral, stage_weight(stage), stage.group, derived)
