@@ -7,6 +7,7 @@ model that rejects unknown keys, once per process.
 from __future__ import annotations
 
 import functools
+from enum import StrEnum
 from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -74,6 +75,27 @@ class BiomarkerEntry(_Entry):
     label: str
     synonyms: list[str]
     kind: Literal["protein", "gene", "signature", "serum"] = "gene"
+
+
+class GeneGroup(StrEnum):
+    """The named groups of gene_groups.yaml."""
+
+    fusion_genes = "fusion_genes"
+    mmr_proteins = "mmr_proteins"
+    hereditary_risk_genes = "hereditary_risk_genes"
+    germline_tested_genes = "germline_tested_genes"
+    allred_scored_receptors = "allred_scored_receptors"
+    percent_scored_receptors = "percent_scored_receptors"
+    triple_negative = "triple_negative"
+
+
+class GeneGroupEntry(_Entry):
+    """A named group of biomarkers (keys of biomarkers.yaml), with groups it takes in whole."""
+
+    name: GeneGroup
+    meaning: str
+    includes: list[GeneGroup] = Field(default_factory=list)
+    markers: list[str]
 
 
 class ProcedureEntry(_Entry):
@@ -188,3 +210,47 @@ def procedures() -> list[ProcedureEntry]:
 @functools.cache
 def context_rules() -> list[ContextRule]:
     return _load("extractors.rules", "context.yaml", ContextRule)
+
+
+@functools.cache
+def gene_groups() -> dict[GeneGroup, tuple[str, ...]]:
+    """Every group of gene_groups.yaml with its members in file order, included groups first.
+
+    Raises ValueError when a group is named twice or is missing, includes a group not listed
+    above it, or names a marker that biomarkers.yaml does not know.
+    """
+    known = {entry.key for entry in biomarkers()}
+    groups: dict[GeneGroup, tuple[str, ...]] = {}
+    for entry in _load("extractors.vocab", "gene_groups.yaml", GeneGroupEntry):
+        if entry.name in groups:
+            raise ValueError(f"gene group {entry.name} is listed twice")
+        unknown = [name for name in entry.includes if name not in groups]
+        if unknown:
+            raise ValueError(f"gene group {entry.name} includes {unknown}, not listed above it")
+        strangers = sorted(set(entry.markers) - known)
+        if strangers:
+            raise ValueError(f"gene group {entry.name}: {strangers} are not in biomarkers.yaml")
+        members = [marker for name in entry.includes for marker in groups[name]]
+        groups[entry.name] = tuple(dict.fromkeys([*members, *entry.markers]))
+    missing = sorted(set(GeneGroup) - set(groups))
+    if missing:
+        raise ValueError(f"gene groups {missing} are missing from gene_groups.yaml")
+    return groups
+
+
+def gene_group_members(name: GeneGroup) -> tuple[str, ...]:
+    """Return the biomarker keys of group `name`, in the order the file lists them."""
+    return gene_groups()[name]
+
+
+@functools.cache
+def gene_group(name: GeneGroup) -> frozenset[str]:
+    """Return the biomarker keys of group `name` (the `key` of biomarkers.yaml)."""
+    return frozenset(gene_groups()[name])
+
+
+@functools.cache
+def gene_group_labels(name: GeneGroup) -> frozenset[str]:
+    """Return the display labels of group `name`: what `BiomarkerFact.marker` holds."""
+    labels = {entry.key: entry.label for entry in biomarkers()}
+    return frozenset(labels[key] for key in gene_groups()[name])

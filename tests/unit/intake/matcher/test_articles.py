@@ -9,8 +9,8 @@ from importlib import resources
 
 import pytest
 
-from extractors import biomarkers as biomarker_extractor
 from extractors import vocab
+from extractors.biomarkers.results import result_table
 from intake.matcher import STAGES, TAG_KINDS, Article, article_topics, library, parse_article
 
 NOTICE = (
@@ -28,9 +28,10 @@ def _ids(articles: tuple[Article, ...]) -> list[str]:
 def _result_words() -> frozenset[str]:
     """Every result the biomarker extractor can emit: its result words, the pairs of aspect
     and polarity, and the relabelling per marker."""
-    words = {token.label for _, token in biomarker_extractor._TOKENS if token.label}
-    words |= {label for pair in biomarker_extractor._ASPECT_LABELS.values() for label in pair}
-    words |= {label for table in biomarker_extractor._RELABEL.values() for label in table.values()}
+    table = result_table()
+    words = {word.label for word in table.words if word.label}
+    words |= {label for aspect in table.aspects for label in (aspect.positive, aspect.negative)}
+    words |= {label for relabel in table.relabel for label in relabel.results.values()}
     return frozenset(words)
 
 

@@ -1,0 +1,81 @@
+"""Assemble biomarker facts: read each group of marker mentions on each page, and turn each
+reading into a `BiomarkerFact` with its evidence, flags and confidence."""
+
+from __future__ import annotations
+
+import re
+
+from extractors import vocab
+from extractors.biomarkers.mentions import (
+    WINDOW_BEFORE,
+    find_mentions,
+    find_tail_end,
+    group_mentions,
+    marker_entries,
+)
+from extractors.biomarkers.reader import Reader, Reading
+from extractors.document import AnalyzedPage
+from extractors.sections import SectionKind
+from models.schemas import BiomarkerFact
+
+_TRIPLE_NEGATIVE = re.compile(r"\btriple[- ]negative\b")
+
+
+def _confidence(page: AnalyzedPage, position: int, reading: Reading) -> float:
+    base = 0.85 if reading.result else 0.7
+    section = page.section(position)
+    if section is SectionKind.addendum:
+        base += 0.05  # an addendum reports the final result of a test pending in the report
+    elif section is SectionKind.comment:
+        base -= 0.1  # comments quote method notes and scoring rules as well as results
+    return base
+
+
+def _fact(page: AnalyzedPage, key: str, reading: Reading, start: int, end: int) -> BiomarkerFact:
+    flags = page.flags(start, end, ignore=frozenset({"negated"}))
+    return BiomarkerFact(
+        marker=marker_entries()[key].label,
+        result=reading.result,
+        value=reading.value,
+        method=reading.method,
+        variant=reading.variant,
+        evidence=page.evidence(reading.start, reading.end),
+        confidence=page.confidence(_confidence(page, start, reading), flags),
+        origin=page.origin,
+        **flags.as_dict(),
+    )
+
+
+def _page_biomarkers(page: AnalyzedPage) -> list[BiomarkerFact]:
+    text = page.text
+    facts: list[BiomarkerFact] = []
+    groups = group_mentions(find_mentions(page), text)
+    consumed = 0
+    for number, group in enumerate(groups):
+        next_start = groups[number + 1][0].start if number + 1 < len(groups) else None
+        sentence_start, _ = page.context.sentence(group[0].start)
+        lead_start = max(sentence_start, consumed, group[0].start - WINDOW_BEFORE)
+        tail_end = find_tail_end(page, group[-1].end, next_start)
+        reader = Reader(page, group, lead_start, tail_end)
+        consumed = group[-1].end
+        for index, mention in enumerate(group):
+            reading = reader.read(mention, index)
+            if reading is None:
+                continue
+            consumed = max(consumed, reading.end)
+            facts.append(_fact(page, mention.key, reading, mention.start, mention.end))
+    matches = _TRIPLE_NEGATIVE.finditer(text) if "triple" in text else ()
+    for match in matches:
+        # "Triple-negative" states three results at once.
+        for key in vocab.gene_group_members(vocab.GeneGroup.triple_negative):
+            reading = Reading("negative", None, None, None, match.start(), match.end())
+            facts.append(_fact(page, key, reading, match.start(), match.end()))
+    return facts
+
+
+def extract_biomarkers(pages: list[AnalyzedPage]) -> list[BiomarkerFact]:
+    """Return every biomarker result on the pages, asserted or not, each with its evidence."""
+    facts: list[BiomarkerFact] = []
+    for page in pages:
+        facts.extend(_page_biomarkers(page))
+    return facts

@@ -1,0 +1,160 @@
+"""Marker mentions on a page, grouped into lists that share a result, and the reach of each
+group's words: the lead before the list and the tail after it.
+
+A mention is a vocabulary match, with an alias right after it folded in ("ER (estrogen
+receptor)") and a second mention of the same marker that is part of the first one's result
+dropped ("HER2/CEP17 ratio", "fusion (CD74-ROS1)", "BRAF c.1799T>A p.V600E").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from extractors import vocab
+from extractors.biomarkers.fusions import is_fusion_partner
+from extractors.biomarkers.methods import is_clone
+from extractors.biomarkers.phrases import (
+    CLAUSE_END,
+    JOINER_BEFORE,
+    LEAD,
+    LIST_GAP,
+    NEGATION_CUES,
+)
+from extractors.biomarkers.results import result_pattern
+from extractors.biomarkers.variants import is_variant
+from extractors.document import AnalyzedPage
+from extractors.terms import TermCategory, TermMatch
+
+WINDOW_AFTER = 90
+WINDOW_BEFORE = 60
+_ALIAS_GAP_MAX = 25
+
+_ALIAS_OPEN = re.compile(r"\s*\(\s*")
+_ALIAS_CLOSE = re.compile(r"\s*\)")
+# "HR HPV" is high-risk HPV, not hormone receptors.
+_NOT_A_MARKER = re.compile(r"[\s-]*(?:hpv|human\s+papilloma)")
+_NO_MERGE = re.compile(r"[\d.;]")
+_VALUE_CONTEXT = re.compile(
+    r"\s*/\s*(?:cep\s*17|chr(?:omosome)?\s*17|d17z1)|\s+(?:gene\s+)?(?:copy|copies|signals?)\b"
+)
+
+
+@functools.cache
+def marker_entries() -> dict[str, vocab.BiomarkerEntry]:
+    """The biomarker vocabulary by key."""
+    return {entry.key: entry for entry in vocab.biomarkers()}
+
+
+@functools.cache
+def _unlisted_labels() -> frozenset[str]:
+    """Labels the vocabulary lists only in qualified forms ("met exon 14", not "met"): the term
+    matcher finds every label, so the bare word is dropped here."""
+    return frozenset(
+        entry.label.lower()
+        for entry in vocab.biomarkers()
+        if entry.label.lower() not in entry.synonyms
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    start: int
+    end: int
+    key: str
+
+
+def find_mentions(page: AnalyzedPage) -> list[Mention]:
+    """Marker mentions, with an alias right after a marker folded into it ("ER (estrogen
+    receptor)", "PD-L1 (22C3) tumor proportion score")."""
+    text = page.text
+    mentions: list[Mention] = []
+    unlisted = _unlisted_labels()
+    result_words = result_pattern()
+    for match in page.matches_of(TermCategory.biomarker):
+        if match.term in unlisted or (_NOT_A_MARKER.match(text, match.end) and match.key == "HR"):
+            continue
+        if mentions:
+            last = mentions[-1]
+            # "HER2/CEP17 ratio", "average HER2 copy number", "(SP263)" belong to the result
+            # of the mention before them.
+            if (
+                last.key == match.key
+                and match.start - last.end <= WINDOW_AFTER
+                and _belongs_to_previous(text, last, match)
+            ):
+                continue
+            gap = text[last.end : match.start]
+            same = (
+                last.key == match.key
+                and len(gap) <= _ALIAS_GAP_MAX
+                and not _NO_MERGE.search(gap)
+                and not result_words.search(gap)
+            )
+            parenthesised = _ALIAS_OPEN.fullmatch(gap) and _ALIAS_CLOSE.match(text, match.end)
+            if same or parenthesised:
+                mentions[-1] = Mention(last.start, match.end, last.key)
+                continue
+        mentions.append(Mention(match.start, match.end, match.key))
+    return mentions
+
+
+def _belongs_to_previous(text: str, last: Mention, match: TermMatch) -> bool:
+    """Whether a second mention of the same marker is part of the first one's result:
+    "HER2/CEP17 ratio", "average HER2 copy number", "(SP263)", "fusion (CD74-ROS1)",
+    "BRAF c.1799T>A p.V600E"."""
+    if _VALUE_CONTEXT.match(text, match.end) or is_clone(text, match.start, match.end):
+        return True
+    if is_fusion_partner(text, match.start, match.end, match.key):
+        return True
+    if not is_variant(text[match.start : match.end]):
+        return False
+    gap_start = last.end
+    return not (
+        LIST_GAP.fullmatch(text, gap_start, match.start)
+        or result_pattern().search(text, gap_start, match.start)
+        or CLAUSE_END.search(text, gap_start, match.start)
+    )
+
+
+def group_mentions(mentions: list[Mention], text: str) -> list[list[Mention]]:
+    """Group mentions joined only by list words ("ER, PR and HER2"): they share a result."""
+    groups: list[list[Mention]] = []
+    for mention in mentions:
+        if groups and LIST_GAP.fullmatch(text, groups[-1][-1].end, mention.start):
+            groups[-1].append(mention)
+        else:
+            groups.append([mention])
+    return groups
+
+
+def _has_line_break(page: AnalyzedPage, start: int, end: int) -> bool:
+    original_start, original_end = page.norm.span_to_original(start, end)
+    return "\n" in page.page.text[original_start:original_end]
+
+
+def find_tail_end(page: AnalyzedPage, start: int, next_start: int | None) -> int:
+    """Where the words that may give a result after position `start` end."""
+    text = page.text
+    _, sentence_end = page.context.sentence(start)
+    limit = min(sentence_end, start + WINDOW_AFTER, len(text))
+    if next_start is not None:
+        limit = min(limit, next_start)
+    clause = CLAUSE_END.search(text, start, limit)
+    if clause:
+        return clause.start()
+    if next_start is not None and limit == next_start:
+        # "..., negative for HER2": the phrase before the next marker is that marker's.
+        lead = LEAD.search(text, start, limit)
+        if (
+            lead
+            and (
+                lead.group("prep")
+                or lead.group("cue") in NEGATION_CUES
+                or JOINER_BEFORE.search(text, start, lead.start("cue"))
+            )
+            and not _has_line_break(page, lead.start("cue"), limit)
+        ):
+            return lead.start()
+    return limit

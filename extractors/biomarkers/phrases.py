@@ -1,0 +1,60 @@
+"""Phrases around marker mentions: lists of markers, the phrase that leads into a marker, signs
+attached to it, clause ends, and the wording of statements that are not results.
+
+These are patterns of sentence structure, kept as code; the result words they read are in
+extractors/vocab/biomarker_results.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "ER+/PR+/HER2-", "HER2 (-)": a sign attached to the marker, not a dash between words.
+SIGN = re.compile(r"(?:(?P<a>[+-])(?=$|[\s/,;:.)])|\s*\(\s*(?P<b>[+-])\s*\))")
+# A phrase that gives the result of the marker right after it.
+LEAD = re.compile(
+    r"(?<![a-z])(?P<cue>positive|negative|pos|neg|immunopositive|immunonegative|immunoreactive"
+    r"|reactive|loss|lost|retained|intact|preserved|absent|absence|lack|no|without|mutations?|equivocal"
+    r"|mutated|mutant|(?:pathogenic\s+)?variants?|alterations?|amplification|amplified"
+    r"|overexpression|overexpressed|methylated|unmethylated|methylation|wild[- ]?type|high|low"
+    r"|deficient|deficiency|proficient|ha[sd]|have|harbou?r(?:s|ing)?|carr(?:ies|ying)|with"
+    r"|show(?:s|ed|ing)?|demonstrat\w*|reveal\w*|confirm\w*|germline|somatic)"
+    r"(?:\s+(?:nuclear|cytoplasmic|membranous|strong(?:ly)?|weak(?:ly)?|diffuse(?:ly)?"
+    r"|focal(?:ly)?|any|detectable|evidence|of|the|an?|protein|gene|expression|staining"
+    r"|immunoreactivity|pathogenic|deleterious|activating|somatic|germline|mutations?"
+    r"|variants?|alterations?))*"
+    r"(?P<prep>\s+(?:for|of|in|involving|within)(?:\s+(?:the|an?))?"
+    r"(?:\s+(?:[\w./+-]+\s+){0,2}[\w./+-]+(?:\s*,\s*|\s+(?:and|or)\s+)){0,4})?"
+    r"\s*$"
+)
+LEAD_NEGATION = re.compile(
+    r"(?<![a-z])(?:no|without|absence\s+of|lack\s+of|negative\s+for)"
+    r"(?:\s+(?:evidence\s+of|an?|any|the|pathogenic|deleterious|detectable|activating|somatic"
+    r"|germline))*\s*$"
+)
+NEGATION_CUES = frozenset({"no", "without", "absence", "lack"})
+JOINER_BEFORE = re.compile(r"(?:\b(?:and|but|with|while|whereas)|,)\s*$")
+PRESENCE_VERB = re.compile(
+    r"ha[sd]|have|harbou?r|carr|with|show|demonstrat|reveal|confirm|positive|pos|immuno|reactive"
+)
+# Markers joined only by list words share the result after the last one.
+LIST_GAP = re.compile(r"\s*(?:[,/&]\s*)?(?:(?:and|or|nor)\s+)?")
+CLAUSE_END = re.compile(r"[.;]\s|\b(?:but|while|whereas|however|except)\b")
+# General statements about a marker, as in method notes: "BRAF mutations can be found in 14%
+# of colorectal cancers", "Greater than 2.0: EGFR amplification".
+GENERIC = re.compile(
+    r"\b(?:can|may|might|could)\s+(?:be|occur|have)\b|\b(?:rarely|often|commonly|frequently"
+    r"|typically|usually)\b|\bassociated\s+with\b|\bshown\s+to\b|\breported\s+in\b"
+)
+DEFINITION_BEFORE = re.compile(r"(?:greater|less|more)\s+than\s+[\d.]+\s*:|[<>]\s*[\d.]+\s*:")
+# A test named but not reported: "EGFR mutation testing was sent".
+TEST_NOUN = re.compile(
+    r"\s*(?:[\w-]+\s+){0,2}?(?:test(?:s|ing)?|studies|study|analysis|assay|evaluation|panel"
+    r"|was\s+(?:not\s+)?(?:performed|done|ordered))\b"
+)
+# Scoring rules quoted in a report ("negative (0 or 1+), equivocal (2+)") are not results.
+SCALE_ENTRY = re.compile(r"(negative|equivocal|positive)\s*\(\s*(?:score\s*)?(?:[0-3]|zero)")
+DEFINITION = re.compile(
+    r"\b(?:cut-?off|threshold|criteria|defined\s+as|(?:is|are)\s+considered|reference\s+range"
+    r"|scored\s+as|as\s+follows)\b"
+)

@@ -1,0 +1,211 @@
+"""Read the result, value, method and variant of each marker in a group that shares a result.
+
+A mention's result comes, in this order, from the words after the group, from a sign attached
+to the marker ("ER+"), from the phrase that leads into the group ("negative for ER, PR and
+HER2"), from the matched term itself ("MSI-H", "HER2 amplification") and from a variant in
+scope ("BRAF V600E"). A result that is pending leaves only the words after the marker to read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors import vocab
+from extractors.biomarkers.mentions import Mention, marker_entries
+from extractors.biomarkers.methods import read_methods
+from extractors.biomarkers.phrases import (
+    DEFINITION,
+    DEFINITION_BEFORE,
+    GENERIC,
+    LEAD,
+    LEAD_NEGATION,
+    PRESENCE_VERB,
+    SCALE_ENTRY,
+    SIGN,
+    TEST_NOUN,
+)
+from extractors.biomarkers.results import (
+    FUSION,
+    MUTATION,
+    Decisive,
+    decide,
+    name_result,
+    read_tokens,
+    relabel_result,
+    serum_results,
+)
+from extractors.biomarkers.scope import Found, Scope
+from extractors.biomarkers.serum import read_serum
+from extractors.biomarkers.values import (
+    read_her2,
+    read_hrd,
+    read_pd_l1,
+    read_receptor,
+    read_tmb,
+    read_vaf,
+)
+from extractors.biomarkers.variants import find_variant
+from extractors.document import AnalyzedPage
+
+_ORIGIN = re.compile(r"\b(?P<origin>germline|somatic|gbrca|sbrca)\b")
+# Room after a marker for an attached sign: "ER+", "HER2 (-)".
+_SIGN_REACH = 6
+
+
+@dataclass(slots=True)
+class Reading:
+    """What was read for one mention, and the span of the words read."""
+
+    result: str | None
+    value: str | None
+    variant: str | None
+    method: str | None
+    start: int
+    end: int
+
+
+class Reader:
+    """Read one group of markers that share a result, on one page."""
+
+    def __init__(self, page: AnalyzedPage, group: list[Mention], lead_start: int, tail_end: int):
+        self.page = page
+        self.group = group
+        text = page.text
+        self.lead_start = lead_start
+        self.lead = text[lead_start : group[0].start]
+        self.tail_start = group[-1].end
+        self.tail = text[self.tail_start : tail_end]
+        self.tail_tokens = read_tokens(self.tail, self.tail_start)
+        self.lead_match = LEAD.search(self.lead)
+        negation = LEAD_NEGATION.search(self.lead)
+        self.lead_negation = negation.start() if negation else None
+
+    def read(self, mention: Mention, index: int) -> Reading | None:
+        """Return what the page says of the group's `index`-th mention, or None if nothing."""
+        text = self.page.text
+        key = mention.key
+        entry = marker_entries()[key]
+        term = text[mention.start : mention.end]
+        term_tokens = read_tokens(term, mention.start)
+        term_aspect = next((token.aspect for token, _, _ in term_tokens if token.aspect), None)
+        scope = Scope(term, mention.start, self.tail, self.tail_start)
+        variant = find_variant(scope, key)
+        used: list[Found] = []
+        start = mention.start
+
+        decisive = decide(self.tail_tokens)
+        # "HER2 IHC 2+, FISH pending", "HER2 testing: IHC 3+": nothing more than the words
+        # after the marker may give its result, but a value there still counts.
+        only_after = False
+        if decisive and decisive.label == "pending":
+            decisive, only_after = None, True
+        elif decisive is None:
+            sign = SIGN.match(text, mention.end, mention.end + _SIGN_REACH)
+            if sign:
+                polarity = 1 if (sign.group("a") or sign.group("b")) == "+" else -1
+                decisive = Decisive(None, None, polarity, sign.start(), sign.end())
+            else:
+                only_after = not self.tail_tokens and bool(TEST_NOUN.match(self.tail))
+        if decisive is None and self.lead_match and not only_after:
+            decisive = self._lead_decisive()
+            if decisive:
+                start = min(start, decisive.start)
+        elif decisive and decisive.sign > 0 and self.lead_negation is not None:
+            # "No EGFR mutation was identified."
+            decisive = Decisive(None, decisive.aspect, -1, decisive.start, decisive.end)
+            start = min(start, self.lead_start + self.lead_negation)
+        if decisive is None and not only_after:
+            decisive = decide(term_tokens)
+            if decisive and decisive.label is None and not decisive.sign:
+                decisive = None
+            if decisive is None and term_aspect:
+                decisive = Decisive(None, term_aspect, 1, mention.start, mention.end)
+        if decisive is None and variant and not only_after:
+            kind = FUSION if "::" in variant.text else MUTATION
+            decisive = Decisive(None, kind, 1, variant.start, variant.end)
+        if DEFINITION.search(self.tail) or len(set(SCALE_ENTRY.findall(self.tail))) >= 2:
+            return None
+        if decisive and self._generic(decisive, mention):
+            return None
+
+        aspect = term_aspect
+        if aspect is None and variant:
+            aspect = FUSION if "::" in variant.text else MUTATION
+        result = name_result(decisive, aspect) if decisive else None
+        if decisive:
+            used.append(Found(decisive.start, decisive.end, ""))
+        result = relabel_result(key, entry.kind, result)
+        value, result = self._value(key, entry.kind, scope, result, used, index)
+        if variant:
+            used.append(variant)
+        regions = [
+            (self.lead, self.lead_start),
+            (term, mention.start),
+            (self.tail, self.tail_start),
+        ]
+        method, method_found = read_methods(regions)
+        used.extend(found for found in method_found if found.start >= mention.start)
+        if value is None and key in vocab.gene_group(vocab.GeneGroup.germline_tested_genes):
+            origin = _ORIGIN.search(f"{self.lead} {term} {self.tail}")
+            if origin:
+                word = origin.group("origin")
+                value = {"gbrca": "germline", "sbrca": "somatic"}.get(word, word)
+        if result is None and value is None:
+            return None
+        if entry.kind == "serum" and value is None and result not in serum_results():
+            return None
+        end = max([mention.end, *(found.end for found in used)])
+        return Reading(result, value, variant.text if variant else None, method, start, end)
+
+    def _generic(self, decisive: Decisive, mention: Mention) -> bool:
+        """Whether the words that give the result make a general statement, not a finding."""
+        text = self.page.text
+        if decisive.start >= mention.end:
+            return bool(GENERIC.search(text, mention.end, decisive.start))
+        if DEFINITION_BEFORE.search(self.lead):
+            return True
+        return bool(GENERIC.search(text, decisive.end, mention.start))
+
+    def _lead_decisive(self) -> Decisive | None:
+        match = self.lead_match
+        if match is None:
+            return None
+        phrase_end = match.end("prep") if match.group("prep") else match.end()
+        tokens = read_tokens(self.lead[match.start() : phrase_end], self.lead_start + match.start())
+        decisive = decide(tokens)
+        if decisive and decisive.label != "pending":
+            negation = any(token.sign < 0 and not token.label for token, _, _ in tokens)
+            if negation and decisive.sign > 0:
+                decisive = Decisive(None, decisive.aspect, -1, decisive.start, decisive.end)
+            return decisive
+        if PRESENCE_VERB.match(match.group("cue")):
+            return Decisive(
+                None, None, 1, self.lead_start + match.start(), self.lead_start + match.end("cue")
+            )
+        return None
+
+    def _value(
+        self,
+        key: str,
+        kind: str,
+        scope: Scope,
+        result: str | None,
+        used: list[Found],
+        index: int,
+    ) -> tuple[str | None, str | None]:
+        """Return (value, result) for the marker; some results follow from the value."""
+        if key == "HER2":
+            return read_her2(scope, result, used, self.tail_tokens)
+        if kind == "serum":
+            return read_serum(self.tail, self.tail_start, self.lead, result, used)
+        if key == "PD-L1":
+            return read_pd_l1(scope, result, used)
+        if key == "TMB":
+            return read_tmb(scope, result, used)
+        if key == "HRD":
+            return read_hrd(scope, result, used)
+        if kind in ("gene", "signature"):
+            return read_vaf(scope, result, used)
+        group = (index, len(self.group))
+        return read_receptor(key, result, used, self.tail, self.tail_start, group)

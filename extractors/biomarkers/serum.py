@@ -1,0 +1,93 @@
+"""Serum markers: the level after a marker, with its unit and the date it was measured.
+
+"CA-125 rose from 35 to 120 U/mL on 2024-03-12" gives "120 U/mL on 2024-03-12": the latest
+level of a trend, the unit as UCUM writes it (extractors/vocab/serum_units.yaml), and the date
+nearest the number, or else the last date before the marker.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from extractors.biomarkers.scope import Found
+from extractors.dates import find_dates
+from extractors.vocab.loader import load_entries
+
+
+class SerumUnit(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # Letters and one "/", all literal in a regular expression, so the unit joins one as is.
+    written: str = Field(pattern=r"^[a-zµ]+/[a-z]+$")
+    unit: str
+
+
+@functools.cache
+def serum_units() -> dict[str, str]:
+    """Units as written in lower-cased text to units as displayed, in file order."""
+    entries = load_entries("extractors.vocab", "serum_units.yaml", SerumUnit)
+    return {entry.written: entry.unit for entry in entries}
+
+
+@functools.cache
+def _serum_value() -> re.Pattern[str]:
+    return re.compile(
+        r"(?P<number>[<>]?\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?![\d/])\s*"
+        r"(?P<unit>" + "|".join(serum_units()) + r")?"
+    )
+
+
+_SERUM_TO = re.compile(r"\s*(?:(?:on|in)\s+\S+\s+)?(?:to|->|\u2192)\s*(?=[<>]?\d)")
+# "PSA doubling time 8 months" gives no level.
+_SERUM_SKIP = re.compile(r"\s*(?:doubling\s+time|velocity|density|kinetics)\b")
+# A number this close after the marker is its level even without a unit: "CEA 4.2".
+_UNITLESS_WITHIN = 25
+
+
+def read_serum(
+    tail: str, tail_start: int, lead: str, result: str | None, used: list[Found]
+) -> tuple[str | None, str | None]:
+    """Return (value, result) of a serum marker from the words after it (`tail`).
+
+    Args:
+        tail: the words after the marker, starting at page position `tail_start`.
+        lead: the words before the marker, searched for a date when none follows.
+        used: where the words read are recorded.
+    """
+    if _SERUM_SKIP.match(tail):
+        return None, None
+    dates = find_dates(tail)
+    serum_value = _serum_value()
+    number: re.Match[str] | None = None
+    for match in serum_value.finditer(tail):
+        if any(d.start < match.end("number") and match.start() < d.end for d in dates):
+            continue  # a number inside "03/12/2024"
+        if match.group("unit") or match.start() <= _UNITLESS_WITHIN:
+            number = match
+        break
+    if number is None:
+        return None, result
+    trend = _SERUM_TO.match(tail, number.end())
+    later = serum_value.match(tail, trend.end()) if trend else None
+    if later and later.group("number").strip():
+        number = later  # "rose from 35 to 120 U/mL": the latest value
+    used.append(Found(tail_start + number.start(), tail_start + number.end(), ""))
+    value = number.group("number").replace(" ", "")
+    if number.group("unit"):
+        value += " " + serum_units()[number.group("unit")]
+    when = min(
+        dates,
+        key=lambda d: min(abs(d.start - number.end()), abs(number.start() - d.end)),
+        default=None,
+    )
+    if when is not None:
+        used.append(Found(tail_start + when.start, tail_start + when.end, ""))
+    else:
+        lead_dates = find_dates(lead)
+        when = lead_dates[-1] if lead_dates else None
+    if when is not None:
+        value += f" on {when.date.isoformat()}"
+    return value, result
