@@ -1,0 +1,62 @@
+"""The record corpus (tests/records) is a regression suite: its figures are floors.
+
+`benchmarks/eval_records.py` scores every record's gold against the profile the extractors make
+of it. The floors below are the figures reached today; they rise with the extractors, never
+fall, and the inverted count only goes down. Scanned copies (OCR) are scored in benchmarks only.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[3] / "benchmarks"
+SHARE_RIGHT_FLOOR = 0.669
+INVERTED_CEILING = 16
+
+
+def _load_eval() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("eval_records", BENCHMARKS / "eval_records.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def eval_records() -> ModuleType:
+    return _load_eval()
+
+
+@pytest.fixture(scope="module")
+def summary(eval_records: ModuleType) -> dict[str, Any]:
+    summary: dict[str, Any] = eval_records.summarise(eval_records.evaluate())
+    return summary
+
+
+def test_every_record_and_gold_is_valid(eval_records: ModuleType) -> None:
+    records = eval_records.load_records(eval_records.DEFAULT_RECORDS)
+    assert len(records) >= 30
+    assert all(record.expect.diagnoses for record in records.values())
+
+
+def test_the_share_of_expectations_met_holds_its_floor(summary: dict[str, Any]) -> None:
+    assert summary["overall"]["share_right"] >= SHARE_RIGHT_FLOOR
+
+
+def test_inverted_results_do_not_grow(summary: dict[str, Any]) -> None:
+    assert summary["overall"]["inverted"] <= INVERTED_CEILING
+
+
+def test_an_opposite_result_counts_as_inverted(eval_records: ModuleType) -> None:
+    assert eval_records._opposite("methylated", "unmethylated")
+    assert eval_records._opposite("negative", "mutated")
+    assert not eval_records._opposite("amplified", "wild type")  # different aspects
+    assert not eval_records._opposite("low", "negative")  # HER2-low is a kind of negative
