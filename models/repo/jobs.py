@@ -61,7 +61,7 @@ def list_by_status(
 
 def count_by_status(session: Session) -> dict[str, int]:
     rows = session.execute(select(Job.status, func.count()).group_by(Job.status))
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def list_stuck(session: Session, *, older_than: dt.datetime) -> list[Job]:
