@@ -24,7 +24,9 @@ from models.schemas import (
     ACTIVE_STATUSES,
     ArticleRead,
     ArticleWrite,
+    AuditAction,
     AuditEventRead,
+    AuditSubject,
     DocumentStatus,
     JobRead,
     QueueRead,
@@ -33,28 +35,10 @@ from models.schemas import (
     StaffCreate,
     UserRead,
 )
-from models.tables import Article as ArticleRow
-from models.tables import Job
 from workers import monitor
 from workers.enqueue import enqueue_after_commit
 
 router = APIRouter(prefix="/api/admin", tags=["admins"], responses=ERROR_RESPONSES)
-
-
-def job_read(job: Job) -> JobRead:
-    return JobRead(
-        id=job.id,
-        document_id=job.document_id,
-        status=DocumentStatus(job.status),
-        queue=job.queue,
-        attempts=job.attempts,
-        error_reason=job.error_reason,
-        error_message=job.error_message,
-        created_at=job.created_at,
-        updated_at=job.updated_at,
-        started_at=job.started_at,
-        finished_at=job.finished_at,
-    )
 
 
 @router.get("/queues", response_model=QueuesRead)
@@ -73,44 +57,28 @@ def list_jobs(
     status: DocumentStatus | None = None,
     limit: int = 100,
 ) -> list[JobRead]:
-    return [job_read(j) for j in jobs.list_by_status(session, status=status, limit=min(limit, 500))]
+    found = jobs.list_by_status(session, status=status, limit=min(limit, 500))
+    return [JobRead.model_validate(job) for job in found]
 
 
 @router.post("/jobs/{job_id}/retry", response_model=JobRead)
 def retry_job(
     job_id: UUID, session: SessionDep, settings: SettingsDep, admin: CurrentAdmin
 ) -> JobRead:
-    job = operations.retry_job(session, job_id=job_id)
+    job = operations.retry_job(session, job_id=job_id, admin_id=admin.id)
     enqueue_after_commit(session, job.document_id, settings=settings, queue=job.queue)
-    audit.record(
-        session,
-        actor_id=admin.id,
-        action="retry",
-        subject_type="job",
-        subject_id=str(job_id),
-    )
-    return job_read(job)
+    return JobRead.model_validate(job)
 
 
 @router.post("/jobs/{job_id}/cancel", response_model=JobRead)
 def cancel_job(job_id: UUID, session: SessionDep, admin: CurrentAdmin) -> JobRead:
-    job = operations.cancel_job(session, job_id=job_id)
-    audit.record(
-        session,
-        actor_id=admin.id,
-        action="cancel",
-        subject_type="job",
-        subject_id=str(job_id),
-    )
-    return job_read(job)
+    job = operations.cancel_job(session, job_id=job_id, admin_id=admin.id)
+    return JobRead.model_validate(job)
 
 
 @router.get("/users", response_model=list[UserRead])
 def list_users(session: SessionDep, _admin: CurrentAdmin) -> list[UserRead]:
-    return [
-        UserRead(id=u.id, email=u.email, full_name=u.full_name, role=Role(u.role))
-        for u in users.list_all(session)
-    ]
+    return [UserRead.model_validate(user) for user in users.list_all(session)]
 
 
 @router.post("/users", response_model=UserRead, status_code=status.HTTP_201_CREATED)
@@ -123,33 +91,16 @@ def create_user(body: StaffCreate, session: SessionDep, admin: CurrentAdmin) -> 
         full_name=body.full_name,
         role=body.role,
         date_of_birth=body.date_of_birth,
+        created_by=admin.id,
     )
-    audit.record(
-        session,
-        actor_id=admin.id,
-        action="create",
-        subject_type="user",
-        subject_id=str(user.id),
-    )
-    return UserRead(id=user.id, email=user.email, full_name=user.full_name, role=Role(user.role))
-
-
-def _article_read(row: ArticleRow) -> ArticleRead:
-    tags = {k: list(v) for k, v in row.tags.items() if k != "audience" and isinstance(v, list)}
-    return ArticleRead(
-        slug=row.slug,
-        title=row.title,
-        summary=row.summary,
-        audience=str(row.tags.get("audience", "patients")),
-        tags=tags,
-        body=row.body,
-        retired=row.retired,
-    )
+    return UserRead.model_validate(user)
 
 
 @router.get("/articles", response_model=list[ArticleRead])
 def list_articles(session: SessionDep, _admin: CurrentAdmin) -> list[ArticleRead]:
-    return [_article_read(row) for row in articles.list_all(session, include_retired=True)]
+    return [
+        ArticleRead.model_validate(row) for row in articles.list_all(session, include_retired=True)
+    ]
 
 
 @router.put("/articles/{slug}", response_model=ArticleRead)
@@ -167,14 +118,15 @@ def put_article(
             f"The article's tags are not valid: {error.errors()[0]['msg']}", reason="bad_tags"
         ) from error
     row = save_article(session, article)
+    # Written here until the article library (intake/articles_library.py) records its own.
     audit.record(
         session,
         actor_id=admin.id,
-        action="save",
-        subject_type="article",
+        action=AuditAction.save,
+        subject_type=AuditSubject.article,
         subject_id=slug,
     )
-    return _article_read(row)
+    return ArticleRead.model_validate(row)
 
 
 @router.delete("/articles/{slug}", response_model=ArticleRead)
@@ -184,29 +136,19 @@ def retire(slug: str, session: SessionDep, admin: CurrentAdmin) -> ArticleRead:
     audit.record(
         session,
         actor_id=admin.id,
-        action="retire",
-        subject_type="article",
+        action=AuditAction.retire,
+        subject_type=AuditSubject.article,
         subject_id=slug,
     )
-    return _article_read(articles.get_by_slug(session, slug))
+    return ArticleRead.model_validate(articles.get_by_slug(session, slug))
 
 
 @router.get("/audit", response_model=list[AuditEventRead])
 def list_audit_events(
     session: SessionDep, _admin: CurrentAdmin, limit: int = 100
 ) -> list[AuditEventRead]:
-    return [
-        AuditEventRead(
-            id=e.id,
-            actor_id=e.actor_id,
-            action=e.action,
-            subject_type=e.subject_type,
-            subject_id=e.subject_id,
-            patient_id=e.patient_id,
-            at=e.at,
-        )
-        for e in audit.list_recent(session, limit=min(limit, 1000))
-    ]
+    events = audit.list_recent(session, limit=min(limit, 1000))
+    return [AuditEventRead.model_validate(event) for event in events]
 
 
 # --- pages ---------------------------------------------------------------------------------
@@ -220,7 +162,7 @@ def dashboard_page(
 ) -> Response:
     now = dt.datetime.now(dt.UTC)
     buckets = operations.throughput(
-        jobs.finished_since(session, since=now - dt.timedelta(hours=1)), now=now
+        jobs.list_finished_since(session, since=now - dt.timedelta(hours=1)), now=now
     )
     labels = [b.start.strftime("%H:%M") for b in buckets]
     return render(

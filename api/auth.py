@@ -29,7 +29,7 @@ def register(body: UserCreate, session: SessionDep) -> UserRead:
         role=Role.patient,
         date_of_birth=body.date_of_birth,
     )
-    return UserRead(id=user.id, email=user.email, full_name=user.full_name, role=Role(user.role))
+    return UserRead.model_validate(user)
 
 
 @router.post("/token", response_model=Token)

@@ -176,7 +176,7 @@ CurrentUserId = Annotated[UUID, Depends(get_user_id)]
 
 def active_user(session: Session, user_id: UUID) -> User:
     """The user behind a token, unless the account was deactivated or erased since it was issued."""
-    user = users.get(session, user_id)
+    user = users.find(session, user_id)
     if user is None or not user.is_active:
         raise NotAuthenticated()
     return user

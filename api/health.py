@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
 from api.deps import SettingsDep
-from models.db import get_engine
+from models.repo import database
 
 router = APIRouter(tags=["health"])
 
@@ -22,8 +21,7 @@ def readyz(settings: SettingsDep) -> JSONResponse:
     """Ready when the database and the broker both answer."""
     checks: dict[str, str] = {}
     try:
-        with get_engine(settings.resolved_database_url).connect() as connection:
-            connection.execute(text("SELECT 1"))
+        database.ping(settings.resolved_database_url)
         checks["database"] = "ok"
     except Exception as error:  # any failure means not ready; the type is enough to act on
         checks["database"] = f"unavailable ({type(error).__name__})"

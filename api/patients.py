@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Protocol
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response, UploadFile, status
@@ -30,63 +28,18 @@ from api.evidence import evidence_context
 from api.pages import render
 from api.responses import model_json
 from api.svg import TimelineEvent, timeline_svg
-from intake import erasure
-from intake.pipeline import PIPELINE_VERSION, load_pages, profile_view
+from intake import erasure, profiles
+from intake.document_pages import load_pages, open_document_page
 from intake.timeline import profile_events
 from intake.uploads import accept_upload
 from models.errors import UploadRejected
-from models.repo import audit, documents, jobs
-from models.schemas import DocumentError, DocumentRead, DocumentStatus, ProfileRead
-from models.tables import Document
+from models.repo import audit, documents
+from models.schemas import AuditAction, AuditSubject, DocumentRead, ProfileRead
 from workers.enqueue import enqueue_after_commit
 
 router = APIRouter(prefix="/api", tags=["patients"], responses=ERROR_RESPONSES)
 
 READ_CHUNK = 1024 * 1024
-
-
-class DocumentColumns(Protocol):
-    """A document's columns: a Document, or a row read without the ORM."""
-
-    id: UUID
-    filename: str
-    content_type: str
-    size_bytes: int
-    sha256: str
-    status: str
-    progress: float
-    pages: int | None
-    error_reason: str | None
-    error_message: str | None
-    created_at: dt.datetime
-    updated_at: dt.datetime
-
-
-def document_read(document: DocumentColumns, *, duplicate: bool = False) -> DocumentRead:
-    error = (
-        DocumentError(reason=document.error_reason or "error", message=document.error_message or "")
-        if document.status == DocumentStatus.failed
-        else None
-    )
-    return DocumentRead(
-        id=document.id,
-        filename=document.filename,
-        content_type=document.content_type,
-        size_bytes=document.size_bytes,
-        sha256=document.sha256,
-        status=DocumentStatus(document.status),
-        progress=document.progress,
-        pages=document.pages,
-        error=error,
-        duplicate=duplicate,
-        created_at=document.created_at,
-        updated_at=document.updated_at,
-    )
-
-
-def queue_of(session: SessionDep, document: Document) -> str:
-    job = jobs.for_document(session, document_id=document.id, pipeline_version=PIPELINE_VERSION)
-    return job.queue if job else "documents"
 
 
 async def read_limited(file: UploadFile, limit: int) -> bytes:
@@ -135,28 +88,19 @@ async def upload_document(
         settings=settings,
     )
     if accepted.created:
-        enqueue_after_commit(
-            session,
-            accepted.document.id,
-            settings=settings,
-            queue=queue_of(session, accepted.document),
-        )
+        enqueue_after_commit(session, accepted.document.id, settings=settings, queue=accepted.queue)
     else:
         response.status_code = status.HTTP_200_OK
-    audit.record(
-        session,
-        actor_id=patient.user_id,
-        action="upload" if accepted.created else "upload_duplicate",
-        subject_type="document",
-        subject_id=str(accepted.document.id),
-        patient_id=patient.id,
-    )
-    return document_read(accepted.document, duplicate=not accepted.created)
+    read = DocumentRead.model_validate(accepted.document)
+    return read.model_copy(update={"duplicate": not accepted.created})
 
 
 @router.get("/documents", response_model=list[DocumentRead])
 def list_documents(session: SessionDep, patient: CurrentPatient) -> list[DocumentRead]:
-    return [document_read(d) for d in documents.list_for_patient(session, patient_id=patient.id)]
+    return [
+        DocumentRead.model_validate(d)
+        for d in documents.list_for_patient(session, patient_id=patient.id)
+    ]
 
 
 @router.get("/documents/{document_id}", response_model=DocumentRead)
@@ -172,26 +116,20 @@ async def read_document(
             getattr(request.app.state, "status_pool", None), document_id, user_id=user_id
         )
     if found is not None:
-        return model_json(document_read(found))
+        return model_json(DocumentRead.model_validate(found))
 
     def read(session: Session) -> DocumentRead:
         patient = own_patient(active_user(session, user_id))
-        return document_read(documents.get_own(session, document_id, patient_id=patient.id))
+        document = documents.get_own(session, document_id, patient_id=patient.id)
+        return DocumentRead.model_validate(document)
 
     return await run_in_session(settings, read)
 
 
 @router.get("/profile", response_model=ProfileRead)
 def read_profile(session: SessionDep, patient: CurrentPatient) -> Response:
-    audit.record(
-        session,
-        actor_id=patient.user_id,
-        action="read",
-        subject_type="profile",
-        subject_id=str(patient.id),
-        patient_id=patient.id,
-    )
-    return model_json(profile_view(session, patient_id=patient.id))
+    view = profiles.read_profile(session, patient_id=patient.id, reader_id=patient.user_id)
+    return model_json(view)
 
 
 @router.delete("/documents/{document_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -201,11 +139,12 @@ def delete_document(
     """Delete a document, its file and its facts; the profile is rebuilt without them."""
     document = documents.get_own(session, document_id, patient_id=patient.id)
     erasure.delete_document(session, document=document, storage=storage)
+    # Written here until erasure (intake/erasure.py) records its own events.
     audit.record(
         session,
         actor_id=patient.user_id,
-        action="delete",
-        subject_type="document",
+        action=AuditAction.delete,
+        subject_type=AuditSubject.document,
         subject_id=str(document_id),
         patient_id=patient.id,
     )
@@ -222,8 +161,8 @@ def delete_account(
     audit.record(
         session,
         actor_id=None,
-        action="erase",
-        subject_type="account",
+        action=AuditAction.erase,
+        subject_type=AuditSubject.account,
         subject_id=str(user_id),
         patient_id=patient_id,
     )
@@ -239,18 +178,10 @@ pages = APIRouter(include_in_schema=False)
 def records_page(
     request: Request, session: SessionDep, settings: SettingsDep, patient: CurrentPatient
 ) -> Response:
-    view = profile_view(session, patient_id=patient.id)
+    view = profiles.read_profile(session, patient_id=patient.id, reader_id=patient.user_id)
     owned = documents.list_for_patient(session, patient_id=patient.id)
     order = {str(d.id): index for index, d in enumerate(reversed(owned))}
     events = [TimelineEvent(e.label, e.kind, e.when) for e in profile_events(view.profile, order)]
-    audit.record(
-        session,
-        actor_id=patient.user_id,
-        action="read",
-        subject_type="profile",
-        subject_id=str(patient.id),
-        patient_id=patient.id,
-    )
     return render(
         request,
         "patient_records.html",
@@ -275,14 +206,12 @@ def evidence_page(
     end: int = 0,
 ) -> Response:
     """Show a page's text with the evidence span highlighted."""
-    document = documents.get_own(session, document_id, patient_id=patient.id)
-    audit.record(
+    document = open_document_page(
         session,
-        actor_id=patient.user_id,
-        action="read",
-        subject_type="document_page",
-        subject_id=f"{document.id}:{page_number}",
+        document_id=document_id,
         patient_id=patient.id,
+        page_number=page_number,
+        reader_id=patient.user_id,
     )
     return render(
         request,

@@ -6,6 +6,9 @@ here one statement (`documents.PATIENT_USER_DOCUMENT`) runs on an asynchronous p
 pool. Only the plain answer comes from here: when no row comes back, or the database cannot be
 asked, the caller takes the general path, which gives the same refusals as every other route.
 SQLite (the embedded default), and an app whose start-up has not run, take the general path.
+
+The one documented exception to "SQL only in models/repo": the statement itself is built
+there, and only its compiled text and its execution on the pool live here.
 """
 
 from __future__ import annotations

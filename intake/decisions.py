@@ -1,24 +1,38 @@
-"""Clinicians' decisions on review items and the facts they add; each one rebuilds the profile."""
+"""Clinicians' decisions on review items and the facts they add; each one rebuilds the profile.
+
+Also the clinicians' edits themselves: which fields of each kind of fact they may set, a
+flagged fact with their corrections applied, and a fact made from text they selected.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from uuid import UUID
 
 from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
-from intake.pipeline import rebuild_profile
 from intake.profile import fact_key
+from intake.profiles import rebuild_profile
+from intake.vocabulary import cancer_type
 from models.errors import Conflict, InvalidInput
-from models.repo import overrides, review
+from models.repo import audit, overrides, review
 from models.schemas import (
+    REVIEW_DECISION_ACTIONS,
+    AuditAction,
+    AuditSubject,
+    DiagnosisFact,
+    Evidence,
     Fact,
+    FactKind,
     Origin,
     Override,
     OverrideAction,
+    Page,
     ReviewDecision,
     ReviewDecisionKind,
     ReviewStatus,
+    StageFact,
 )
 from models.tables import ReviewItem
 
@@ -28,6 +42,26 @@ _STATUS = {
     ReviewDecisionKind.correct: ReviewStatus.corrected,
     ReviewDecisionKind.reject: ReviewStatus.rejected,
 }
+# The fields a clinician may set on each kind of fact, in the order the forms show them.
+EDITABLE: dict[FactKind, tuple[str, ...]] = {
+    FactKind.diagnosis: ("oncotree_code", "grade", "laterality"),
+    FactKind.stage: ("group", "t", "n", "m"),
+    FactKind.biomarker: ("marker", "result", "value", "method"),
+    FactKind.treatment: ("name", "status"),
+    FactKind.metastasis: ("site",),
+}
+
+
+def open_review_items(session: Session, *, clinician_id: UUID) -> list[ReviewItem]:
+    """The review queue, most severe and oldest first; reading it is recorded."""
+    items = review.list_open(session)
+    audit.record(
+        session,
+        actor_id=clinician_id,
+        action=AuditAction.read,
+        subject_type=AuditSubject.review_queue,
+    )
+    return items
 
 
 def decide_review_item(
@@ -45,15 +79,7 @@ def decide_review_item(
             update={"origin": Origin.clinician, "confidence": 1.0}
         )
         for key in {fact_key(fact) for fact in flagged} - {fact_key(corrected)}:
-            overrides.add(
-                session,
-                patient_id=item.patient_id,
-                override=Override(
-                    action=OverrideAction.reject, fact_key=key, comment=decision.comment
-                ),
-                author_id=clinician_id,
-                review_item_id=item.id,
-            )
+            _reject(session, item, key, decision.comment, clinician_id)
         overrides.add(
             session,
             patient_id=item.patient_id,
@@ -69,15 +95,7 @@ def decide_review_item(
         )
     elif decision.decision is ReviewDecisionKind.reject:
         for key in {fact_key(fact) for fact in flagged}:
-            overrides.add(
-                session,
-                patient_id=item.patient_id,
-                override=Override(
-                    action=OverrideAction.reject, fact_key=key, comment=decision.comment
-                ),
-                author_id=clinician_id,
-                review_item_id=item.id,
-            )
+            _reject(session, item, key, decision.comment, clinician_id)
     review.decide(
         session,
         item,
@@ -87,7 +105,27 @@ def decide_review_item(
         corrected_value=decision.value.model_dump(mode="json") if decision.value else None,
     )
     rebuild_profile(session, patient_id=item.patient_id)
+    audit.record(
+        session,
+        actor_id=clinician_id,
+        action=REVIEW_DECISION_ACTIONS[decision.decision],
+        subject_type=AuditSubject.review_item,
+        subject_id=str(item_id),
+        patient_id=item.patient_id,
+    )
     return item
+
+
+def _reject(
+    session: Session, item: ReviewItem, key: str, comment: str | None, clinician_id: UUID
+) -> None:
+    overrides.add(
+        session,
+        patient_id=item.patient_id,
+        override=Override(action=OverrideAction.reject, fact_key=key, comment=comment),
+        author_id=clinician_id,
+        review_item_id=item.id,
+    )
 
 
 def add_fact(
@@ -104,3 +142,57 @@ def add_fact(
         author_id=clinician_id,
     )
     rebuild_profile(session, patient_id=patient_id)
+    audit.record(
+        session,
+        actor_id=clinician_id,
+        action=AuditAction.add_fact,
+        subject_type=AuditSubject.profile,
+        subject_id=str(patient_id),
+        patient_id=patient_id,
+    )
+
+
+def edited_fields(values: Mapping[str, object], kind: FactKind) -> dict[str, str | None]:
+    """The editable fields of a kind of fact as a form sent them; a blank field is None."""
+    stripped = {name: str(values.get(name, "")).strip() for name in EDITABLE[kind]}
+    return {name: value or None for name, value in stripped.items()}
+
+
+def correct_fact(fact: Fact, values: Mapping[str, object]) -> Fact:
+    """The flagged fact with the clinician's edits; a corrected stage is a stated one."""
+    update: dict[str, object] = {
+        k: v for k, v in edited_fields(values, fact.fact).items() if v is not None
+    }
+    if isinstance(fact, StageFact):
+        update["method"] = "stated"
+    if isinstance(fact, DiagnosisFact) and "oncotree_code" in update:
+        entry = cancer_type(str(update["oncotree_code"]).upper())
+        update |= {"oncotree_code": entry.code, "name": entry.name, "main_type": entry.main_type}
+    return _FACT.validate_python({**fact.model_dump(mode="json"), **update})
+
+
+def fact_from_selection(
+    page: Page, *, document_id: UUID, start: int, end: int, values: Mapping[str, object]
+) -> Fact:
+    """A fact of the kind `values["fact"]` names, with the selected text as its evidence."""
+    if not 0 <= start < end <= len(page.text):
+        raise InvalidInput("Select the text the fact comes from.", reason="no_selection")
+    kind = str(values.get("fact"))
+    if kind not in EDITABLE:
+        raise InvalidInput("Choose what kind of fact this is.", reason="bad_fact_kind")
+    evidence = Evidence(
+        document_id=document_id,
+        page=page.number,
+        start=start,
+        end=end,
+        snippet=page.text[start:end],
+    )
+    fields: dict[str, object] = {
+        k: v for k, v in edited_fields(values, FactKind(kind)).items() if v is not None
+    }
+    if kind == FactKind.diagnosis:
+        entry = cancer_type(str(fields.get("oncotree_code", "")).upper())
+        fields |= {"oncotree_code": entry.code, "name": entry.name, "main_type": entry.main_type}
+    return _FACT.validate_python(
+        {"fact": kind, "evidence": evidence.model_dump(mode="json"), "confidence": 1.0, **fields}
+    )

@@ -6,7 +6,8 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
-from intake.pipeline import pages_key, rebuild_profile
+from intake.document_pages import pages_key
+from intake.profiles import rebuild_profile
 from intake.storage import Storage
 from models.repo import documents, users
 from models.tables import Document, User
@@ -23,7 +24,7 @@ def delete_document(session: Session, *, document: Document, storage: Storage) -
 
 def erase_account(session: Session, *, user: User, storage: Storage) -> UUID | None:
     """Erase a patient's account and everything recorded about them; return the patient id."""
-    patient = users.patient_of(session, user)
+    patient = users.find_patient_of(session, user)
     patient_id = patient.id if patient else None
     if patient is not None:
         for document in documents.list_for_patient(session, patient_id=patient.id):

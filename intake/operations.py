@@ -8,64 +8,59 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
-from models.errors import Conflict, NotFound
-from models.repo import documents, jobs
-from models.schemas import DocumentStatus
+from intake import transitions
+from models.errors import Conflict, IntakeError
+from models.repo import audit, jobs
+from models.schemas import (
+    FINISHED_STATUSES,
+    AuditAction,
+    AuditSubject,
+    DocumentStatus,
+    FailureReason,
+)
 from models.tables import Job
 
 
-def _job(session: Session, job_id: UUID) -> Job:
-    job = jobs.get(session, job_id)
-    if job is None:
-        raise NotFound("No such job.", reason="job_not_found")
-    return job
-
-
-def retry_job(session: Session, *, job_id: UUID) -> Job:
+def retry_job(session: Session, *, job_id: UUID, admin_id: UUID) -> Job:
     """Put a failed job back in the queue; the caller enqueues it after committing."""
-    job = _job(session, job_id)
+    job = jobs.get(session, job_id)
     if job.status != DocumentStatus.failed:
         raise Conflict("Only failed jobs can be retried.", reason="not_failed")
-    job.attempts = 0  # a person chose to try again: the crash-loop guard starts afresh
-    _requeue(session, job)
+    # A person chose to try again: the crash-loop guard starts afresh.
+    transitions.requeue(session, job, fresh_attempts=True)
+    _record(session, AuditAction.retry, job_id=job_id, admin_id=admin_id)
     return job
 
 
-def cancel_job(session: Session, *, job_id: UUID) -> Job:
+def cancel_job(session: Session, *, job_id: UUID, admin_id: UUID) -> Job:
     """Stop a job that has not finished; a worker that picks it up later does nothing."""
-    job = _job(session, job_id)
-    if job.status in (DocumentStatus.done, DocumentStatus.failed):
+    job = jobs.get(session, job_id)
+    if job.status in FINISHED_STATUSES:
         raise Conflict("This job has already finished.", reason="finished")
-    job.status = DocumentStatus.failed
-    job.error_reason, job.error_message = (
-        "cancelled",
-        "Processing was cancelled by an administrator.",
+    cancelled = IntakeError(
+        "Processing was cancelled by an administrator.", reason=FailureReason.cancelled
     )
-    job.finished_at = dt.datetime.now(dt.UTC)
-    document = documents.get(session, job.document_id)
-    documents.set_status(
-        session, document, DocumentStatus.failed, reason=job.error_reason, message=job.error_message
-    )
+    transitions.fail(session, job, cancelled)
+    _record(session, AuditAction.cancel, job_id=job_id, admin_id=admin_id)
     return job
 
 
 def requeue_stuck(session: Session, *, now: dt.datetime, stuck_after: dt.timedelta) -> list[Job]:
     """Reset jobs that have not moved for too long (a lost message, a dead worker)."""
-    stuck = jobs.stuck(session, older_than=now - stuck_after)
+    stuck = jobs.list_stuck(session, older_than=now - stuck_after)
     for job in stuck:
-        _requeue(session, job)
+        transitions.requeue(session, job)
     return stuck
 
 
-def _requeue(session: Session, job: Job) -> None:
-    job.status = DocumentStatus.queued
-    job.claimed_by = None
-    job.error_reason = job.error_message = None
-    job.finished_at = None
-    job.updated_at = dt.datetime.now(dt.UTC)
-    document = documents.get(session, job.document_id)
-    documents.set_status(session, document, DocumentStatus.queued, progress=0.0)
-    session.flush()
+def _record(session: Session, action: AuditAction, *, job_id: UUID, admin_id: UUID) -> None:
+    audit.record(
+        session,
+        actor_id=admin_id,
+        action=action,
+        subject_type=AuditSubject.job,
+        subject_id=str(job_id),
+    )
 
 
 @dataclass(frozen=True)

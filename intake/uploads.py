@@ -1,4 +1,4 @@
-"""Accept an upload: check it, store it encrypted, record the document and its job."""
+"""Accept an upload: check it, store it encrypted, record the document, its job and the event."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from intake.pipeline import PIPELINE_VERSION, queue_for
 from intake.settings import Settings
 from intake.storage import Storage
 from models.errors import UploadRejected
-from models.repo import documents, jobs
-from models.schemas import DocumentStatus
+from models.repo import audit, documents, jobs
+from models.schemas import AuditAction, AuditSubject, DocumentStatus, Queue
 from models.tables import Document, Patient
 
 _UNSAFE = re.compile(r"[^\w.\- ()]+")
@@ -24,6 +24,7 @@ _UNSAFE = re.compile(r"[^\w.\- ()]+")
 class Accepted:
     document: Document
     created: bool  # False when the same file was already uploaded by this patient
+    queue: Queue  # where its job goes; the caller sends it there after committing
 
 
 def safe_filename(filename: str | None) -> str:
@@ -43,6 +44,36 @@ def accept_upload(
     settings: Settings,
 ) -> Accepted:
     """Store the file and record a queued document; the caller enqueues after committing."""
+    accepted = _accept(
+        session,
+        patient=patient,
+        filename=filename,
+        content_type=content_type,
+        data=data,
+        storage=storage,
+        settings=settings,
+    )
+    audit.record(
+        session,
+        actor_id=patient.user_id,
+        action=AuditAction.upload if accepted.created else AuditAction.upload_duplicate,
+        subject_type=AuditSubject.document,
+        subject_id=str(accepted.document.id),
+        patient_id=patient.id,
+    )
+    return accepted
+
+
+def _accept(
+    session: Session,
+    *,
+    patient: Patient,
+    filename: str | None,
+    content_type: str | None,
+    data: bytes,
+    storage: Storage,
+    settings: Settings,
+) -> Accepted:
     if len(data) > settings.max_upload_bytes:
         raise UploadRejected(
             f"This file is {len(data) / 1e6:.1f} MB; the limit is "
@@ -52,7 +83,10 @@ def accept_upload(
     sha256 = hashlib.sha256(data).hexdigest()
     existing = documents.find_by_sha256(session, patient_id=patient.id, sha256=sha256)
     if existing is not None:
-        return Accepted(existing, created=False)
+        job = jobs.find_for_document(
+            session, document_id=existing.id, pipeline_version=PIPELINE_VERSION
+        )
+        return Accepted(existing, created=False, queue=job.queue if job else Queue.documents)
     storage_key = f"{patient.id}/{sha256}"
     storage.put(storage_key, data)
     document = documents.add(
@@ -68,7 +102,7 @@ def accept_upload(
             progress=0.0,
         ),
     )
-    jobs.create(
+    job = jobs.create(
         session, document_id=document.id, pipeline_version=PIPELINE_VERSION, queue=queue_for(data)
     )
-    return Accepted(document, created=True)
+    return Accepted(document, created=True, queue=job.queue)

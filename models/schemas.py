@@ -8,93 +8,59 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, EmailStr, Field
-
-
-class Role(StrEnum):
-    patient = "patient"
-    clinician = "clinician"
-    admin = "admin"
-
-
-class DocumentStatus(StrEnum):
-    received = "received"
-    queued = "queued"
-    reading = "reading"
-    extracting = "extracting"
-    matching = "matching"
-    done = "done"
-    failed = "failed"
-
-
-ACTIVE_STATUSES = frozenset(
-    {
-        DocumentStatus.queued,
-        DocumentStatus.reading,
-        DocumentStatus.extracting,
-        DocumentStatus.matching,
-    }
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    model_validator,
 )
 
-
-class FactKind(StrEnum):
-    diagnosis = "diagnosis"
-    metastasis = "metastasis"
-    stage = "stage"
-    biomarker = "biomarker"
-    treatment = "treatment"
-
-
-class Origin(StrEnum):
-    """How a fact came to be: as written, derived by rule, read by OCR, or set by a clinician."""
-
-    stated = "stated"
-    derived = "derived"
-    ocr = "ocr"
-    clinician = "clinician"
-
-
-class ReadMethod(StrEnum):
-    text_layer = "text_layer"
-    layout = "layout"
-    ocr = "ocr"
-    plain_text = "plain_text"
+# Re-exported: the closed sets are part of the contract, imported from here everywhere else.
+from models.enums import ACTIVE_STATUSES as ACTIVE_STATUSES
+from models.enums import FINISHED_STATUSES as FINISHED_STATUSES
+from models.enums import REVIEW_DECISION_ACTIONS as REVIEW_DECISION_ACTIONS
+from models.enums import AuditAction as AuditAction
+from models.enums import AuditSubject as AuditSubject
+from models.enums import BiomarkerResult as BiomarkerResult
+from models.enums import DocumentStatus as DocumentStatus
+from models.enums import FactKind as FactKind
+from models.enums import FailureReason as FailureReason
+from models.enums import Origin as Origin
+from models.enums import OverrideAction as OverrideAction
+from models.enums import Queue as Queue
+from models.enums import ReadMethod as ReadMethod
+from models.enums import ReviewDecisionKind as ReviewDecisionKind
+from models.enums import ReviewReason as ReviewReason
+from models.enums import ReviewStatus as ReviewStatus
+from models.enums import Role as Role
+from models.enums import Severity as Severity
+from models.enums import TreatmentKind as TreatmentKind
+from models.enums import TreatmentStatus as TreatmentStatus
 
 
-class TreatmentKind(StrEnum):
-    medication = "medication"
-    surgery = "surgery"
-    radiation = "radiation"
-    cell_therapy = "cell_therapy"
-    transplant = "transplant"
+def _member_of(enum: type[StrEnum]) -> AfterValidator:
+    """Check a string field against a closed set and keep the member.
 
-
-class TreatmentStatus(StrEnum):
-    planned = "planned"
-    current = "current"
-    past = "past"
-    stopped = "stopped"
-    mentioned = "mentioned"
-
-
-class Severity(StrEnum):
-    high = "high"
-    medium = "medium"
-    low = "low"
-
-
-class ReviewStatus(StrEnum):
-    open = "open"
-    confirmed = "confirmed"
-    corrected = "corrected"
-    rejected = "rejected"
+    The field stays a `str` in the API's schema, as it always was: clients generated from it
+    keep accepting a value added to the set later.
+    """
+    return AfterValidator(enum)
 
 
 class _Schema(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class _ReadSchema(_Schema):
+    """An answer built from a table row with `Model.model_validate(row)`."""
+
+    model_config = ConfigDict(extra="forbid", from_attributes=True)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -233,12 +199,6 @@ class Profile(_Schema):
     )
 
 
-class OverrideAction(StrEnum):
-    add = "add"
-    correct = "correct"
-    reject = "reject"
-
-
 class Override(_Schema):
     """A clinician's decision about a fact; it outlives re-processing of the documents."""
 
@@ -252,7 +212,7 @@ class Override(_Schema):
 
 
 class ReviewFlag(_Schema):
-    reason: str
+    reason: Annotated[str, _member_of(ReviewReason)]
     severity: Severity
     message: str
     facts: list[Fact] = Field(default_factory=list)
@@ -264,12 +224,6 @@ class ReviewFlag(_Schema):
 # --- API bodies ----------------------------------------------------------------------------
 
 
-class ReviewDecisionKind(StrEnum):
-    confirm = "confirm"
-    correct = "correct"
-    reject = "reject"
-
-
 class ReviewDecision(_Schema):
     decision: ReviewDecisionKind
     value: Fact | None = Field(
@@ -278,11 +232,11 @@ class ReviewDecision(_Schema):
     comment: str | None = Field(default=None, max_length=2000)
 
 
-class ReviewItemRead(_Schema):
+class ReviewItemRead(_ReadSchema):
     id: UUID
     patient_id: UUID
     document_id: UUID | None = None
-    reason: str
+    reason: Annotated[str, _member_of(ReviewReason)]
     severity: Severity
     message: str
     facts: list[Fact]
@@ -299,11 +253,11 @@ class FactAdd(_Schema):
     comment: str | None = Field(default=None, max_length=2000)
 
 
-class JobRead(_Schema):
+class JobRead(_ReadSchema):
     id: UUID
     document_id: UUID
     status: DocumentStatus
-    queue: str
+    queue: Annotated[str, _member_of(Queue)]
     attempts: int
     error_reason: str | None = None
     error_message: str | None = None
@@ -314,7 +268,7 @@ class JobRead(_Schema):
 
 
 class QueueRead(_Schema):
-    name: str
+    name: Annotated[str, _member_of(Queue)]
     depth: int | None = Field(description="messages waiting in the broker; None when unknown")
 
 
@@ -340,12 +294,31 @@ class ArticleRead(ArticleWrite):
     slug: str
     retired: bool
 
+    @model_validator(mode="before")
+    @classmethod
+    def _from_row(cls, data: Any) -> Any:
+        # A stored article keeps its audience among its tags (intake/articles_library.py).
+        if isinstance(data, dict):
+            return data
+        tags = data.tags
+        return {
+            "slug": data.slug,
+            "title": data.title,
+            "summary": data.summary,
+            "audience": str(tags.get("audience", "patients")),
+            "tags": {
+                k: list(v) for k, v in tags.items() if k != "audience" and isinstance(v, list)
+            },
+            "body": data.body,
+            "retired": data.retired,
+        }
 
-class AuditEventRead(_Schema):
+
+class AuditEventRead(_ReadSchema):
     id: UUID
     actor_id: UUID | None
-    action: str
-    subject_type: str
+    action: Annotated[str, _member_of(AuditAction)]
+    subject_type: Annotated[str, _member_of(AuditSubject)]
     subject_id: str | None
     patient_id: UUID | None
     at: dt.datetime
@@ -380,7 +353,7 @@ class StaffCreate(UserCreate):
     role: Role
 
 
-class UserRead(_Schema):
+class UserRead(_ReadSchema):
     id: UUID
     email: str
     full_name: str
@@ -397,7 +370,7 @@ class DocumentError(_Schema):
     message: str
 
 
-class DocumentRead(_Schema):
+class DocumentRead(_ReadSchema):
     id: UUID
     filename: str
     content_type: str
@@ -410,6 +383,24 @@ class DocumentRead(_Schema):
     duplicate: bool = False
     created_at: dt.datetime
     updated_at: dt.datetime
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_columns(cls, data: Any) -> Any:
+        """Read a Document, or a row read without the ORM; a failed one's error is its `error`."""
+        if isinstance(data, dict):
+            return data
+        fields = {name: getattr(data, name) for name in _DOCUMENT_COLUMNS}
+        if fields["status"] == DocumentStatus.failed:
+            fields["error"] = DocumentError(
+                reason=data.error_reason or "error", message=data.error_message or ""
+            )
+        return fields
+
+
+_DOCUMENT_COLUMNS = tuple(
+    name for name in DocumentRead.model_fields if name not in ("error", "duplicate")
+)
 
 
 class ProfileRead(_Schema):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, ClassVar
+from enum import StrEnum
+from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -24,7 +25,21 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from models.enums import (
+    AuditAction,
+    AuditSubject,
+    DocumentStatus,
+    FactKind,
+    OverrideAction,
+    Queue,
+    ReviewReason,
+    ReviewStatus,
+    Role,
+    Severity,
+)
+
 JSONType = JSON().with_variant(JSONB(), "postgresql")
+E = TypeVar("E", bound=StrEnum)
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -43,6 +58,35 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value
 
 
+class EnumString(TypeDecorator[E]):
+    """A closed set kept as its plain strings in a VARCHAR column, read back as its StrEnum.
+
+    Not SQLAlchemy's Enum type: that stores member names and, on PostgreSQL, a type of its
+    own; the columns hold the values already, so no migration is needed.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[E], length: int) -> None:
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(
+        self,
+        value: E | str | None,
+        dialect: Dialect,  # noqa: ARG002  (the signature SQLAlchemy calls)
+    ) -> str | None:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(
+        self,
+        value: str | None,
+        dialect: Dialect,  # noqa: ARG002  (the signature SQLAlchemy calls)
+    ) -> E | None:
+        return None if value is None else self.enum(value)
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -57,7 +101,7 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(320), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     full_name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20), index=True)
+    role: Mapped[Role] = mapped_column(EnumString(Role, 20), index=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now)
     patient: Mapped[Patient | None] = relationship(back_populates="user", uselist=False)
@@ -87,7 +131,7 @@ class Document(Base):
     size_bytes: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     storage_key: Mapped[str] = mapped_column(String(255))
-    status: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[DocumentStatus] = mapped_column(EnumString(DocumentStatus, 20), index=True)
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     pages: Mapped[int | None] = mapped_column(Integer)
     error_reason: Mapped[str | None] = mapped_column(String(50))
@@ -111,8 +155,8 @@ class Job(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     document_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     pipeline_version: Mapped[str] = mapped_column(String(20))
-    queue: Mapped[str] = mapped_column(String(50), default="default")
-    status: Mapped[str] = mapped_column(String(20))
+    queue: Mapped[Queue] = mapped_column(EnumString(Queue, 50), default=Queue.documents)
+    status: Mapped[DocumentStatus] = mapped_column(EnumString(DocumentStatus, 20))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # The Celery task id running the job: a redelivery of the same message may take over.
     claimed_by: Mapped[str | None] = mapped_column(String(64))
@@ -133,7 +177,7 @@ class FactRow(Base):
     patient_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("patients.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[FactKind] = mapped_column(EnumString(FactKind, 20))
     asserted: Mapped[bool] = mapped_column(Boolean)
     confidence: Mapped[float] = mapped_column(Float)
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
@@ -161,11 +205,13 @@ class ReviewItem(Base):
     document_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("documents.id", ondelete="CASCADE"), index=True
     )
-    reason: Mapped[str] = mapped_column(String(50))
-    severity: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[ReviewReason] = mapped_column(EnumString(ReviewReason, 50))
+    severity: Mapped[Severity] = mapped_column(EnumString(Severity, 10))
     message: Mapped[str] = mapped_column(Text)
     facts: Mapped[list[Any]] = mapped_column(JSONType)
-    status: Mapped[str] = mapped_column(String(20), default="open")
+    status: Mapped[ReviewStatus] = mapped_column(
+        EnumString(ReviewStatus, 20), default=ReviewStatus.open
+    )
     decided_by: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
@@ -186,7 +232,7 @@ class OverrideRow(Base):
     review_item_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("review_items.id", ondelete="SET NULL")
     )
-    action: Mapped[str] = mapped_column(String(20))
+    action: Mapped[OverrideAction] = mapped_column(EnumString(OverrideAction, 20))
     fact_key: Mapped[str] = mapped_column(String(200))
     fact: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     replaces: Mapped[list[Any] | None] = mapped_column(JSONType)
@@ -227,8 +273,8 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    action: Mapped[str] = mapped_column(String(50))
-    subject_type: Mapped[str] = mapped_column(String(50))
+    action: Mapped[AuditAction] = mapped_column(EnumString(AuditAction, 50))
+    subject_type: Mapped[AuditSubject] = mapped_column(EnumString(AuditSubject, 50))
     subject_id: Mapped[str | None] = mapped_column(String(64))
     patient_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now, index=True)

@@ -7,21 +7,22 @@ import resource
 
 from celery import Celery
 from celery.signals import worker_process_init
-from kombu.entity import Queue
+from kombu.entity import Queue as KombuQueue
 
 from intake.settings import Settings, get_settings
+from models.schemas import Queue
 
-QUEUES = ("documents", "ocr", "maintenance")
+QUEUES = tuple(Queue)
 
 
 def create_app(settings: Settings) -> Celery:
     app = Celery("intake", broker=settings.resolved_broker_url, include=["workers.tasks"])
     app.conf.update(
-        task_default_queue="documents",
-        task_queues=[Queue(name) for name in QUEUES],  # type: ignore[no-untyped-call]
+        task_default_queue=Queue.documents.value,
+        task_queues=[KombuQueue(name.value) for name in QUEUES],  # type: ignore[no-untyped-call]
         task_routes={
-            "intake.process_document": {"queue": "documents"},
-            "intake.reap_stuck_jobs": {"queue": "maintenance"},
+            "intake.process_document": {"queue": Queue.documents.value},
+            "intake.reap_stuck_jobs": {"queue": Queue.maintenance.value},
         },
         # The database, not the broker, records what must be done: the reaper resends what
         # a broker lost and requeues what a dead worker left behind.
@@ -29,7 +30,10 @@ def create_app(settings: Settings) -> Celery:
             "reap-stuck-jobs": {
                 "task": "intake.reap_stuck_jobs",
                 "schedule": float(settings.reaper_interval),
-                "options": {"queue": "maintenance", "expires": float(settings.reaper_interval)},
+                "options": {
+                    "queue": Queue.maintenance.value,
+                    "expires": float(settings.reaper_interval),
+                },
             }
         },
         # At-least-once: a task is acknowledged after it ran, and given back if its worker dies.

@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from intake.settings import Settings
+from models.schemas import Queue
 from workers.app import app_for
 
 log = logging.getLogger(__name__)
@@ -19,16 +20,16 @@ PROCESS_DOCUMENT = "intake.process_document"
 
 
 def enqueue_after_commit(
-    session: Session, document_id: UUID, *, settings: Settings, queue: str = "documents"
+    session: Session, document_id: UUID, *, settings: Settings, queue: Queue = Queue.documents
 ) -> None:
     """Queue processing of a document once `session` commits; nothing is sent on rollback."""
     session.info.setdefault(_PENDING, []).append((str(document_id), queue, settings))
 
 
-def send_now(document_id: UUID, *, settings: Settings, queue: str = "documents") -> bool:
+def send_now(document_id: UUID, *, settings: Settings, queue: Queue = Queue.documents) -> bool:
     """Send the task; on a broker outage the job stays queued in the database for the reaper."""
     try:
-        app_for(settings).send_task(PROCESS_DOCUMENT, args=[str(document_id)], queue=queue)
+        app_for(settings).send_task(PROCESS_DOCUMENT, args=[str(document_id)], queue=queue.value)
     except (BrokerError, OSError) as error:
         log.warning(
             "broker unavailable, document %s left for the reaper: %s",

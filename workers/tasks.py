@@ -14,6 +14,7 @@ from intake import operations, pipeline
 from intake.settings import get_settings
 from models.db import session_scope
 from models.errors import DocumentNotFound, IntakeError, TransientError, UnreadableDocument
+from models.schemas import FailureReason
 from workers.app import app
 from workers.enqueue import send_now
 from workers.locks import single_runner
@@ -48,7 +49,7 @@ def process_document(self: Task, document_id: str) -> None:
             UUID(document_id),
             UnreadableDocument(
                 "Reading this file took too long. It may be very large or damaged.",
-                reason="timeout",
+                reason=FailureReason.timeout,
             ),
         )
     except IntakeError as error:
@@ -60,7 +61,7 @@ def process_document(self: Task, document_id: str) -> None:
             UnreadableDocument(
                 "This file needs more memory to read than a medical record should. "
                 "It may contain an oversized image.",
-                reason="too_much_memory",
+                reason=FailureReason.too_much_memory,
             ),
         )
     except Exception as error:  # the task's outer edge: never lose the job, never log health data
@@ -76,7 +77,7 @@ def process_document(self: Task, document_id: str) -> None:
             UUID(document_id),
             IntakeError(
                 "An unexpected error stopped processing. Our team has been told.",
-                reason="internal_error",
+                reason=FailureReason.internal_error,
             ),
         )
 

@@ -5,6 +5,7 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.schemas import AuditAction, AuditSubject
 from models.tables import AuditEvent
 
 
@@ -12,8 +13,8 @@ def record(
     session: Session,
     *,
     actor_id: UUID | None,
-    action: str,
-    subject_type: str,
+    action: AuditAction,
+    subject_type: AuditSubject,
     subject_id: str | None = None,
     patient_id: UUID | None = None,
 ) -> None:

@@ -1,3 +1,8 @@
+"""Jobs: one run of the pipeline over a document. Their states change in intake/transitions.py.
+
+`get` raises NotFound, `find_*` returns None, `lock_*` finds and locks the row until commit.
+"""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,15 +11,19 @@ from uuid import UUID
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.schemas import ACTIVE_STATUSES, DocumentStatus
+from models.errors import NotFound
+from models.schemas import ACTIVE_STATUSES, DocumentStatus, Queue
 from models.tables import Job
 
 
-def get(session: Session, job_id: UUID) -> Job | None:
-    return session.get(Job, job_id)
+def get(session: Session, job_id: UUID) -> Job:
+    job = session.get(Job, job_id)
+    if job is None:
+        raise NotFound("No such job.", reason="job_not_found")
+    return job
 
 
-def for_document(session: Session, *, document_id: UUID, pipeline_version: str) -> Job | None:
+def find_for_document(session: Session, *, document_id: UUID, pipeline_version: str) -> Job | None:
     return session.scalars(
         select(Job).where(Job.document_id == document_id, Job.pipeline_version == pipeline_version)
     ).first()
@@ -29,7 +38,7 @@ def lock_for_document(session: Session, *, document_id: UUID, pipeline_version: 
     ).first()
 
 
-def create(session: Session, *, document_id: UUID, pipeline_version: str, queue: str) -> Job:
+def create(session: Session, *, document_id: UUID, pipeline_version: str, queue: Queue) -> Job:
     job = Job(
         document_id=document_id,
         pipeline_version=pipeline_version,
@@ -52,10 +61,10 @@ def list_by_status(
 
 def count_by_status(session: Session) -> dict[str, int]:
     rows = session.execute(select(Job.status, func.count()).group_by(Job.status))
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
-def stuck(session: Session, *, older_than: dt.datetime) -> list[Job]:
+def list_stuck(session: Session, *, older_than: dt.datetime) -> list[Job]:
     """Jobs that should be moving but have not changed since `older_than`."""
     return list(
         session.scalars(
@@ -66,7 +75,7 @@ def stuck(session: Session, *, older_than: dt.datetime) -> list[Job]:
     )
 
 
-def finished_since(session: Session, *, since: dt.datetime) -> list[Job]:
+def list_finished_since(session: Session, *, since: dt.datetime) -> list[Job]:
     return list(session.scalars(select(Job).where(Job.finished_at >= since)))
 
 

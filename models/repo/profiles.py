@@ -8,7 +8,7 @@ from models.schemas import Profile
 from models.tables import ProfileRow
 
 
-def get(session: Session, *, patient_id: UUID) -> ProfileRow | None:
+def find(session: Session, *, patient_id: UUID) -> ProfileRow | None:
     return session.get(ProfileRow, patient_id)
 
 

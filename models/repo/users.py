@@ -1,3 +1,5 @@
+"""Users and their patient records. `get_*` raises NotFound, `find_*` returns None."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,17 +8,17 @@ from uuid import UUID
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from models.errors import Conflict
+from models.errors import Conflict, NotFound
 from models.schemas import Role
 from models.tables import Patient, User
 
 
-def get(session: Session, user_id: UUID) -> User | None:
+def find(session: Session, user_id: UUID) -> User | None:
     """Load a user with their patient record in one query (every patient request needs both)."""
     return session.get(User, user_id, options=[joinedload(User.patient)])
 
 
-def get_by_email(session: Session, email: str) -> User | None:
+def find_by_email(session: Session, email: str) -> User | None:
     return session.scalars(select(User).where(func.lower(User.email) == email.lower())).first()
 
 
@@ -30,7 +32,7 @@ def create(
     date_of_birth: dt.date | None = None,
 ) -> User:
     """Create a user; a patient user also gets its patient record."""
-    if get_by_email(session, email) is not None:
+    if find_by_email(session, email) is not None:
         raise Conflict("An account with this email already exists.", reason="email_taken")
     user = User(email=email.lower(), password_hash=password_hash, full_name=full_name, role=role)
     session.add(user)
@@ -40,7 +42,7 @@ def create(
     return user
 
 
-def patient_of(session: Session, user: User) -> Patient | None:
+def find_patient_of(session: Session, user: User) -> Patient | None:
     return session.scalars(select(Patient).where(Patient.user_id == user.id)).first()
 
 
@@ -59,11 +61,18 @@ def list_all(session: Session, *, limit: int = 500) -> list[User]:
     return list(session.scalars(select(User).order_by(User.created_at.desc()).limit(limit)))
 
 
-def get_patient(session: Session, patient_id: UUID) -> Patient | None:
+def find_patient(session: Session, patient_id: UUID) -> Patient | None:
     return session.get(Patient, patient_id)
 
 
-def patients_by_ids(session: Session, patient_ids: set[UUID]) -> list[Patient]:
+def get_patient(session: Session, patient_id: UUID) -> Patient:
+    patient = session.get(Patient, patient_id)
+    if patient is None:
+        raise NotFound("No such patient.", reason="patient_not_found")
+    return patient
+
+
+def list_patients_by_ids(session: Session, patient_ids: set[UUID]) -> list[Patient]:
     if not patient_ids:
         return []
     return list(session.scalars(select(Patient).where(Patient.id.in_(patient_ids))))

@@ -141,7 +141,7 @@ def test_scanned_pdfs_go_to_the_ocr_queue(client, settings):
         client.app.dependency_overrides[app_settings] = lambda: settings
     with session_scope(settings.resolved_database_url) as session:
         queues = {
-            name: jobs.for_document(
+            name: jobs.find_for_document(
                 session, document_id=uuid.UUID(r.json()["id"]), pipeline_version="1"
             ).queue
             for name, r in (("scan", scan), ("text", text))

@@ -14,14 +14,14 @@ from tests.factories import RECORD_PAGE_1
 
 def _job(api, document_id: str):
     with session_scope(api.settings.resolved_database_url) as session:
-        return jobs.for_document(
+        return jobs.find_for_document(
             session, document_id=uuid.UUID(document_id), pipeline_version=pipeline.PIPELINE_VERSION
         )
 
 
 def _set_job(api, document_id: str, **values) -> None:
     with session_scope(api.settings.resolved_database_url) as session:
-        job = jobs.for_document(
+        job = jobs.find_for_document(
             session, document_id=uuid.UUID(document_id), pipeline_version=pipeline.PIPELINE_VERSION
         )
         for name, value in values.items():

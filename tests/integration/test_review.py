@@ -16,7 +16,7 @@ RECORD = (RECORD_PAGE_1 + RECORD_PAGE_2).encode()
 def _reprocess(api, document_id: str) -> None:
     """Run the pipeline again for a document, as after a retry or a new pipeline version."""
     with session_scope(api.settings.resolved_database_url) as session:
-        job = jobs.for_document(
+        job = jobs.find_for_document(
             session, document_id=uuid.UUID(document_id), pipeline_version=pipeline.PIPELINE_VERSION
         )
         job.status = DocumentStatus.queued

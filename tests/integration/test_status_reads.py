@@ -16,11 +16,10 @@ from fastapi.testclient import TestClient
 import api.deps
 import api.status_reads
 from api.deps import app_settings
-from api.patients import document_read
 from intake.settings import Settings
 from models.db import session_scope
 from models.repo import documents
-from models.schemas import Role
+from models.schemas import DocumentRead, Role
 from models.tables import User
 from tests.integration.api_helpers import Api
 from tests.integration.conftest import fresh_database, require_services
@@ -64,7 +63,7 @@ def test_the_owner_gets_what_the_general_path_gives(pg_api: Api, no_general_path
     answer = pg_api.client.get(f"/api/documents/{document_id}", headers=patient)
     assert answer.status_code == 200
     with session_scope(pg_api.settings.resolved_database_url) as session:
-        expected = document_read(documents.get(session, uuid.UUID(document_id)))
+        expected = DocumentRead.model_validate(documents.get(session, uuid.UUID(document_id)))
     assert answer.json() == expected.model_dump(mode="json")
     assert answer.headers["content-type"] == "application/json"
     assert answer.headers["x-content-type-options"] == "nosniff"

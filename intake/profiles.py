@@ -1,0 +1,154 @@
+"""A patient's profile: rebuilt from every document's facts, and read with its articles and flags.
+
+The rebuild runs after every change to a patient's facts or decisions (a processed document,
+a clinician's decision, a deletion); a read matches the stored profile against the article
+library and lists the open review flags.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from uuid import UUID
+
+from cachetools import LRUCache, cached
+from pydantic import TypeAdapter
+from sqlalchemy.orm import Session
+
+from extractors.identity import RecordIdentity
+from intake.articles_library import active_library
+from intake.matcher import Article, match_articles
+from intake.profile import apply_overrides, assemble_profile, fact_key
+from intake.review import DocumentInfo, ReviewInputs, flag_for_review, mismatched_documents
+from models.repo import audit, documents, facts, overrides, profiles, review, users
+from models.schemas import (
+    ArticleMatchRead,
+    AuditAction,
+    AuditSubject,
+    Fact,
+    Profile,
+    ProfileRead,
+    ReviewFlag,
+    ReviewReason,
+    ReviewStatus,
+)
+from models.tables import ProfileRow
+
+_FACT: TypeAdapter[Fact] = TypeAdapter(Fact)
+
+
+def rebuild_profile(session: Session, *, patient_id: UUID) -> Profile:
+    """Assemble the profile from every document's facts and flag what needs review.
+
+    A document that seems to be someone else's stays out of the profile until a clinician
+    confirms it is the patient's; a rejected one stays out for good.
+    """
+    # One rebuild per patient at a time: workers finishing two of a patient's documents at
+    # once would otherwise both insert the profile row.
+    patient = users.lock_patient(session, patient_id)
+    all_facts = facts.list_for_patient(session, patient_id=patient_id)
+    decisions = overrides.list_for_patient(session, patient_id=patient_id)
+    decided_items = review.list_decided_for_patient(session, patient_id=patient_id)
+    inputs = ReviewInputs(
+        facts=all_facts,
+        patient_name=patient.full_name if patient else None,
+        patient_birth_date=patient.date_of_birth if patient else None,
+        documents=[
+            DocumentInfo(
+                d.id,
+                RecordIdentity(d.record_name, d.record_birth_date),
+                looks_oncologic=bool(d.looks_oncologic),
+            )
+            for d in documents.list_for_patient(session, patient_id=patient_id)
+        ],
+        overrides=decisions,
+    )
+    confirmed = {
+        item.document_id
+        for item in decided_items
+        if item.reason == ReviewReason.identity_mismatch and item.status == ReviewStatus.confirmed
+    }
+    held = set(mismatched_documents(inputs)) - confirmed
+    kept = [f for f in all_facts if f.evidence.document_id not in held]
+    profile = assemble_profile(kept, decisions)
+    profiles.save(session, patient_id=patient_id, profile=profile)
+    # A flag a clinician already decided stays decided when the same facts come back.
+    decided = {
+        _flag_signature(
+            item.reason, [_FACT.validate_python(f) for f in item.facts], item.document_id
+        )
+        for item in decided_items
+    }
+    inputs = dataclasses.replace(inputs, facts=apply_overrides(kept, decisions))
+    flags = [
+        flag
+        for flag in flag_for_review(profile, inputs)
+        if _flag_signature(flag.reason, flag.facts, flag.document_id) not in decided
+    ]
+    review.replace_open(session, patient_id=patient_id, flags=flags)
+    return profile
+
+
+def _flag_signature(
+    reason: str, flagged: list[Fact], document_id: UUID | None
+) -> tuple[str, frozenset[str], UUID | None]:
+    return reason, frozenset(fact_key(fact) for fact in flagged), document_id
+
+
+def read_profile(session: Session, *, patient_id: UUID, reader_id: UUID | None) -> ProfileRead:
+    """Return the patient's profile view, recording who read it; an unknown patient is 404."""
+    users.get_patient(session, patient_id)
+    audit.record(
+        session,
+        actor_id=reader_id,
+        action=AuditAction.read,
+        subject_type=AuditSubject.profile,
+        subject_id=str(patient_id),
+        patient_id=patient_id,
+    )
+    return profile_view(session, patient_id=patient_id)
+
+
+def profile_view(session: Session, *, patient_id: UUID) -> ProfileRead:
+    """Return the stored profile with its matched articles and open review flags."""
+    row = profiles.find(session, patient_id=patient_id)
+    if row is None:
+        return ProfileRead(patient_id=patient_id, updated_at=None, profile=Profile())
+    library_version, library = active_library(session)
+    profile, articles = _profile_and_articles(row, library_version, library)
+    return ProfileRead(
+        patient_id=patient_id,
+        updated_at=row.updated_at,
+        profile=profile,
+        articles=articles,
+        # Built field by field: the view has never shown the flag's document_id.
+        review_flags=[
+            ReviewFlag(
+                reason=item.reason,
+                severity=item.severity,
+                message=item.message,
+                facts=[_FACT.validate_python(f) for f in item.facts],
+            )
+            for item in review.list_open_for_patient(session, patient_id=patient_id)
+        ],
+    )
+
+
+# Parsing a stored profile and matching it against the library cost more than the rest of a
+# profile read together. Both answers change only when the profile is saved again (a new
+# version and time) or the library changes (a new version), so they are kept per process.
+@cached(
+    LRUCache(maxsize=1024),
+    key=lambda row, library_version, _library: (
+        row.patient_id,
+        row.version,
+        row.updated_at,
+        library_version,
+    ),
+    lock=threading.Lock(),
+)
+def _profile_and_articles(
+    row: ProfileRow, _library_version: object, library: tuple[Article, ...]
+) -> tuple[Profile, list[ArticleMatchRead]]:
+    profile = Profile.model_validate(row.payload)
+    return profile, match_articles(profile, library)

@@ -1,0 +1,217 @@
+"""The contract's closed sets: every state, reason and name that more than one module uses.
+
+The schemas and the tables both use them, and this module imports neither, so the two never
+import each other. Each member's value is the string stored and sent, so typing a free string
+as one of these changes neither the database nor a JSON answer. `models.schemas` re-exports
+every name here: that is where the rest of the code imports them from.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    patient = "patient"
+    clinician = "clinician"
+    admin = "admin"
+
+
+# A document's state, and its job's: one step of the pipeline, or how it ended.
+class DocumentStatus(StrEnum):
+    received = "received"
+    queued = "queued"
+    reading = "reading"
+    extracting = "extracting"
+    matching = "matching"
+    done = "done"
+    failed = "failed"
+
+
+ACTIVE_STATUSES = frozenset(
+    {
+        DocumentStatus.queued,
+        DocumentStatus.reading,
+        DocumentStatus.extracting,
+        DocumentStatus.matching,
+    }
+)
+FINISHED_STATUSES = frozenset({DocumentStatus.done, DocumentStatus.failed})
+
+
+class Queue(StrEnum):
+    """The broker's queues: scans wait apart from text, so OCR never holds text records up."""
+
+    documents = "documents"
+    ocr = "ocr"
+    maintenance = "maintenance"
+
+
+class FailureReason(StrEnum):
+    """Why the job machinery, rather than the reader, ended a job as failed.
+
+    A reader's refusal (`empty_file`, `broken_pdf`, ...) is stored with its own reason code,
+    so a job's `error_reason` is any `IntakeError` reason; these are the ones set here.
+    """
+
+    too_many_attempts = "too_many_attempts"
+    timeout = "timeout"
+    too_much_memory = "too_much_memory"
+    internal_error = "internal_error"
+    cancelled = "cancelled"
+
+
+class FactKind(StrEnum):
+    diagnosis = "diagnosis"
+    metastasis = "metastasis"
+    stage = "stage"
+    biomarker = "biomarker"
+    treatment = "treatment"
+
+
+class Origin(StrEnum):
+    """How a fact came to be: as written, derived by rule, read by OCR, or set by a clinician."""
+
+    stated = "stated"
+    derived = "derived"
+    ocr = "ocr"
+    clinician = "clinician"
+
+
+class ReadMethod(StrEnum):
+    text_layer = "text_layer"
+    layout = "layout"
+    ocr = "ocr"
+    plain_text = "plain_text"
+
+
+class TreatmentKind(StrEnum):
+    medication = "medication"
+    surgery = "surgery"
+    radiation = "radiation"
+    cell_therapy = "cell_therapy"
+    transplant = "transplant"
+
+
+class TreatmentStatus(StrEnum):
+    planned = "planned"
+    current = "current"
+    past = "past"
+    stopped = "stopped"
+    mentioned = "mentioned"
+
+
+class BiomarkerResult(StrEnum):
+    """The result words the biomarker extractor writes (extractors/biomarkers.py).
+
+    `BiomarkerFact.result` stays a free string: a clinician's correction may name a result in
+    words of their own, and stored facts must still read back. Code that compares a result
+    compares against these members.
+    """
+
+    positive = "positive"
+    negative = "negative"
+    detected = "detected"
+    not_detected = "not detected"
+    equivocal = "equivocal"
+    low = "low"
+    ultralow = "ultralow"
+    high = "high"
+    normal = "normal"
+    amplified = "amplified"
+    not_amplified = "not amplified"
+    mutated = "mutated"
+    wild_type = "wild type"
+    uncertain_significance = "uncertain significance"
+    methylated = "methylated"
+    unmethylated = "unmethylated"
+    codeleted = "codeleted"
+    not_codeleted = "not codeleted"
+    lost = "lost"
+    intact = "intact"
+    deficient = "deficient"
+    proficient = "proficient"
+    stable = "stable"
+
+
+class Severity(StrEnum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+class ReviewReason(StrEnum):
+    """Why a part of a profile was flagged for review; one member per rule in intake/review.py."""
+
+    identity_mismatch = "identity_mismatch"
+    conflicting_stage = "conflicting_stage"
+    conflicting_biomarker = "conflicting_biomarker"
+    contradicts_correction = "contradicts_correction"
+    stage_inconsistent = "stage_inconsistent"
+    stage_derived = "stage_derived"
+    stage_missing = "stage_missing"
+    no_diagnosis = "no_diagnosis"
+    equivocal_result = "equivocal_result"
+    low_quality_ocr = "low_quality_ocr"
+    low_confidence = "low_confidence"
+
+
+class ReviewStatus(StrEnum):
+    open = "open"
+    confirmed = "confirmed"
+    corrected = "corrected"
+    rejected = "rejected"
+
+
+class ReviewDecisionKind(StrEnum):
+    confirm = "confirm"
+    correct = "correct"
+    reject = "reject"
+
+
+class OverrideAction(StrEnum):
+    add = "add"
+    correct = "correct"
+    reject = "reject"
+
+
+class AuditAction(StrEnum):
+    """What a person did to health data or to the system, as the audit trail records it."""
+
+    read = "read"
+    upload = "upload"
+    upload_duplicate = "upload_duplicate"
+    delete = "delete"
+    erase = "erase"
+    review_confirm = "review_confirm"
+    review_correct = "review_correct"
+    review_reject = "review_reject"
+    add_fact = "add_fact"
+    retry = "retry"
+    cancel = "cancel"
+    create = "create"
+    save = "save"
+    retire = "retire"
+
+
+# A decision on a review item is audited under its own action.
+REVIEW_DECISION_ACTIONS = {
+    ReviewDecisionKind.confirm: AuditAction.review_confirm,
+    ReviewDecisionKind.correct: AuditAction.review_correct,
+    ReviewDecisionKind.reject: AuditAction.review_reject,
+}
+
+
+class AuditSubject(StrEnum):
+    """What an audit event is about; its `subject_id` names which one."""
+
+    account = "account"
+    article = "article"
+    document = "document"
+    document_image = "document_image"
+    document_page = "document_page"
+    job = "job"
+    profile = "profile"
+    review_item = "review_item"
+    review_queue = "review_queue"
+    user = "user"

@@ -1,0 +1,129 @@
+"""Assembling a profile: the strongest fact per concept, clinicians' decisions applied, and
+negated, family and hypothetical mentions kept apart from what is asserted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from intake.profile import apply_overrides, assemble_profile, fact_key
+from models.schemas import (
+    BiomarkerFact,
+    DiagnosisFact,
+    Evidence,
+    Origin,
+    Override,
+    OverrideAction,
+    StageFact,
+    TreatmentFact,
+    TreatmentStatus,
+)
+
+_EVIDENCE = Evidence(page=1, start=0, end=4, snippet="text")
+
+
+def _diagnosis(code: str = "IDC", confidence: float = 0.9, **flags: Any) -> DiagnosisFact:
+    return DiagnosisFact(
+        evidence=_EVIDENCE, confidence=confidence, oncotree_code=code, name=code, **flags
+    )
+
+
+def _biomarker(result: str | None, confidence: float = 0.9, **more: Any) -> BiomarkerFact:
+    return BiomarkerFact(
+        evidence=_EVIDENCE, confidence=confidence, marker="HER2", result=result, **more
+    )
+
+
+def _stage(**fields: Any) -> StageFact:
+    return StageFact(evidence=_EVIDENCE, **{"confidence": 0.9, **fields})
+
+
+class TestAssembly:
+    def test_the_most_confident_diagnosis_per_code_is_kept(self) -> None:
+        weak, strong = _diagnosis(confidence=0.6), _diagnosis(confidence=0.95)
+        other = _diagnosis("ILC", confidence=0.7)
+        profile = assemble_profile([weak, other, strong])
+        assert profile.diagnoses == [strong, other]
+
+    def test_a_stated_pathologic_stage_wins_over_a_derived_one(self) -> None:
+        derived = _stage(group="IIB", method="derived", confidence=0.99)
+        stated = _stage(group="IIA", classification="pathologic", t="T2", n="N0")
+        profile = assemble_profile([derived, stated])
+        assert profile.stage == stated
+        assert profile.stages == [stated, derived]
+
+    def test_a_biomarker_with_a_result_wins_over_a_bare_mention(self) -> None:
+        bare, resulted = _biomarker(None, confidence=0.99), _biomarker("positive", 0.7)
+        assert assemble_profile([bare, resulted]).biomarkers == [resulted]
+
+    def test_a_current_treatment_wins_over_a_mention(self) -> None:
+        mentioned = TreatmentFact(evidence=_EVIDENCE, confidence=0.99, name="tamoxifen")
+        current = mentioned.model_copy(
+            update={"status": TreatmentStatus.current, "confidence": 0.6}
+        )
+        assert assemble_profile([mentioned, current]).treatments == [current]
+
+
+class TestNotAsserted:
+    def test_negated_family_and_hypothetical_facts_are_kept_but_not_asserted(self) -> None:
+        negated = _diagnosis("ILC", negated=True)
+        family = _diagnosis("OVT", family=True)
+        hypothetical = _biomarker("positive", hypothetical=True)
+        asserted = _diagnosis()
+        profile = assemble_profile([negated, family, hypothetical, asserted])
+        assert profile.diagnoses == [asserted]
+        assert profile.biomarkers == []
+        assert profile.not_asserted == [negated, family, hypothetical]
+
+    def test_uncertain_and_historical_facts_are_still_asserted(self) -> None:
+        uncertain, historical = _diagnosis(uncertain=True), _diagnosis("ILC", historical=True)
+        assert {d.oncotree_code for d in assemble_profile([uncertain, historical]).diagnoses} == {
+            "IDC",
+            "ILC",
+        }
+
+
+class TestOverrides:
+    def test_a_rejected_fact_leaves_the_profile(self) -> None:
+        fact = _biomarker("positive")
+        reject = Override(action=OverrideAction.reject, fact_key=fact_key(fact))
+        assert assemble_profile([fact], [reject]).biomarkers == []
+
+    def test_a_correction_replaces_every_reading_of_the_concept(self) -> None:
+        readings = [_biomarker("positive"), _biomarker("negative", 0.95)]
+        corrected = _biomarker("low", 1.0, origin=Origin.clinician)
+        correct = Override(
+            action=OverrideAction.correct,
+            fact_key=fact_key(corrected),
+            fact=corrected,
+            replaces=readings,
+        )
+        assert assemble_profile(readings, [correct]).biomarkers == [corrected]
+
+    def test_an_added_fact_joins_the_profile(self) -> None:
+        added = _diagnosis("ILC", 1.0, origin=Origin.clinician)
+        add = Override(action=OverrideAction.add, fact_key=fact_key(added), fact=added)
+        profile = assemble_profile([_diagnosis()], [add])
+        assert {d.oncotree_code for d in profile.diagnoses} == {"IDC", "ILC"}
+
+    def test_the_later_decision_on_a_concept_wins(self) -> None:
+        fact = _biomarker("positive")
+        corrected = _biomarker("negative", 1.0, origin=Origin.clinician)
+        decisions = [
+            Override(action=OverrideAction.correct, fact_key=fact_key(fact), fact=corrected),
+            Override(action=OverrideAction.reject, fact_key=fact_key(fact)),
+        ]
+        assert apply_overrides([fact], decisions) == []
+
+    def test_a_clinicians_fact_outranks_a_more_confident_reading(self) -> None:
+        reading = _stage(group="IIIA", confidence=0.99)
+        clinicians = _stage(group="IIB", confidence=0.5, origin=Origin.clinician)
+        assert assemble_profile([reading, clinicians]).stage == clinicians
+
+
+def test_fact_keys_name_the_concept() -> None:
+    assert fact_key(_diagnosis()) == "diagnosis:IDC"
+    assert fact_key(_stage(group="I")) == "stage"
+    assert fact_key(_biomarker("positive", variant="V600E")) == "biomarker:HER2:V600E"
+    assert fact_key(TreatmentFact(evidence=_EVIDENCE, confidence=1, name="x")) == (
+        "treatment:medication:x"
+    )
