@@ -582,19 +582,31 @@ def test_parent_category_with_split_table_and_agreeing_children_needs_no_note() 
 @pytest.mark.parametrize(
     ("chapter", "t", "n", "m", "expected"),
     [
-        ("lung", "T2", "N0", "M0", None),  # IB or IIA: different numerals
+        ("lung", "T2", "N0", "M0", "IB"),  # IB or IIA: the lower, as AJCC advises in doubt
         ("lung", "T3", "N1", "M1", "IV"),  # IVA or IVB
         ("colorectal", "T4", "N0", "M0", "II"),  # IIB or IIC
         ("colorectal", "T1", "N2", "M0", "III"),  # IIIA or IIIB
-        ("bladder", "T4", "N0", "M0", None),  # IIIA or IVA
+        ("bladder", "T4", "N0", "M0", "IIIA"),  # IIIA or IVA: the lower
         ("melanoma", "T1", "N0", "M0", "IA"),  # T1a and T1b both IA
-        ("melanoma", "T2", "N0", "M0", None),  # IB or IIA
+        ("melanoma", "T2", "N0", "M0", "IB"),  # IB or IIA: the lower
         ("melanoma", "T3b", "N1", "M0", "IIIC"),  # every N1 sub-category
     ],
 )
 def test_parent_categories(chapter: str, t: str, n: str, m: str, expected: str | None) -> None:
     result = derive_group(chapter, t=t, n=n, m=m)
     assert (result.group if result else None) == expected
+
+
+def test_parent_category_whose_children_differ_in_numeral_takes_the_lower_with_a_note() -> None:
+    # 7th edition thyroid at 45 or older: nodes in the central neck (N1a) are III, lateral
+    # (N1b) IVA; "N1" alone leaves the doubt, and the AJCC general rules take the lower.
+    result = derive_group("thyroid", t="T1b", n="N1", m="M0", edition=7, age=61)
+    assert result is not None
+    assert result.group == "III"
+    assert result.assumptions == (
+        "N1 could be N1a/N1b: these give III/IVA; the lowest, III, was assigned, as AJCC rules "
+        "advise when in doubt",
+    )
 
 
 def test_category_from_another_edition_is_grouped_over_its_siblings() -> None:
