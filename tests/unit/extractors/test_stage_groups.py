@@ -147,13 +147,15 @@ STOMACH_AND_ESOPHAGUS: list[Case] = [
     ("esophagus_squamous", 8, "T1b", "N0", "M0", {}, "IB"),
     ("esophagus_squamous", 8, "T2", "N0", "M0", {"grade_group": 1}, "IB"),
     ("esophagus_squamous", 8, "T2", "N0", "M0", {"grade_group": 2}, "IIA"),
-    ("esophagus_squamous", 8, "T3", "N0", "M0", {"grade_group": 1}, None),  # needs location
+    ("esophagus_squamous", 8, "T3", "N0", "M0", {"grade_group": 1}, "II"),  # IIA/IIB by location
     ("esophagus_squamous", 8, "T1", "N1", "M0", {}, "IIB"),
     ("esophagus_squamous", 8, "T2", "N2", "M0", {}, "IIIB"),
     ("esophagus_squamous", 8, "T4b", "N0", "M0", {}, "IVA"),
     ("esophagus_squamous", 7, "T1", "N0", "M0", {"grade_group": 1}, "IA"),
     ("esophagus_squamous", 7, "T1", "N0", "M0", {"grade_group": 3}, "IB"),
-    ("esophagus_squamous", 7, "T2", "N0", "M0", {"grade_group": 1}, None),  # needs location
+    # Location unknown: grouped with the lower thoracic esophagus, as the 7th edition does.
+    ("esophagus_squamous", 7, "T2", "N0", "M0", {"grade_group": 1}, "IB"),
+    ("esophagus_squamous", 7, "T3", "N0", "M0", {"grade_group": 3}, "IIA"),
     ("esophagus_squamous", 7, "T2", "N1", "M0", {}, "IIB"),
     ("esophagus_squamous", 7, "T3", "N1", "M0", {}, "IIIA"),
     ("esophagus_squamous", 7, "T4a", "N1", "M0", {}, "IIIC"),
@@ -217,9 +219,12 @@ GENITOURINARY: list[Case] = [
     ("prostate", 7, "T2", "N1", "M0", {}, "IV"),
     ("testis", 8, "T1", "N0", "M0", {}, "I"),
     ("testis", 8, "T3", "N0", "M0", {}, "I"),
-    ("testis", 8, "T1", "N1", "M0", {}, None),
-    ("testis", 8, "T1", "N0", "M1a", {}, None),
-    ("testis", 8, "T1", "N0", "M1", {}, None),
+    # S not an input: S0-S1, the lower category, is assumed.
+    ("testis", 8, "T1", "N1", "M0", {}, "IIA"),
+    ("testis", 8, "T2", "N2", "M0", {}, "IIB"),
+    ("testis", 8, "T1", "N3", "M0", {}, "IIC"),
+    ("testis", 8, "T1", "N0", "M1a", {}, "IIIA"),
+    ("testis", 8, "T1", "N0", "M1", {}, "III"),  # IIIA or IIIC
     ("testis", 8, "T2", "N2", "M1b", {}, "IIIC"),
     ("testis", 8, "Tis", "N0", "M0", {}, None),
     ("testis", 7, "T2", "N0", "M0", {}, "I"),
@@ -738,6 +743,22 @@ def test_testis_stage_i_notes_missing_serum_markers() -> None:
     result = derive_group("testis", t="T1", n="N0", m="M0")
     assert result is not None
     assert any("SX" in note for note in result.assumptions)
+
+
+def test_node_positive_testis_assumes_the_lower_serum_marker_category_and_says_so() -> None:
+    result = derive_group("testis", t="T3", n="N2", m="M0", edition=7)
+    assert result is not None
+    assert result.group == "IIB"
+    assert any("S0-S1 assumed" in note and "S3 IIIC" in note for note in result.assumptions)
+
+
+def test_squamous_esophagus_without_location_names_the_location_it_assumed() -> None:
+    result = derive_group(
+        "esophagus", t="T3", n="N0", m="M0", edition=7, grade_group=2, histology="squamous"
+    )
+    assert result is not None
+    assert result.group == "IIA"
+    assert any("upper or middle would be IIB" in note for note in result.assumptions)
 
 
 @pytest.mark.parametrize("chapter", ["cervix", "uterus", "ovary"])
