@@ -327,6 +327,15 @@ class TestNodes:
         text = "Adenocarcinoma, pT2a. Level 7 subcarinal lymph node: metastatic carcinoma (1/2)."
         assert _stage(text, LUNG).group == "IIIA"
 
+    def test_mesothelioma_n_is_read_from_the_station_by_the_edition(self) -> None:
+        # Subcarinal nodes are N2 in the 7th edition (T2 N2: III), N1 in the 8th (T2 N1: II).
+        text = (
+            "Pleurectomy: malignant mesothelioma, epithelioid type, pT2. Station 7 subcarinal "
+            "lymph nodes: metastatic mesothelioma (1/3)."
+        )
+        assert _stage(text, MESOTHELIOMA).group == "III"
+        assert _stage(f"{text} Staged per AJCC 8th edition.", MESOTHELIOMA).group == "II"
+
 
 class TestFindings:
     def test_kidney_size_gives_t1b(self) -> None:
