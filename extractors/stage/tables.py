@@ -201,7 +201,10 @@ def n_by_count() -> dict[tuple[str, int], tuple[tuple[int, str], ...]]:
 @functools.cache
 def n_by_station() -> dict[tuple[str, int], dict[str, str]]:
     """The chapter's N for each lung N a thoracic node station gives, per (chapter, edition)."""
-    return {(e.chapter, e.edition): dict(e.lung_n) for e in _node_count_file().by_station}
+    return {
+        (e.chapter, e.edition): {str(k): v for k, v in e.lung_n.items()}
+        for e in _node_count_file().by_station
+    }
 
 
 # --- editions ----------------------------------------------------------------------------------
