@@ -348,6 +348,13 @@ class TestFindings:
         text = "Invasive ductal carcinoma, grade 3 (tumor diameter: 3.0 cm)."
         assert (_stage(text).t, _stage(text).group) == ("T2", "IIA")
 
+    def test_a_bare_size_field_among_the_tumour_fields_gives_t(self) -> None:
+        text = "Papillary carcinoma. Location: right lobe. Multifocal: no. Size = 3.1 cm."
+        assert _stage(text, THYROID).t == "T2"
+        # A size some other word names is not the tumour's.
+        text = "Papillary carcinoma. Specimen size: 5.5 x 3 cm. Tumor size: 0.8 cm."
+        assert _stage(text, THYROID).t == "T1a"
+
     def test_kidney_fat_invasion_gives_t3a(self) -> None:
         text = "Renal cell carcinoma (4.0 cm). The tumor invades the perinephric fat."
         assert _stage(text, KIDNEY).group == "III"
