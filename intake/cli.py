@@ -6,8 +6,6 @@ import argparse
 import json
 import logging
 import os
-import signal
-import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -179,6 +177,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import signal
+    import subprocess
+
     import uvicorn
 
     cmd_db_upgrade(args)
