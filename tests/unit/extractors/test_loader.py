@@ -10,7 +10,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from extractors import vocab
-from extractors.stage_groups import GroupingFile
+from extractors.stage.group_tables import GroupingFile
 from extractors.vocab import compiled_cache, loader
 from extractors.vocab.loader import load_entries, load_file
 
@@ -185,7 +185,7 @@ def test_the_key_names_the_contents_the_model_and_the_part():
 
 def test_the_key_covers_the_source_of_modules_whose_validators_shape_the_contents():
     modules = {item.__module__ for item in compiled_cache._schema_objects(GroupingFile)}
-    assert "extractors.stage_groups" in modules
+    assert "extractors.stage.group_tables" in modules
 
 
 @pytest.mark.parametrize(
