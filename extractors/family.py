@@ -49,7 +49,10 @@ _BINDS_FOLLOWING = re.compile(
     r"|multiple|patient's)\s+)?)"
 )
 # Between two relatives who share a cancer: "mother and maternal aunt", "sister, brother".
-_JOINS_RELATIVES = re.compile(r"\s*(?:,|and|or|&|/|,\s*and)\s*(?:(?:his|her|their|a|the)\s+)?")
+_JOINS_RELATIVES = re.compile(
+    r"\s*(?:,|and|or|&|/|,\s*and)\s*(?:(?:his|her|their|a|the)\s+)?"
+    r"(?:(?:\d{1,2}|two|three|four|several|multiple|both)\s+)?"
+)
 _AGE = re.compile(
     r"(?<![\w.])(?:(?:diagnosed|dx'?d?|onset)\s+)?(?:at|@)\s*(?:the\s+)?(?:age\s*(?:of\s*)?)?"
     r"(?P<at>\d{1,3})(?![\d:.,]\d|\s*(?:%|cm|mm|mg|kg|gy|am|pm|o'clock|:))"
@@ -62,6 +65,9 @@ _UNKNOWN = re.compile(
     r"\b(?:is|are|was|were)\s+(?:unknown|not\s+known|unavailable|not\s+available)\b"
     r"|\b(?:unknown|unavailable)\s+family\s+history\b|\badopted\b"
 )
+# The patient named between a relative and a cancer: the cancer is the patient's ("accompanied
+# by her daughter, the patient reports breast cancer").
+_PATIENT = re.compile(r"\b(?:the\s+patient|patient|pt|she|he)\b")
 _DEATH_WORD = re.compile(r"\b(?:died|death|deceased|passed\s+away|succumbed)\b")
 _DEATH_BEFORE = re.compile(r"(?:died|death|deceased|passed\s+away|expired)\s*(?:of\s+\w+\s+)?$")
 _NOT_BLOOD = re.compile(r"[-\s]+in[-\s]+law\b")
@@ -164,7 +170,11 @@ def _owners(cancer: TermMatch, relatives: list[Relative], text: str) -> list[Rel
         gap = text[cancer.end : after[0].start]
         if _BINDS_FOLLOWING.fullmatch(gap):
             return _joined(after, forward=True, text=text)
-    before = [r for r in relatives if r.end <= cancer.start]
+    before = [
+        r
+        for r in relatives
+        if r.end <= cancer.start and not _PATIENT.search(text, r.end, cancer.start)
+    ]
     if before:
         return _joined(before[::-1], forward=False, text=text)
     return []
@@ -194,14 +204,18 @@ def _age_after(text: str, start: int, stop: int) -> tuple[int, int] | None:
 
 
 def _cancer_mentions(page: AnalyzedPage) -> list[TermMatch]:
-    """One cancer-type match per span (a phrase may name several codes; the first is kept)."""
-    seen: set[tuple[int, int]] = set()
-    mentions = []
-    for match in page.matches_of(TermCategory.cancer_type):
-        if (match.start, match.end) not in seen:
-            seen.add((match.start, match.end))
-            mentions.append(match)
-    return mentions
+    """The cancers named on a page: one cancer-type match per span (the first code a phrase
+    names), and histologies written alone ("lymphoma", "sarcoma"), kept without a code: in a
+    relative's history the class is often all a note says."""
+    by_span: dict[tuple[int, int], TermMatch] = {}
+    for match in page.matches:
+        span = (match.start, match.end)
+        if match.category is TermCategory.cancer_type:
+            if span not in by_span or by_span[span].category is not TermCategory.cancer_type:
+                by_span[span] = match
+        elif match.category is TermCategory.histology:
+            by_span.setdefault(span, match)
+    return sorted(by_span.values(), key=lambda m: m.start)
 
 
 def _sentence_relatives(
@@ -283,7 +297,7 @@ def _read_mention(
             relation=owner.relation,
             degree=owner.degree,
             condition=text[cancer.start : cancer.end],
-            oncotree_code=cancer.key,
+            oncotree_code=cancer.key if cancer.category is TermCategory.cancer_type else None,
             age_at_diagnosis=age[0] if age else None,
             evidence=page.evidence(
                 min(owner.start, cancer.start), max(cancer.end, owner.end, age[1] if age else 0)

@@ -39,6 +39,16 @@ class TestRelativeAndCancer:
         extraction = extract("Her mother and a paternal aunt had breast cancer.")
         assert {f.relation for f in _family(extraction)} == {"mother", "paternal aunt"}
 
+    def test_a_counted_relative_joins_the_list(self, extract):
+        extraction = extract("FHx: daughter, 3 paternal cousins - melanoma.")
+        assert {f.relation for f in _family(extraction)} == {"daughter", "paternal cousin"}
+
+    def test_a_cancer_named_by_its_class_alone(self, extract):
+        extraction = extract("Family history notable for lymphoma in his brother (age 29).")
+        facts = _family(extraction)
+        assert _summary(extraction) == {("brother", "lymphoma", 29)}
+        assert facts[0].oncotree_code is None
+
     def test_a_parents_sibling_is_an_aunt_or_uncle_on_that_side(self, extract):
         extraction = extract("His father's brother had gastric cancer at 57.")
         assert _summary(extraction) == {("paternal uncle", "gastric cancer", 57)}
@@ -88,6 +98,10 @@ class TestNotAFinding:
             "brother",
             "father",
         ]
+
+    def test_the_patient_named_after_a_relative_owns_the_cancer(self, extract):
+        extraction = extract("Seen with her son, the patient has known colon cancer, on FOLFOX.")
+        assert _family(extraction) == []
 
     def test_the_patients_own_cancer_is_not_family_history(self, extract):
         extraction = extract(
