@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from extractors.diagnosis.candidates import Candidate, find_candidates
 from extractors.diagnosis.facts import write_fact
+from extractors.diagnosis.graded_types import resolve_by_grade
 from extractors.diagnosis.type_index import (
     ancestors,
     find_tissue,
@@ -59,7 +60,8 @@ def extract_diagnoses(pages: list[AnalyzedPage]) -> list[DiagnosisFact]:
     grades: dict[int, str | None] = {}
     for code in sorted(scores, key=lambda c: -scores[c]):
         best = max(asserted[code], key=lambda c: (c.score, c.base_confidence, -c.start))
-        facts.append(write_fact(best, scores[code], total, ceiling=ceiling, grades=grades))
+        fact = write_fact(best, scores[code], total, ceiling=ceiling, grades=grades)
+        facts.append(resolve_by_grade(fact, best.page.text[best.start : best.end]))
         ceiling = facts[-1].confidence
     facts.extend(
         write_fact(c, 0.0, 1.0, ceiling=1.0, grades=grades)

@@ -1,4 +1,5 @@
-"""Load the data files the diagnosis reads: tumour descriptors, implied types, specimen sites.
+"""Load the data files the diagnosis reads: tumour descriptors, implied types, graded types,
+specimen sites.
 
 Each file is validated once per process; the patterns built from them are compiled on first
 use, not when the package is imported.
@@ -51,6 +52,14 @@ class ImpliedType(_Strict):
         return self
 
 
+class GradedType(_Strict):
+    """An unspecific type resolved by the grade the report gives it (a glioma by WHO grade)."""
+
+    code: str
+    by_grade: dict[Literal["G1", "G2", "G3", "G4"], str]
+    graded_names: dict[str, Literal["G1", "G2", "G3", "G4"]] = {}
+
+
 class SpecimenSite(_Strict):
     """A pair of organs one specimen holds, and the one such a specimen is taken for."""
 
@@ -71,6 +80,11 @@ def implied_types() -> list[ImpliedType]:
 @functools.cache
 def specimen_sites() -> list[SpecimenSite]:
     return load_entries("extractors.rules", "specimen_sites.yaml", SpecimenSite)
+
+
+@functools.cache
+def graded_types() -> dict[str, GradedType]:
+    return {entry.code: entry for entry in load_entries("extractors.rules", "graded_types.yaml", GradedType)}
 
 
 @functools.cache
