@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from extractors.diagnosis.candidates import Candidate, find_candidates
 from extractors.diagnosis.facts import write_fact
-from extractors.diagnosis.graded_types import resolve_by_grade
+from extractors.diagnosis.resolved_types import resolve_type
 from extractors.diagnosis.type_index import (
     ancestors,
     find_tissue,
@@ -61,8 +61,11 @@ def extract_diagnoses(pages: list[AnalyzedPage]) -> list[DiagnosisFact]:
     for code in sorted(scores, key=lambda c: -scores[c]):
         best = max(asserted[code], key=lambda c: (c.score, c.base_confidence, -c.start))
         fact = write_fact(best, scores[code], total, ceiling=ceiling, grades=grades)
-        facts.append(resolve_by_grade(fact, best.page.text[best.start : best.end]))
-        ceiling = facts[-1].confidence
+        fact = resolve_type(fact, best.page.text[best.start : best.end])
+        if any(known.oncotree_code == fact.oncotree_code for known in facts):
+            continue  # a junction tumour resolved to the esophageal type the report also names
+        facts.append(fact)
+        ceiling = fact.confidence
     facts.extend(
         write_fact(c, 0.0, 1.0, ceiling=1.0, grades=grades)
         for code, c in unasserted.items()

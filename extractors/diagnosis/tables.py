@@ -1,4 +1,4 @@
-"""Load the data files the diagnosis reads: tumour descriptors, implied types, graded types,
+"""Load the data files the diagnosis reads: tumour descriptors, implied types, resolved types,
 specimen sites.
 
 Each file is validated once per process; the patterns built from them are compiled on first
@@ -35,6 +35,7 @@ class TumourDescriptors(_Strict):
     grading_systems: list[str]
     differentiation: list[DifferentiationGrade]
     laterality: list[str]
+    adverse_events: list[str] = []
 
 
 class ImpliedType(_Strict):
@@ -52,12 +53,15 @@ class ImpliedType(_Strict):
         return self
 
 
-class GradedType(_Strict):
-    """An unspecific type resolved by the grade the report gives it (a glioma by WHO grade)."""
+class ResolvedType(_Strict):
+    """A type a classification resolves: by the grade the report gives it (a glioma by WHO
+    grade), or `otherwise` when no grade decides (a junction tumour staged as esophageal).
+    """
 
     code: str
-    by_grade: dict[Literal["G1", "G2", "G3", "G4"], str]
+    by_grade: dict[Literal["G1", "G2", "G3", "G4"], str] = {}
     graded_names: dict[str, Literal["G1", "G2", "G3", "G4"]] = {}
+    otherwise: str | None = None
 
 
 class SpecimenSite(_Strict):
@@ -83,8 +87,9 @@ def specimen_sites() -> list[SpecimenSite]:
 
 
 @functools.cache
-def graded_types() -> dict[str, GradedType]:
-    return {entry.code: entry for entry in load_entries("extractors.rules", "graded_types.yaml", GradedType)}
+def resolved_types() -> dict[str, ResolvedType]:
+    entries = load_entries("extractors.rules", "resolved_types.yaml", ResolvedType)
+    return {entry.code: entry for entry in entries}
 
 
 @functools.cache
