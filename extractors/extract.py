@@ -25,7 +25,7 @@ def extract_facts(
     primary = next((d for d in diagnoses if d.asserted), None)
     facts: list[Fact] = [
         *diagnoses,
-        *extract_metastases(analyzed),
+        *extract_metastases(analyzed, primary),
         *extract_stage(analyzed, primary, patient_age=patient_age),
         *extract_biomarkers(analyzed),
         *extract_treatments(analyzed),
