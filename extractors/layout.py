@@ -33,6 +33,11 @@ _PANEL_RESULT = re.compile(
     re.IGNORECASE,
 )
 
+# Columns of a row: words separated by single spaces; two or more spaces start a new column.
+_CHUNK = re.compile(r"\S+(?: \S+)*")
+# The leader inside one column that joins a name to its result.
+_LEADER_JOIN = re.compile(r"\s*(?:\.{3,}|_{3,}|-{3,}|…+|·{3,})\s*")
+
 
 def unit_bounds(text: str) -> list[int]:
     """Return the start offsets in `text` of its rows, list items and panel cells, sorted."""
@@ -73,12 +78,26 @@ def _is_row(line: str) -> bool:
 
 
 def _panel_cells(line: str) -> list[int]:
-    """Offsets of the second and later name-result pairs of a panel row, else nothing."""
+    """Offsets of the second and later name-result pairs of a panel row, else nothing.
+
+    A pair is a name and its result in two columns ("CD20   positive") or one column joined
+    by a leader ("MLH1 ........ Retained"); a row is a panel when every pair ends in a result.
+    """
     body = line.rstrip("\n")
-    cells = [(m.start(), m.group()) for m in re.finditer(r"\S+(?: \S+)*", body)]
-    if len(cells) < 4 or len(cells) % 2:
+    chunks = [(m.start(), m.group()) for m in _CHUNK.finditer(body)]
+    pairs: list[tuple[int, str]] = []
+    index = 0
+    while index < len(chunks):
+        start, chunk = chunks[index]
+        led = _LEADER_JOIN.search(chunk)
+        if led:
+            pairs.append((start, chunk[led.end() :]))
+            index += 1
+        elif index + 1 < len(chunks) and not _LEADER_JOIN.search(chunks[index + 1][1]):
+            pairs.append((start, chunks[index + 1][1]))
+            index += 2
+        else:
+            return []
+    if len(pairs) < 2 or not all(_PANEL_RESULT.search(result) for _, result in pairs):
         return []
-    results = [text for _, text in cells[1::2]]
-    if not all(_PANEL_RESULT.search(result) for result in results):
-        return []
-    return [start for start, _ in cells[2::2]]
+    return [start for start, _ in pairs[1:]]
