@@ -8,7 +8,8 @@ of these units join the sentence starts (`extractors.text.sentence_bounds`), whi
 every extractor's window and every context modifier's scope.
 
 A line is a row when it carries a leader (dots, underscores, dashes), a column gap (two or more
-spaces or a tab between words), a list marker or a short label and a colon. Prose wrapped over
+spaces or a tab between words), a list marker or a short label and a colon. Within a row, a
+vertical rule ("|") starts a cell, and so does each name-result pair of a panel after the first. Prose wrapped over
 several lines is not cut: a line of prose only ends a unit where a sentence ends, and a row's
 value that wraps onto a line starting in lower case stays in the row. Text without line breaks
 (the flattened TCGA reports) has no rows and is left as it was.
@@ -33,6 +34,9 @@ _PANEL_RESULT = re.compile(
     re.IGNORECASE,
 )
 
+# A vertical rule between two columns ("1+ NEGATIVE   | MLH1 .... Retained"): what follows it
+# is another cell, whatever the cell before it holds.
+_COLUMN_RULE = re.compile(r"(?<=\s)[|│┃](?=\s)")
 # Columns of a row: words separated by single spaces; two or more spaces start a new column.
 _CHUNK = re.compile(r"\S+(?: \S+)*")
 # The leader inside one column that joins a name to its result.
@@ -60,6 +64,7 @@ def unit_bounds(text: str) -> list[int]:
             starts.append(position)
         if is_row:
             starts.extend(position + cell for cell in _panel_cells(line))
+            starts.extend(position + rule.end() for rule in _COLUMN_RULE.finditer(line))
         previous_was_row = is_row
         position = match.end()
     return starts
