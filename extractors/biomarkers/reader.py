@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 from extractors import vocab
 from extractors.biomarkers.mentions import Mention, marker_entries
-from extractors.biomarkers.methods import read_methods
-from extractors.biomarkers.methods import clone_pattern
+from extractors.biomarkers.methods import clone_pattern, read_methods
 from extractors.biomarkers.phrases import (
     ASSAY_WORDS,
     BAND_AFTER,
@@ -167,7 +166,10 @@ class Reader:
             result = name_result(decisive, aspect) if decisive else None
         if decisive:
             used.append(Found(decisive.start, decisive.end, ""))
-        result = relabel_result(key, entry.kind, result)
+        # A result said of an aspect is already specific: no variant found in MLH1 (germline)
+        # is MLH1 not detected, never its protein lost.
+        if not (decisive and (decisive.aspect or aspect) and decisive.sign):
+            result = relabel_result(key, entry.kind, result)
         value, result = self._value(key, entry.kind, scope, result, used, index)
         if variant:
             used.append(variant)
