@@ -11,8 +11,8 @@ A line is a row when it carries a leader (dots, underscores, dashes), a column g
 spaces or a tab between words), a list marker or a short label and a colon. Within a row, a
 vertical rule ("|") starts a cell, and so does each name-result pair of a panel after the first.
 Prose wrapped over several lines is not cut: a line of prose only ends a unit where a sentence
-ends, and a row's value that wraps onto a line starting in lower case stays in the row. Text without line breaks
-(the flattened TCGA reports) has no rows and is left as it was.
+ends, and a row's value that wraps onto a line starting in lower case stays in the row. Text
+without line breaks (the flattened TCGA reports) has no rows and is left as it was.
 """
 
 from __future__ import annotations

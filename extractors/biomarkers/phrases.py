@@ -89,7 +89,7 @@ HEDGE_BEFORE = re.compile(
     r"|\bassociated\s+with\s+(?:an?\s+)?$|\b(?:to\s+)?(?:rule\s+out|exclude|screen\s+for)\s+$"
 )
 # A key to results, not a result: "Key: TMB High (>= 10 mut/Mb)", "Reference range:".
-KEY_BEFORE = re.compile(r"\b(?:key|legend|reference(?:\s+ranges?)?|cut-?offs?|interpretation)\s*:")
+KEY_BEFORE = re.compile(r"\b(?:key|legend|reference(?:\s+ranges?)?|cut-?offs?)\s*:")
 # A result word followed by its band is a definition: "High (>= 10 mut/Mb)", "positive (≥ 1%)".
 BAND_AFTER = re.compile(r"\s*\(?\s*(?:>=|=>|≥|<=|≤|at\s+least|greater\s+than\s+or\s+equal)\s*\d")
 # A variant named as the target of a drug: "KRAS G12C-directed agents", "G12D inhibitors".
