@@ -39,8 +39,11 @@ PRESENCE_VERB = re.compile(
 )
 # Markers joined only by list words share the result after the last one.
 LIST_GAP = re.compile(r"\s*(?:[,/&]\s*)?(?:(?:and|or|nor)\s+)?")
-# The last dot of a leader ("BRAF V600E ....... Negative") ends no clause: the result follows.
-CLAUSE_END = re.compile(r"(?:(?<!\.\.)\.|;)\s|\b(?:but|while|whereas|however|except)\b")
+# The last dot of a leader ("BRAF V600E ....... Negative") ends no clause: the result follows;
+# nor does a stop inside brackets ("1,240 U/mL (H; ref < 35)").
+CLAUSE_END = re.compile(
+    r"(?:(?<!\.\.)\.|;)\s(?![^()]{0,40}\))|\b(?:but|while|whereas|however|except)\b"
+)
 # General statements about a marker, as in method notes: "BRAF mutations can be found in 14%
 # of colorectal cancers", "Greater than 2.0: EGFR amplification".
 GENERIC = re.compile(

@@ -146,3 +146,30 @@ class TestRowsAndCells:
     def test_no_loss_of_expression_is_mmr_proficient(self, extract):
         text = "Interpretation: no loss of nuclear expression of MMR proteins."
         assert _results(_read(extract, text), "MMR") == {"proficient"}
+
+
+class TestSerumLevelsOnLabReports:
+    def test_flag_after_the_level_gives_its_result(self, extract):
+        text = (
+            "Test          Result   Flag   Units    Reference Range\n"
+            "CA-125        88       H      U/mL     0 - 35\n"
+        )
+        (fact,) = _read(extract, text)["CA-125"]
+        assert fact.result == "high"
+
+    def test_reference_range_on_the_row_gives_a_normal_level(self, extract):
+        text = (
+            "Test          Result   Units    Reference Range\n"
+            "CEA           2.2      ng/mL    0.0 - 3.0\n"
+        )
+        (fact,) = _read(extract, text)["CEA"]
+        assert fact.result == "normal"
+
+    def test_no_flag_and_no_range_leaves_the_result_unread(self, extract):
+        (fact,) = _read(extract, "CEA 7.5 ng/mL at the last visit.")["CEA"]
+        assert fact.result is None
+
+    def test_the_latest_level_of_a_trend_is_the_value(self, extract):
+        (fact,) = _read(extract, "PSA climbed (3.1 -> 4.4 -> 6.9 ng/mL) over a year.")["PSA"]
+        assert fact.value is not None
+        assert fact.value.startswith("6.9")
