@@ -65,6 +65,10 @@ _ASSAY_VARIANT_GAP = 3
 # What a positive and a negative mean for an assay named after a variant: the protein it stains
 # was seen or not ("IDH1 R132H (IHC): negative" is not detected), never a sequenced mutation.
 _ASSAY_RESULTS = {1: "detected", -1: "not detected"}
+# Level words, which a gene with a variant on its row takes from another column.
+_LEVELS = frozenset({"normal", "high", "low", "stable"})
+# A test's name, not its result: "IGHV mutation status".
+_STATUS = re.compile(r"\bstatus$")
 
 
 @dataclass(slots=True)
@@ -111,6 +115,10 @@ class Reader:
             return None
 
         decisive = decide(self.tail_tokens)
+        if decisive and self._negates_another(decisive, variant):
+            decisive = None
+        if decisive and entry.kind == "gene" and variant and decisive.label in _LEVELS:
+            decisive = None  # "TP53  p.R273H ... copy number 2 (normal)": another column's word
         # "HER2 IHC 2+, FISH pending", "HER2 testing: IHC 3+": nothing more than the words
         # after the marker may give its result, but a value there still counts.
         only_after = False
@@ -144,7 +152,7 @@ class Reader:
             decisive = decide(term_tokens)
             if decisive and decisive.label is None and not decisive.sign:
                 decisive = None
-            if decisive is None and term_aspect:
+            if decisive is None and term_aspect and not _STATUS.search(term):
                 decisive = Decisive(None, term_aspect, 1, mention.start, mention.end)
         assay = variant is not None and self._names_assay(mention, variant, decisive)
         if decisive is None and variant and not only_after and not assay:
@@ -193,11 +201,17 @@ class Reader:
         return Reading(result, value, variant.text if variant else None, method, start, end)
 
     def _not_a_finding(self, mention: Mention, variant: Found | None) -> bool:
-        """Whether the marker is named as an example, in a key or as a drug's target."""
+        """Whether the marker is named as an example, in a key, as a probe's locus or as a
+        drug's target."""
         text = self.page.text
         before = text[self.lead_start : mention.start]
         if EXAMPLE_BEFORE.search(before) or KEY_BEFORE.search(before):
             return True
+        if (
+            text[mention.start - 1 : mention.start] == "["
+            and text[mention.end : mention.end + 1] == "]"
+        ):
+            return True  # a FISH probe's locus, "del(17p13.1) [TP53]": the lesion is the result
         ends = [mention.end]
         if variant and variant.start - mention.end <= _ASSAY_VARIANT_GAP:
             ends.append(variant.end)
@@ -215,6 +229,14 @@ class Reader:
             end = decisive.start
         words = text[self.lead_start : end]
         return bool(ASSAY_WORDS.search(words) or clone_pattern().search(words))
+
+    def _negates_another(self, decisive: Decisive, variant: Found | None) -> bool:
+        """Whether a bare negation in the tail speaks of something after the marker's own
+        alteration: "TP53 mutation (p.R273H) in the absence of a 17p deletion"."""
+        if decisive.label or decisive.sign >= 0 or decisive.aspect is None:
+            return False
+        before = [t for t, start, _ in self.tail_tokens if start < decisive.start and t.aspect]
+        return bool(before) or (variant is not None and variant.end <= decisive.start)
 
     def _band(self, decisive: Decisive) -> bool:
         """Whether the result word is followed by its band, as in a key: "High (>= 10)"."""

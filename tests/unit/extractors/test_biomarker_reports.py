@@ -173,3 +173,21 @@ class TestSerumLevelsOnLabReports:
         (fact,) = _read(extract, "PSA climbed (3.1 -> 4.4 -> 6.9 ng/mL) over a year.")["PSA"]
         assert fact.value is not None
         assert fact.value.startswith("6.9")
+
+
+class TestGeneRowsOnSequencingReports:
+    def test_level_word_of_another_column_is_not_the_gene_result(self, extract):
+        text = "BRCA2     p.K3326*    c.9976A>T     48.0%     2 (normal)     IIC\n"
+        assert _results(_read(extract, text), "BRCA2") == {"mutated"}
+
+    def test_negation_after_the_alteration_speaks_of_another_finding(self, extract):
+        text = "KRAS mutation (p.G12V) at 22% VAF in the absence of an MSI-high phenotype."
+        assert _results(_read(extract, text), "KRAS") == {"mutated"}
+
+    def test_fish_probe_locus_in_brackets_is_not_the_gene_result(self, extract):
+        text = "del(11q22.3) [ATM] ............ not detected\n"
+        assert "ATM" not in _read(extract, text)
+
+    def test_unmutated_is_wild_type(self, extract):
+        facts = _read(extract, "Result: IGHV UNMUTATED (99.1% identity to germline).")
+        assert {fact.result for fact in next(iter(facts.values()))} == {"wild type"}
