@@ -29,8 +29,10 @@ _LABELLED = re.compile(r"[ \t]*[A-Za-z0-9][\w /().,+-]{0,40}?:(?:[ \t]+\S|[ \t]*
 # scores) are not among them: in a table of variants the columns after the gene belong to it.
 _PANEL_RESULT = re.compile(
     r"(?:positive|negative|pos|neg|detected|not\s+detected|retained|intact|lost|absent|present"
-    r"|equivocal|amplified|not\s+amplified|methylated|unmethylated|wild[- ]?type|mutated|[+-])"
-    r"(?:\s*\([^)]{0,30}\))?$",
+    r"|equivocal|amplified|not\s+amplified|methylated|unmethylated|wild[- ]?type|mutated"
+    r"|abnormal|aberrant|[+-])"
+    # a result may carry its pattern after it: "ABNORMAL - diffuse strong", "positive (focal)"
+    r"(?:\s*\([^)]{0,30}\)|\s+-\s+[a-z ]{1,30})?$",
     re.IGNORECASE,
 )
 

@@ -191,3 +191,10 @@ class TestGeneRowsOnSequencingReports:
     def test_unmutated_is_wild_type(self, extract):
         facts = _read(extract, "Result: IGHV UNMUTATED (99.1% identity to germline).")
         assert {fact.result for fact in next(iter(facts.values()))} == {"wild type"}
+
+
+def test_sequencing_that_excludes_mutations_is_not_detected(extract):
+    text = "Sequencing of KRAS and NRAS excludes activating mutations in this tumour."
+    facts = _read(extract, text)
+    assert _results(facts, "KRAS") == {"not detected"}
+    assert _results(facts, "NRAS") == {"not detected"}
