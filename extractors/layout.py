@@ -8,10 +8,11 @@ of these units join the sentence starts (`extractors.text.sentence_bounds`), whi
 every extractor's window and every context modifier's scope.
 
 A line is a row when it carries a leader (dots, underscores, dashes), a column gap (two or more
-spaces or a tab between words), a list marker or a short label and a colon. Prose wrapped over
-several lines is not cut: a line of prose only ends a unit where a sentence ends, and a row's
-value that wraps onto a line starting in lower case stays in the row. Text without line breaks
-(the flattened TCGA reports) has no rows and is left as it was.
+spaces or a tab between words), a list marker or a short label and a colon. Within a row, a
+vertical rule ("|") starts a cell, and so does each name-result pair of a panel after the first.
+Prose wrapped over several lines is not cut: a line of prose only ends a unit where a sentence
+ends, and a row's value that wraps onto a line starting in lower case stays in the row. Text
+without line breaks (the flattened TCGA reports) has no rows and is left as it was.
 """
 
 from __future__ import annotations
@@ -28,10 +29,20 @@ _LABELLED = re.compile(r"[ \t]*[A-Za-z0-9][\w /().,+-]{0,40}?:(?:[ \t]+\S|[ \t]*
 # scores) are not among them: in a table of variants the columns after the gene belong to it.
 _PANEL_RESULT = re.compile(
     r"(?:positive|negative|pos|neg|detected|not\s+detected|retained|intact|lost|absent|present"
-    r"|equivocal|amplified|not\s+amplified|methylated|unmethylated|wild[- ]?type|mutated|[+-])"
-    r"(?:\s*\([^)]{0,30}\))?$",
+    r"|equivocal|amplified|not\s+amplified|methylated|unmethylated|wild[- ]?type|mutated"
+    r"|abnormal|aberrant|[+-])"
+    # a result may carry its pattern after it: "ABNORMAL - diffuse strong", "positive (focal)"
+    r"(?:\s*\([^)]{0,30}\)|\s+-\s+[a-z ]{1,30})?$",
     re.IGNORECASE,
 )
+
+# A vertical rule between two columns ("1+ NEGATIVE   | MLH1 .... Retained"): what follows it
+# is another cell, whatever the cell before it holds.
+_COLUMN_RULE = re.compile(r"(?<=\s)[|│┃](?=\s)")
+# Columns of a row: words separated by single spaces; two or more spaces start a new column.
+_CHUNK = re.compile(r"\S+(?: \S+)*")
+# The leader inside one column that joins a name to its result.
+_LEADER_JOIN = re.compile(r"\s*(?:\.{3,}|_{3,}|-{3,}|…+|·{3,})\s*")
 
 
 def unit_bounds(text: str) -> list[int]:
@@ -55,6 +66,7 @@ def unit_bounds(text: str) -> list[int]:
             starts.append(position)
         if is_row:
             starts.extend(position + cell for cell in _panel_cells(line))
+            starts.extend(position + rule.end() for rule in _COLUMN_RULE.finditer(line))
         previous_was_row = is_row
         position = match.end()
     return starts
@@ -73,12 +85,26 @@ def _is_row(line: str) -> bool:
 
 
 def _panel_cells(line: str) -> list[int]:
-    """Offsets of the second and later name-result pairs of a panel row, else nothing."""
+    """Offsets of the second and later name-result pairs of a panel row, else nothing.
+
+    A pair is a name and its result in two columns ("CD20   positive") or one column joined
+    by a leader ("MLH1 ........ Retained"); a row is a panel when every pair ends in a result.
+    """
     body = line.rstrip("\n")
-    cells = [(m.start(), m.group()) for m in re.finditer(r"\S+(?: \S+)*", body)]
-    if len(cells) < 4 or len(cells) % 2:
+    chunks = [(m.start(), m.group()) for m in _CHUNK.finditer(body)]
+    pairs: list[tuple[int, str]] = []
+    index = 0
+    while index < len(chunks):
+        start, chunk = chunks[index]
+        led = _LEADER_JOIN.search(chunk)
+        if led:
+            pairs.append((start, chunk[led.end() :]))
+            index += 1
+        elif index + 1 < len(chunks) and not _LEADER_JOIN.search(chunks[index + 1][1]):
+            pairs.append((start, chunks[index + 1][1]))
+            index += 2
+        else:
+            return []
+    if len(pairs) < 2 or not all(_PANEL_RESULT.search(result) for _, result in pairs):
         return []
-    results = [text for _, text in cells[1::2]]
-    if not all(_PANEL_RESULT.search(result) for result in results):
-        return []
-    return [start for start, _ in cells[2::2]]
+    return [start for start, _ in pairs[1:]]

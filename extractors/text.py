@@ -15,7 +15,9 @@ _WHITESPACE = re.compile(r"\s+")
 _LONG_WHITESPACE = re.compile(r"\s{2,}")
 # Sentence ends: a stop followed by space, a blank line, or a bullet on a new line. OCR'd
 # reports put ". " mid-sentence, so scopes are also bounded by characters (see context.py).
-_SENTENCE_END = re.compile(r"[.!?;]\s+|\n\s*\n|\n(?=\s*[-•*]\s)")
+# The last dot of a leader ("MLH1 ........ Retained") ends no sentence: the row's result
+# follows it (rows themselves are bounded by extractors/layout.py).
+_SENTENCE_END = re.compile(r"[.!?;](?<!\.\.\.)\s+|\n\s*\n|\n(?=\s*[-•*]\s)")
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ def _fact(page: AnalyzedPage, key: str, reading: Reading, start: int, end: int) 
 def _page_biomarkers(page: AnalyzedPage) -> list[BiomarkerFact]:
     text = page.text
     facts: list[BiomarkerFact] = []
-    groups = group_mentions(find_mentions(page), text)
+    groups = group_mentions(find_mentions(page), page)
     consumed = 0
     for number, group in enumerate(groups):
         next_start = groups[number + 1][0].start if number + 1 < len(groups) else None

@@ -3,7 +3,9 @@ group's words: the lead before the list and the tail after it.
 
 A mention is a vocabulary match, with an alias right after it folded in ("ER (estrogen
 receptor)") and a second mention of the same marker that is part of the first one's result
-dropped ("HER2/CEP17 ratio", "fusion (CD74-ROS1)", "BRAF c.1799T>A p.V600E").
+dropped ("HER2/CEP17 ratio", "fusion (CD74-ROS1)", "BRAF c.1799T>A p.V600E"). Gene symbols that
+are also words (ATM, APC, MET, KIT) are found where the original text writes them in capitals
+and names them as genes: in a list with other markers, or before a variant ("APC p.R1450*").
 """
 
 from __future__ import annotations
@@ -65,6 +67,32 @@ class Mention:
     key: str
 
 
+# A variant right after a gene symbol, in a table row or a sentence: "ATM  c.5932G>T",
+# "APC p.R1450*", "KIT exon 11".
+_VARIANT_NEXT = re.compile(r"\s*\(?\s*(?:[cp]\.\S|exon\s*\d)")
+
+
+def _names_gene(page: AnalyzedPage, match: TermMatch, matches: list[TermMatch]) -> bool:
+    """Whether a symbol that is also a word ("ATM", "APC", "MET") names the gene here: written
+    in capitals in the original text, and in a list with other markers or before a variant."""
+    start, end = page.norm.span_to_original(match.start, match.end)
+    written = page.page.text[start:end]
+    if not written.isupper() or written.lower() != match.term:
+        return False
+    text = page.text
+    if _VARIANT_NEXT.match(text, match.end):
+        return True
+    return any(
+        other is not match
+        and (
+            (other.end <= match.start and LIST_GAP.fullmatch(text, other.end, match.start))
+            or (other.start >= match.end and LIST_GAP.fullmatch(text, match.end, other.start))
+        )
+        and "," in text[min(other.end, match.end) : max(other.start, match.start)] + ","
+        for other in matches
+    )
+
+
 def find_mentions(page: AnalyzedPage) -> list[Mention]:
     """Marker mentions, with an alias right after a marker folded into it ("ER (estrogen
     receptor)", "PD-L1 (22C3) tumor proportion score")."""
@@ -72,8 +100,11 @@ def find_mentions(page: AnalyzedPage) -> list[Mention]:
     mentions: list[Mention] = []
     unlisted = _unlisted_labels()
     result_words = result_pattern()
-    for match in page.matches_of(TermCategory.biomarker):
-        if match.term in unlisted or (_NOT_A_MARKER.match(text, match.end) and match.key == "HR"):
+    matches = page.matches_of(TermCategory.biomarker)
+    for match in matches:
+        if (match.term in unlisted and not _names_gene(page, match, matches)) or (
+            _NOT_A_MARKER.match(text, match.end) and match.key == "HR"
+        ):
             continue
         if mentions:
             last = mentions[-1]
@@ -118,15 +149,41 @@ def _belongs_to_previous(text: str, last: Mention, match: TermMatch) -> bool:
     )
 
 
-def group_mentions(mentions: list[Mention], text: str) -> list[list[Mention]]:
+# Genes the vocabulary does not know, between two that it does, in one list: "CHEK2, EPCAM,
+# MLH1". They are kept in the list (the result after it is theirs too) when written in capitals.
+_UNKNOWN_SYMBOLS = re.compile(
+    r"\s*,\s*(?:(?P<symbol>[a-z][a-z0-9-]{1,9})\s*,\s*){1,3}(?:(?:and|or)\s+)?"
+)
+_SYMBOL = re.compile(r"[a-z][a-z0-9-]{1,9}")
+
+
+def group_mentions(mentions: list[Mention], page: AnalyzedPage) -> list[list[Mention]]:
     """Group mentions joined only by list words ("ER, PR and HER2"): they share a result."""
+    text = page.text
     groups: list[list[Mention]] = []
     for mention in mentions:
-        if groups and LIST_GAP.fullmatch(text, groups[-1][-1].end, mention.start):
+        if groups and (
+            LIST_GAP.fullmatch(text, groups[-1][-1].end, mention.start)
+            or _unknown_symbols_between(page, groups[-1][-1].end, mention.start)
+        ):
             groups[-1].append(mention)
         else:
             groups.append([mention])
     return groups
+
+
+def _unknown_symbols_between(page: AnalyzedPage, start: int, end: int) -> bool:
+    text = page.text
+    if not _UNKNOWN_SYMBOLS.fullmatch(text, start, end):
+        return False
+    for symbol in _SYMBOL.finditer(text, start, end):
+        if symbol.group() in ("and", "or"):
+            continue
+        original_start, original_end = page.norm.span_to_original(symbol.start(), symbol.end())
+        written = page.page.text[original_start:original_end]
+        if not (written.isupper() and any(c.isalpha() for c in written)):
+            return False
+    return True
 
 
 def _has_line_break(page: AnalyzedPage, start: int, end: int) -> bool:

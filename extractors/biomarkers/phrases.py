@@ -39,7 +39,11 @@ PRESENCE_VERB = re.compile(
 )
 # Markers joined only by list words share the result after the last one.
 LIST_GAP = re.compile(r"\s*(?:[,/&]\s*)?(?:(?:and|or|nor)\s+)?")
-CLAUSE_END = re.compile(r"[.;]\s|\b(?:but|while|whereas|however|except)\b")
+# The last dot of a leader ("BRAF V600E ....... Negative") ends no clause: the result follows;
+# nor does a stop inside brackets ("1,240 U/mL (H; ref < 35)").
+CLAUSE_END = re.compile(
+    r"(?:(?<!\.\.)\.|;)\s(?![^()]{0,40}\))|\b(?:but|while|whereas|however|except)\b"
+)
 # General statements about a marker, as in method notes: "BRAF mutations can be found in 14%
 # of colorectal cancers", "Greater than 2.0: EGFR amplification".
 GENERIC = re.compile(
@@ -57,4 +61,48 @@ SCALE_ENTRY = re.compile(r"(negative|equivocal|positive)\s*\(\s*(?:score\s*)?(?:
 DEFINITION = re.compile(
     r"\b(?:cut-?off|threshold|criteria|defined\s+as|(?:is|are)\s+considered|reference\s+range"
     r"|scored\s+as|as\s+follows)\b"
+    # "positive when >= 75% of cells stain", "high if 10 or more"
+    r"|\b(?:positive|negative|high|low|equivocal)\s+(?:when|if)\b"
+    # a band that labels the words after it: "TPS 1-49%: low expression", "< 1%: negative"
+    r"|(?:\d\s*%?\s*(?:-|\u2013|to)\s*\d+(?:\.\d+)?|[<>≥≤]=?\s*\d+(?:\.\d+)?)\s*%\s*:\s*[a-z]"
+    # several scores sharing one result, as in a scoring key: "0 and 1+ negative"
+    r"|(?<![\d.])[0-3]\+?\s*(?:,|and|or)\s*[0-3]\+\s*(?:negative|equivocal|positive)"
+)
+# A panel of genes named after one negative statement: "negative for pathogenic variants in
+# BRCA1, BRCA2 and PALB2", "No reportable alterations in: ALK, BRAF, ...", "no mutations were
+# identified in the following genes: ...". The genes already listed before the group count.
+PANEL_NEGATION = re.compile(
+    r"(?<![a-z])(?:no|without|negative\s+for|absence\s+of)\s+(?:[\w/-]+\s+){0,4}?"
+    r"(?:variants?|alterations?|mutations?|fusions?|rearrangements?|amplifications?"
+    r"|abnormalities|findings)"
+    r"(?:\s+(?:were|was|are|is|have\s+been|has\s+been))?"
+    r"(?:\s+(?:identified|detected|found|observed|reported|seen))?"
+    r"\s+(?:in|for|of|involving|within)(?:\s+the)?(?:\s+following)?(?:\s+genes?)?\s*:?\s*"
+    r"(?:[\w./+-]+\s*(?:,|\band\b|\bor\b)\s*){0,12}$"
+)
+# A negation right before the phrase that leads into a marker: "No loss of MLH1".
+NEGATION_BEFORE = re.compile(r"(?<![a-z])(?:no|not|without|absence\s+of|lack\s+of)\s+$")
+# The marker is named as an example or as what a test cannot see, not as a finding:
+# "(e.g., V600K)", "such as BRCA2", "non-V600E variants".
+EXAMPLE_BEFORE = re.compile(r"(?:\be\.?g\.?,?|\bfor\s+example,?|\bsuch\s+as|\bnon-)\s*$")
+# A result named as a probability or an association, not found: "a low probability of
+# MSI-high", "associated with MSI-H".
+HEDGE_BEFORE = re.compile(
+    r"\b(?:probability|likelihood|risk|chance|possibility|suggestive)\s+(?:of|for)\s+(?:an?\s+)?$"
+    r"|\bassociated\s+with\s+(?:an?\s+)?$|\b(?:to\s+)?(?:rule\s+out|exclude|screen\s+for)\s+$"
+)
+# A key to results, not a result: "Key: TMB High (>= 10 mut/Mb)", "Reference range:".
+KEY_BEFORE = re.compile(r"\b(?:key|legend|reference(?:\s+ranges?)?|cut-?offs?)\s*:")
+# A result word followed by its band is a definition: "High (>= 10 mut/Mb)", "positive (≥ 1%)".
+BAND_AFTER = re.compile(r"\s*\(?\s*(?:>=|=>|≥|<=|≤|at\s+least|greater\s+than\s+or\s+equal)\s*\d")
+# A variant named as the target of a drug: "KRAS G12C-directed agents", "G12D inhibitors".
+THERAPY_AFTER = re.compile(
+    r"[\s-]*(?:directed|targeted|targeting|specific\s+(?:inhibitors?|agents?|therap\w*)"
+    r"|inhibitors?|agents?|tkis?|therap(?:y|ies)|drugs?)\b"
+)
+# An assay whose name holds a variant tests for that protein: "IDH1 R132H (IHC)", "BRAF V600E
+# (VE1)"; its positive is the protein detected, not a sequenced mutation.
+ASSAY_WORDS = re.compile(
+    r"\b(?:ihc|immunohisto\w*|immunostain\w*|antibody|antibodies|clone|mutation-specific"
+    r"|mutant-specific|stain(?:ing)?)\b"
 )

@@ -13,17 +13,25 @@ from dataclasses import dataclass
 
 from extractors import vocab
 from extractors.biomarkers.mentions import Mention, marker_entries
-from extractors.biomarkers.methods import read_methods
+from extractors.biomarkers.methods import clone_pattern, read_methods
 from extractors.biomarkers.phrases import (
+    ASSAY_WORDS,
+    BAND_AFTER,
     DEFINITION,
     DEFINITION_BEFORE,
+    EXAMPLE_BEFORE,
     GENERIC,
+    HEDGE_BEFORE,
+    KEY_BEFORE,
     LEAD,
     LEAD_NEGATION,
+    NEGATION_BEFORE,
+    PANEL_NEGATION,
     PRESENCE_VERB,
     SCALE_ENTRY,
     SIGN,
     TEST_NOUN,
+    THERAPY_AFTER,
 )
 from extractors.biomarkers.results import (
     FUSION,
@@ -31,6 +39,7 @@ from extractors.biomarkers.results import (
     Decisive,
     decide,
     name_result,
+    negate_result,
     read_tokens,
     relabel_result,
     serum_results,
@@ -51,6 +60,15 @@ from extractors.document import AnalyzedPage
 _ORIGIN = re.compile(r"\b(?P<origin>germline|somatic|gbrca|sbrca)\b")
 # Room after a marker for an attached sign: "ER+", "HER2 (-)".
 _SIGN_REACH = 6
+# Room between a marker and the variant its assay is named after: "IDH1 R132H", "BRAF (V600E)".
+_ASSAY_VARIANT_GAP = 3
+# What a positive and a negative mean for an assay named after a variant: the protein it stains
+# was seen or not ("IDH1 R132H (IHC): negative" is not detected), never a sequenced mutation.
+_ASSAY_RESULTS = {1: "detected", -1: "not detected"}
+# Level words, which a gene with a variant on its row takes from another column.
+_LEVELS = frozenset({"normal", "high", "low", "stable"})
+# A test's name, not its result: "IGHV mutation status".
+_STATUS = re.compile(r"\bstatus$")
 
 
 @dataclass(slots=True)
@@ -93,8 +111,14 @@ class Reader:
         variant = find_variant(scope, key)
         used: list[Found] = []
         start = mention.start
+        if self._not_a_finding(mention, variant):
+            return None
 
         decisive = decide(self.tail_tokens)
+        if decisive and self._negates_another(decisive, variant):
+            decisive = None
+        if decisive and entry.kind == "gene" and variant and decisive.label in _LEVELS:
+            decisive = None  # "TP53  p.R273H ... copy number 2 (normal)": another column's word
         # "HER2 IHC 2+, FISH pending", "HER2 testing: IHC 3+": nothing more than the words
         # after the marker may give its result, but a value there still counts.
         only_after = False
@@ -107,6 +131,15 @@ class Reader:
                 decisive = Decisive(None, None, polarity, sign.start(), sign.end())
             else:
                 only_after = not self.tail_tokens and bool(TEST_NOUN.match(self.tail))
+        if decisive is None and not only_after:
+            panel = PANEL_NEGATION.search(self.lead)
+            if panel:
+                # "No pathogenic variants detected in: BRCA1, BRCA2, ...": each is not found.
+                phrase = read_tokens(self.lead[panel.start() : panel.end()], self.lead_start)
+                panel_aspect = next((t.aspect for t, _, _ in phrase if t.aspect), MUTATION)
+                panel_start = self.lead_start + panel.start()
+                decisive = Decisive(None, panel_aspect, -1, panel_start, panel_start + 2)
+                start = min(start, panel_start)
         if decisive is None and self.lead_match and not only_after:
             decisive = self._lead_decisive()
             if decisive:
@@ -119,23 +152,32 @@ class Reader:
             decisive = decide(term_tokens)
             if decisive and decisive.label is None and not decisive.sign:
                 decisive = None
-            if decisive is None and term_aspect:
+            if decisive is None and term_aspect and not _STATUS.search(term):
                 decisive = Decisive(None, term_aspect, 1, mention.start, mention.end)
-        if decisive is None and variant and not only_after:
+        assay = variant is not None and self._names_assay(mention, variant, decisive)
+        if decisive is None and variant and not only_after and not assay:
             kind = FUSION if "::" in variant.text else MUTATION
             decisive = Decisive(None, kind, 1, variant.start, variant.end)
         if DEFINITION.search(self.tail) or len(set(SCALE_ENTRY.findall(self.tail))) >= 2:
             return None
-        if decisive and self._generic(decisive, mention):
+        if decisive and (self._generic(decisive, mention) or self._band(decisive)):
             return None
 
         aspect = term_aspect
         if aspect is None and variant:
             aspect = FUSION if "::" in variant.text else MUTATION
-        result = name_result(decisive, aspect) if decisive else None
+        if assay:
+            if decisive is None:
+                return None
+            result: str | None = _ASSAY_RESULTS.get(decisive.sign) or decisive.label
+        else:
+            result = name_result(decisive, aspect) if decisive else None
         if decisive:
             used.append(Found(decisive.start, decisive.end, ""))
-        result = relabel_result(key, entry.kind, result)
+        # A result said of an aspect is already specific: no variant found in MLH1 (germline)
+        # is MLH1 not detected, never its protein lost.
+        if not (decisive and (decisive.aspect or aspect) and decisive.sign):
+            result = relabel_result(key, entry.kind, result)
         value, result = self._value(key, entry.kind, scope, result, used, index)
         if variant:
             used.append(variant)
@@ -158,9 +200,53 @@ class Reader:
         end = max([mention.end, *(found.end for found in used)])
         return Reading(result, value, variant.text if variant else None, method, start, end)
 
+    def _not_a_finding(self, mention: Mention, variant: Found | None) -> bool:
+        """Whether the marker is named as an example, in a key, as a probe's locus or as a
+        drug's target."""
+        text = self.page.text
+        before = text[self.lead_start : mention.start]
+        if EXAMPLE_BEFORE.search(before) or KEY_BEFORE.search(before):
+            return True
+        if (
+            text[mention.start - 1 : mention.start] == "["
+            and text[mention.end : mention.end + 1] == "]"
+        ):
+            return True  # a FISH probe's locus, "del(17p13.1) [TP53]": the lesion is the result
+        ends = [mention.end]
+        if variant and variant.start - mention.end <= _ASSAY_VARIANT_GAP:
+            ends.append(variant.end)
+        return any(THERAPY_AFTER.match(text, end) for end in ends)
+
+    def _names_assay(self, mention: Mention, variant: Found, decisive: Decisive | None) -> bool:
+        """Whether the variant after the marker names an assay ("IDH1 R132H (IHC)") rather
+        than a finding: it follows the marker at once, and a stain, an antibody or a clone
+        is named before the result."""
+        if variant.start - mention.end > _ASSAY_VARIANT_GAP:
+            return False
+        text = self.page.text
+        end = self.tail_start + len(self.tail)
+        if decisive and decisive.start >= mention.end:
+            end = decisive.start
+        words = text[self.lead_start : end]
+        return bool(ASSAY_WORDS.search(words) or clone_pattern().search(words))
+
+    def _negates_another(self, decisive: Decisive, variant: Found | None) -> bool:
+        """Whether a bare negation in the tail speaks of something after the marker's own
+        alteration: "TP53 mutation (p.R273H) in the absence of a 17p deletion"."""
+        if decisive.label or decisive.sign >= 0 or decisive.aspect is None:
+            return False
+        before = [t for t, start, _ in self.tail_tokens if start < decisive.start and t.aspect]
+        return bool(before) or (variant is not None and variant.end <= decisive.start)
+
+    def _band(self, decisive: Decisive) -> bool:
+        """Whether the result word is followed by its band, as in a key: "High (>= 10)"."""
+        return BAND_AFTER.match(self.page.text, decisive.end) is not None
+
     def _generic(self, decisive: Decisive, mention: Mention) -> bool:
         """Whether the words that give the result make a general statement, not a finding."""
         text = self.page.text
+        if HEDGE_BEFORE.search(self.lead):
+            return True
         if decisive.start >= mention.end:
             return bool(GENERIC.search(text, mention.end, decisive.start))
         if DEFINITION_BEFORE.search(self.lead):
@@ -173,11 +259,13 @@ class Reader:
             return None
         phrase_end = match.end("prep") if match.group("prep") else match.end()
         tokens = read_tokens(self.lead[match.start() : phrase_end], self.lead_start + match.start())
-        decisive = decide(tokens)
+        bare = [(t, a, b) for t, a, b in tokens if t.sign < 0 and not t.label and not t.aspect]
+        negation = bool(bare) or bool(NEGATION_BEFORE.search(self.lead, 0, match.start()))
+        worded = decide([item for item in tokens if item not in bare])
+        decisive = worded or decide(tokens)
         if decisive and decisive.label != "pending":
-            negation = any(token.sign < 0 and not token.label for token, _, _ in tokens)
-            if negation and decisive.sign > 0:
-                decisive = Decisive(None, decisive.aspect, -1, decisive.start, decisive.end)
+            if negation and worded is not None:
+                return _negate(worded)
             return decisive
         if PRESENCE_VERB.match(match.group("cue")):
             return Decisive(
@@ -209,3 +297,17 @@ class Reader:
             return read_vaf(scope, result, used)
         group = (index, len(self.group))
         return read_receptor(key, result, used, self.tail, self.tail_start, group)
+
+
+def _negate(decisive: Decisive) -> Decisive | None:
+    """Return the reading a negation in front of `decisive` makes ("no loss of" is intact),
+    or None when the negated result cannot be named with confidence."""
+    if decisive.sign > 0 and decisive.aspect:
+        return Decisive(None, decisive.aspect, -1, decisive.start, decisive.end)
+    if decisive.sign < 0:
+        return None  # "no negative ...": a double negative is not read
+    label = name_result(decisive, None)
+    negated = negate_result(label) if label else None
+    if negated is None:
+        return None
+    return Decisive(negated, decisive.aspect, 0, decisive.start, decisive.end)

@@ -42,6 +42,7 @@ class ResultWord(_Strict):
     aspect: Aspect | None = None
     polarity: Literal["positive", "negative"] | None = None
     pending: bool = False
+    neutral: bool = False
     patterns: list[str] = Field(min_length=1)
 
 
@@ -65,6 +66,7 @@ class ResultTable(_Strict):
     relabel: list[Relabel]
     protein_results: dict[str, str]
     serum_results: list[str]
+    negated: dict[str, str]
 
     @model_validator(mode="after")
     def _check_results(self) -> ResultTable:
@@ -75,6 +77,7 @@ class ResultTable(_Strict):
             *(label for entry in self.relabel for pair in entry.results.items() for label in pair),
             *(label for pair in self.protein_results.items() for label in pair),
             *self.serum_results,
+            *(label for pair in self.negated.items() for label in pair),
         ]
         unknown = sorted(set(used) - set(self.results))
         if unknown:
@@ -83,8 +86,10 @@ class ResultTable(_Strict):
         if len(aspects) != len(set(aspects)):
             raise ValueError("an aspect is listed twice")
         for word in self.words:
-            if word.pending and (word.label or word.aspect or word.polarity):
-                raise ValueError(f"a pending word says nothing else: {word.patterns}")
+            if (word.pending or word.neutral) and (word.label or word.aspect or word.polarity):
+                raise ValueError(f"a pending or neutral word says nothing else: {word.patterns}")
+            if word.pending and word.neutral:
+                raise ValueError(f"a word is pending or neutral, not both: {word.patterns}")
         for entry in self.relabel:
             if bool(entry.markers) == (entry.group is not None):
                 raise ValueError("a relabel entry names either markers or a group")
@@ -210,6 +215,11 @@ def relabel_result(key: str, kind: str, result: str | None) -> str | None:
     if result and kind == "protein":
         return result_table().protein_results.get(result, result)  # "receptors found in 75%"
     return result
+
+
+def negate_result(result: str) -> str | None:
+    """Return the result a negation makes of `result` ("no loss" is intact), or None."""
+    return result_table().negated.get(result)
 
 
 @functools.cache

@@ -2,7 +2,9 @@
 
 "CA-125 rose from 35 to 120 U/mL on 2024-03-12" gives "120 U/mL on 2024-03-12": the latest
 level of a trend, the unit as UCUM writes it (extractors/vocab/serum_units.yaml), and the date
-nearest the number, or else the last date before the marker.
+nearest the number, or else the last date before the marker. A laboratory's flag after the
+level ("14.2  H  ng/mL") gives its result, or else the reference range on its row
+("22  U/mL  0 - 35" is normal); without either, no result is guessed.
 """
 
 from __future__ import annotations
@@ -40,7 +42,21 @@ def _serum_value() -> re.Pattern[str]:
     )
 
 
-_SERUM_TO = re.compile(r"\s*(?:(?:on|in)\s+\S+\s+)?(?:to|->|\u2192)\s*(?=[<>]?\d)")
+_SERUM_TO = re.compile(
+    r"\s*(?:\([^()]{0,30}\)\s*)?(?:(?:on|in)\s+\S+?\s*)?(?:to|->|\u2192|,)\s*(?=[<>]?\d)"
+)
+# A laboratory's flag after a level and its unit: "5.84  H", "1,240 U/mL (H; ref < 35)".
+_FLAG = re.compile(
+    r"\s*(?:[a-zµ]+/[a-z]+\s*)?\(?\s*(?P<flag>hh|ll|h|l|high|low|critical\s+high)(?![\w/])"
+)
+_FLAG_RESULTS = {"h": "high", "hh": "high", "high": "high", "critical high": "high"}
+# A reference range on the level's row: "0.0 - 3.0", "ref < 35", "up to 5.0".
+_RANGE = re.compile(
+    r"(?P<low>\d+(?:\.\d+)?)\s*(?:-|\u2013|to)\s*(?P<high>\d+(?:\.\d+)?)(?!\s*/)"
+    r"|(?:<|\u2264|less\s+than|up\s+to)\s*(?P<upper>\d+(?:\.\d+)?)"
+)
+# Room after a level for its flag and reference range on a laboratory's row.
+_RANGE_REACH = 45
 # "PSA doubling time 8 months" gives no level.
 _SERUM_SKIP = re.compile(r"\s*(?:doubling\s+time|velocity|density|kinetics)\b")
 # A number this close after the marker is its level even without a unit: "CEA 4.2".
@@ -70,10 +86,17 @@ def read_serum(
         break
     if number is None:
         return None, result
-    trend = _SERUM_TO.match(tail, number.end())
-    later = serum_value.match(tail, trend.end()) if trend else None
-    if later and later.group("number").strip():
-        number = later  # "rose from 35 to 120 U/mL": the latest value
+    first = number
+    for _ in range(4):
+        trend = _SERUM_TO.match(tail, number.end())
+        later = serum_value.match(tail, trend.end()) if trend else None
+        if later is None or not later.group("number").strip():
+            break
+        if later.group("unit") != first.group("unit") and first.group("unit"):
+            break  # "CEA 4.2 ng/mL, CA 19-9 ...": another test, not the next level
+        number = later  # "rose from 35 to 120 U/mL", "1,240 on 01/06, 612 on 01/10": the latest
+    if result is None:
+        result = _flagged(tail, first, number, used, tail_start)
     used.append(Found(tail_start + number.start(), tail_start + number.end(), ""))
     value = number.group("number").replace(" ", "")
     if number.group("unit"):
@@ -91,3 +114,37 @@ def read_serum(
     if when is not None:
         value += f" on {when.date.isoformat()}"
     return value, result
+
+
+def _level(match: re.Match[str]) -> float | None:
+    digits = match.group("number").replace(",", "").strip(" <>")
+    try:
+        return float(digits)
+    except ValueError:
+        return None
+
+
+def _flagged(
+    tail: str, first: re.Match[str], latest: re.Match[str], used: list[Found], tail_start: int
+) -> str | None:
+    """Return the result a laboratory flag or reference range gives the latest level, if any."""
+    for match in (latest, first):
+        flag = _FLAG.match(tail, match.end())
+        if flag:
+            if match is latest or latest is first:
+                used.append(Found(tail_start + flag.start("flag"), tail_start + flag.end(), ""))
+                return _FLAG_RESULTS.get(flag.group("flag"), "low")
+            break
+    level = _level(latest)
+    window = tail[first.end() : max(first.end(), latest.end()) + _RANGE_REACH]
+    bounds = _RANGE.search(window)
+    if level is None or bounds is None:
+        return None
+    if bounds.group("upper"):
+        return "high" if level >= float(bounds.group("upper")) else "normal"
+    low, high = float(bounds.group("low")), float(bounds.group("high"))
+    if low >= high:
+        return None
+    if level > high:
+        return "high"
+    return "low" if level < low else "normal"

@@ -161,7 +161,9 @@ def read_her2(
         elif result not in ("positive", "low"):
             result = "equivocal"
     elif score == "1":
-        result = "low"
+        # A stated "negative" stands (gastric and other scoring have no HER2-low); the
+        # score, kept as the value, still says 1+.
+        result = "negative" if result == "negative" else "low"
     elif score == "0":
         result = "ultralow" if result == "ultralow" else "negative"
     return (", ".join(parts) or None), result

@@ -63,3 +63,18 @@ def test_prose_wrapped_over_lines_is_not_cut() -> None:
         "that was found on screening mammography and biopsied last week.\n"
     )
     assert unit_bounds(text) == []
+
+
+def test_pairs_joined_by_leaders_side_by_side_are_cells_of_their_own() -> None:
+    text = " CDX2 ....... Positive          SATB2 ....... Positive\n"
+    assert _units(text) == ["CDX2 ....... Positive", "SATB2 ....... Positive"]
+
+
+def test_a_vertical_rule_starts_a_cell_whatever_the_cell_before_holds() -> None:
+    text = " PD-L1 (SP263) ..... TC 30%      | EBER ISH ........ Negative\n"
+    assert _units(text) == ["PD-L1 (SP263) ..... TC 30%      |", "EBER ISH ........ Negative"]
+
+
+def test_a_result_with_its_pattern_after_a_dash_still_ends_a_panel_pair() -> None:
+    text = "    Desmin      ABNORMAL - patchy weak          S100        negative\n"
+    assert _units(text) == ["Desmin      ABNORMAL - patchy weak", "S100        negative"]
