@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from extractors.biomarkers.results import result_signs
 from extractors.identity import RecordIdentity, identity_differs
 from extractors.stage import chapter_for, derive_group
 from extractors.tnm import CURRENT_EDITION, SUPPORTED_EDITIONS, stage_numeral, strip_prefix
@@ -25,6 +26,7 @@ from models.schemas import (
     OverrideAction,
     Profile,
     ReviewFlag,
+    ReviewReason,
     Severity,
     StageFact,
 )
@@ -92,7 +94,7 @@ def mismatched_documents(inputs: ReviewInputs) -> dict[UUID, list[str]]:
 def _identity_mismatch(_profile: Profile, inputs: ReviewInputs) -> Iterable[ReviewFlag]:
     for document_id, differences in mismatched_documents(inputs).items():
         yield ReviewFlag(
-            reason="identity_mismatch",
+            reason=ReviewReason.identity_mismatch,
             severity=Severity.high,
             message=f"This record may belong to someone else: {' and '.join(differences)} "
             "differ from the patient's account. Its facts stay out of the profile until decided.",
@@ -106,7 +108,7 @@ def _conflicting_stage(profile: Profile, _inputs: ReviewInputs) -> Iterable[Revi
     if len(levels) > 1:
         groups = sorted({s.group for s in stated if s.group})
         yield ReviewFlag(
-            reason="conflicting_stage",
+            reason=ReviewReason.conflicting_stage,
             severity=Severity.high,
             message=f"The records state different stage groups: {', '.join(groups)}.",
             facts=stated,
@@ -114,23 +116,41 @@ def _conflicting_stage(profile: Profile, _inputs: ReviewInputs) -> Iterable[Revi
 
 
 def _conflicting_biomarker(_profile: Profile, inputs: ReviewInputs) -> Iterable[ReviewFlag]:
-    results: dict[str, dict[str, BiomarkerFact]] = defaultdict(dict)
+    """One test found a marker and another did not: a person decides what the patient sees.
+
+    Different variants read by the same assay (EGFR L858R detected, T790M not detected) are
+    separate findings of one panel, not a conflict.
+    """
+    signs = result_signs()
+    by_marker: dict[str, list[BiomarkerFact]] = defaultdict(list)
     for fact in inputs.facts:
-        if (
-            isinstance(fact, BiomarkerFact)
-            and fact.asserted
-            and fact.variant is None
-            and fact.result in ("positive", "negative")
-        ):
-            results[fact.marker].setdefault(fact.result, fact)
-    for marker, by_result in results.items():
-        if len(by_result) > 1:
-            yield ReviewFlag(
-                reason="conflicting_biomarker",
-                severity=Severity.high,
-                message=f"{marker} is reported both positive and negative.",
-                facts=list(by_result.values()),
-            )
+        if isinstance(fact, BiomarkerFact) and fact.asserted and signs.get(fact.result or ""):
+            by_marker[fact.marker].append(fact)
+    for marker, facts in by_marker.items():
+        found = [f for f in facts if signs[f.result or ""] > 0]
+        not_found = [f for f in facts if signs[f.result or ""] < 0]
+        if not found or not not_found or _separate_findings(found, not_found):
+            continue
+        yield ReviewFlag(
+            reason=ReviewReason.conflicting_biomarker,
+            severity=Severity.high,
+            message=(
+                f"{marker} is reported both {_reading(found[0])} and {_reading(not_found[0])}."
+            ),
+            facts=[found[0], not_found[0]],
+        )
+
+
+def _separate_findings(found: list[BiomarkerFact], not_found: list[BiomarkerFact]) -> bool:
+    facts = [*found, *not_found]
+    if any(f.variant is None for f in facts) or len({f.method for f in facts}) > 1:
+        return False
+    return not {f.variant for f in found} & {f.variant for f in not_found}
+
+
+def _reading(fact: BiomarkerFact) -> str:
+    detail = ", ".join(filter(None, (fact.variant, fact.method)))
+    return f"{fact.result} ({detail})" if detail else str(fact.result)
 
 
 def _contradicts_correction(_profile: Profile, inputs: ReviewInputs) -> Iterable[ReviewFlag]:
@@ -146,7 +166,7 @@ def _contradicts_correction(_profile: Profile, inputs: ReviewInputs) -> Iterable
         known = {_value(old) for old in correction.replaces} | {_value(corrected)}
         if _value(fact) not in known:
             yield ReviewFlag(
-                reason="contradicts_correction",
+                reason=ReviewReason.contradicts_correction,
                 severity=Severity.high,
                 message=f"A record says {_describe(fact)}, which contradicts a clinician's "
                 f"correction to {_describe(corrected)}.",
@@ -174,7 +194,7 @@ def _stage_inconsistent(profile: Profile, _inputs: ReviewInputs) -> Iterable[Rev
     )
     if derived is not None and _level(derived.group) != _level(stage.group):
         yield ReviewFlag(
-            reason="stage_inconsistent",
+            reason=ReviewReason.stage_inconsistent,
             severity=Severity.high,
             message=f"Stage {stage.group} is stated, but {stage.t} {stage.n or ''} "
             f"{stage.m or ''} gives stage {derived.group} in the AJCC table.",
@@ -187,7 +207,7 @@ def _stage_derived(profile: Profile, _inputs: ReviewInputs) -> Iterable[ReviewFl
     if stage is not None and stage.method == "derived" and stage.origin is not Origin.clinician:
         assumed = f" Assumed: {'; '.join(stage.assumptions)}." if stage.assumptions else ""
         yield ReviewFlag(
-            reason="stage_derived",
+            reason=ReviewReason.stage_derived,
             severity=Severity.medium,
             message=f"Stage {stage.group or '(no group)'} was derived from "
             f"{stage.t} {stage.n or ''} {stage.m or ''}, not stated.{assumed}",
@@ -202,7 +222,7 @@ def _stage_missing(profile: Profile, _inputs: ReviewInputs) -> Iterable[ReviewFl
     if any(word in (primary.main_type or "") for word in _UNSTAGED_MAIN_TYPES):
         return
     yield ReviewFlag(
-        reason="stage_missing",
+        reason=ReviewReason.stage_missing,
         severity=Severity.medium,
         message=f"No stage was found for {primary.name}.",
         facts=[primary],
@@ -216,7 +236,7 @@ def _no_diagnosis(_profile: Profile, inputs: ReviewInputs) -> Iterable[ReviewFla
     for document in inputs.documents:
         if document.looks_oncologic and document.document_id not in found:
             yield ReviewFlag(
-                reason="no_diagnosis",
+                reason=ReviewReason.no_diagnosis,
                 severity=Severity.medium,
                 message="This record speaks of cancer, but no diagnosis was found in it.",
                 document_id=document.document_id,
@@ -237,7 +257,7 @@ def _equivocal_unresolved(profile: Profile, inputs: ReviewInputs) -> Iterable[Re
         )
         if not resolved:
             yield ReviewFlag(
-                reason="equivocal_result",
+                reason=ReviewReason.equivocal_result,
                 severity=Severity.medium,
                 message=f"{marker.marker} is equivocal"
                 + (f" ({marker.value})" if marker.value else "")
@@ -251,7 +271,7 @@ def _low_confidence(_profile: Profile, inputs: ReviewInputs) -> Iterable[ReviewF
         if fact.asserted and fact.confidence < LOW_CONFIDENCE:
             scanned = fact.origin is Origin.ocr
             yield ReviewFlag(
-                reason="low_quality_ocr" if scanned else "low_confidence",
+                reason=ReviewReason.low_quality_ocr if scanned else ReviewReason.low_confidence,
                 severity=Severity.low,
                 message=f"A {fact.fact} was read with low confidence ({fact.confidence:.2f})"
                 + (" from a poor-quality scan." if scanned else "."),

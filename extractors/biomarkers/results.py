@@ -226,3 +226,27 @@ def negate_result(result: str) -> str | None:
 def serum_results() -> frozenset[str]:
     """Results a serum marker may be reported with when no level is given."""
     return frozenset(result_table().serum_results)
+
+
+@functools.cache
+def result_signs() -> dict[str, int]:
+    """Each result word with the sign of what the test saw: +1 found, -1 not found.
+
+    Results of no sign (equivocal, low, pending ...) are left out. A relabelled result takes
+    the sign of the general result it stands for ("lost" is a negative stain of an MMR protein).
+    """
+    table = result_table()
+    signs: dict[str, int] = {}
+    for word in table.words:
+        if word.label and word.polarity:
+            signs[word.label] = 1 if word.polarity == "positive" else -1
+    for aspect in table.aspects:
+        signs[aspect.positive], signs[aspect.negative] = 1, -1
+    signs |= {"positive": 1, "detected": 1, "negative": -1, "not detected": -1}
+    mappings = [entry.results for entry in table.relabel] + [table.protein_results]
+    for _ in range(len(mappings)):  # a relabel may name another relabel's result
+        for mapping in mappings:
+            for general, named in mapping.items():
+                if general in signs:
+                    signs.setdefault(named, signs[general])
+    return signs

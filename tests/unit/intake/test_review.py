@@ -61,6 +61,41 @@ class TestConflicts:
             [IDC, marker("HER2", "negative"), marker("HER2", "negative")]
         )
 
+    def test_a_mutation_and_its_absence_conflict(self):
+        assert "conflicting_biomarker" in reasons(
+            [IDC, marker("PIK3CA", "mutated"), marker("PIK3CA", "wild type")]
+        )
+
+    def test_an_antibody_negative_beside_a_sequenced_variant_is_flagged(self):
+        facts = [
+            GLIOMA,
+            marker("IDH1", "not detected", variant="p.R132H", method="IHC"),
+            marker("IDH1", "mutated", variant="p.R132C", method="NGS"),
+        ]
+        profile = assemble_profile(facts)
+        (flag,) = [
+            f
+            for f in flag_for_review(profile, ReviewInputs(facts=facts))
+            if f.reason == "conflicting_biomarker"
+        ]
+        assert flag.message == (
+            "IDH1 is reported both mutated (p.R132C, NGS) and not detected (p.R132H, IHC)."
+        )
+
+    def test_different_variants_of_one_panel_do_not_conflict(self):
+        assert "conflicting_biomarker" not in reasons(
+            [
+                IDC,
+                marker("EGFR", "mutated", variant="p.L858R", method="NGS"),
+                marker("EGFR", "not detected", variant="p.T790M", method="NGS"),
+            ]
+        )
+
+    def test_a_lost_and_an_intact_stain_of_one_protein_conflict(self):
+        assert "conflicting_biomarker" in reasons(
+            [IDC, marker("MLH1", "lost"), marker("MLH1", "intact")]
+        )
+
 
 class TestStage:
     def test_a_derived_stage_is_flagged(self):
