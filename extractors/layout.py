@@ -21,6 +21,7 @@ import re
 _LINE = re.compile(r"[^\n]*\n?")
 _LEADER = re.compile(r"\S\s*(?:\.{3,}|_{3,}|-{3,}|…+|·{3,})\s*\S")
 _GAP = re.compile(r"\S(?: {2,}|\t+)(?=\S)")
+_BROKEN_OFF = re.compile(r"[,+/&\u2013-][ \t]*\n?$")
 _LIST_MARKER = re.compile(r"[ \t]*(?:[-•*▪◦‣]|\d{1,2}[.)]|[a-z][.)]|\(\w{1,2}\))[ \t]+\S")
 # "ER: Positive (95%)", "Plan:", "MGMT promoter: METHYLATED": a short label, a colon, its value.
 _LABELLED = re.compile(r"[ \t]*[A-Za-z0-9][\w /().,+-]{0,40}?:(?:[ \t]+\S|[ \t]*$)")
@@ -40,13 +41,14 @@ def unit_bounds(text: str) -> list[int]:
         return []
     starts: list[int] = []
     previous_was_row = False
+    previous_line = ""
     position = 0
     for match in _LINE.finditer(text):
         line = match.group()
         if not line:
             break
         is_row = _is_row(line)
-        if previous_was_row and not is_row and line.lstrip()[:1].islower():
+        if previous_was_row and not is_row and _continues(previous_line, line):
             # A row's value wrapped onto the next line ("Plan: continue letrozole and
             # recheck in three months") stays in the row.
             position = match.end()
@@ -56,8 +58,16 @@ def unit_bounds(text: str) -> list[int]:
         if is_row:
             starts.extend(position + cell for cell in _panel_cells(line))
         previous_was_row = is_row
+        previous_line = line
         position = match.end()
     return starts
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether a line carries on the row above: it starts in lower case or with a bracket
+    ("(45 mg/m2) x 6 doses"), or the row above broke off after a comma, a plus or a dash."""
+    first = line.lstrip()[:1]
+    return first.islower() or first == "(" or _BROKEN_OFF.search(previous) is not None
 
 
 def _is_row(line: str) -> bool:
