@@ -81,11 +81,12 @@ def before_cue() -> re.Pattern[str]:
 @functools.cache
 def after_cue() -> re.Pattern[str]:
     """Return the pattern of a cue after a treatment, in the words that still belong to it
-    ("FOLFOX, discontinued 05/2023 due to neuropathy"); a decimal point ("2.5 mg") ends
+    ("FOLFOX, discontinued 05/2023 due to neuropathy"); a decimal point ("2.5 mg"), a comma
+    between numbers ("days 1, 8, 15") or a row's leader ("Rituximab ........ completed") ends
     nothing."""
     return re.compile(
         r"\s*(?:\([^()]{0,30}\)\s*)?[,(]?\s*"
-        r"(?:(?!\b(?:and|but|then|which|who|she|he)\b)(?:[^.;,]|\.(?=\d))){0,60}?"
+        r"(?:(?!\b(?:and|but|then|which|who|she|he)\b)(?:[^.;,]|\.(?=\d)|\.{3,}|,(?=\s?\d))){0,60}?"
         + _cue_groups(treatment_cues().after)
     )
 

@@ -113,15 +113,21 @@ _LIST_GAP = re.compile(
 # "nivolumab or pembrolizumab": one of them, not both ("and/or" joins both).
 _ALTERNATIVE_GAP = re.compile(r"(?<!and/)\bor\b")
 _ALIAS_GAP = re.compile(r"\s*[(/]\s*")
-# A full stop after a title or an abbreviation ends no clause: "given by Dr. Lee".
+# A full stop after a title or an abbreviation, or in a leader, ends no clause: "given by
+# Dr. Lee", "Rituximab ....... completed".
 _CLAUSE_STOP = re.compile(
-    r"(?<!\bdr)(?<!\bmr)(?<!\bms)(?<!\bmrs)(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)[.;]\s"
+    r"(?<!\bdr)(?<!\bmr)(?<!\bms)(?<!\bmrs)(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)(?<!\.\.)[.;]\s"
     r"|\b(?:but|however|whereas|while)\b"
 )
 # A conditional lasts to the end of its clause.
 _CONDITION_STOP = re.compile(r";|\b(?:but|however|whereas|while|otherwise)\b")
+# A cue after a planned drug that makes the plan an option or a refusal.
+_CONDITION = frozenset({"hypothetical"})
+_UNSURE = frozenset({CueKind.option, CueKind.declined})
 # An entry's status written after it in a table or list: "AC x 4 - completed".
 _STATUS_COLUMN = re.compile(r"\s[-\u2013\u2014]\s")
+# A unit that ends in a leader or a title runs on into the next: its full stops end nothing.
+_RUN_ON_END = re.compile(r"(?:\.{3,}|\u2026+|\b(?:dr|mr|mrs|ms|prof)\.)\s*$")
 # A line of a treatment summary that holds only the entry's dates.
 _DATE_LINE_LENGTH = 80
 _DATE_LINE_WORDS = re.compile(
@@ -191,6 +197,7 @@ class _Group:
     hypothetical: bool = False
     negated: bool = False
     alternatives: bool = False  # joined by "or": one of them, not each
+    condition_met: bool = False  # "if tolerated, continue X": the condition does not hold it
 
     @property
     def asserted(self) -> bool:
@@ -292,6 +299,14 @@ class _PageReader:
         line = bisect.bisect_right(starts, position) - 1
         return starts[line - 1] if line >= 1 and dated[line - 1] else None
 
+    def _next_entry(self, position: int) -> int | None:
+        """Where the next entry of a treatment summary begins: its line of dates."""
+        if self._lines is None:
+            self._lines = _date_lines(self.page)
+        starts, dated = self._lines
+        line = bisect.bisect_right(starts, position)
+        return next((starts[i] for i in range(line, len(starts)) if dated[i]), None)
+
     def read(self, groups: list[_Group]) -> list[TreatmentFact]:
         facts: list[TreatmentFact] = []
         previous: _Group | None = None
@@ -304,9 +319,16 @@ class _PageReader:
             lead_start = max(sentence_start, group.start - WINDOW_BEFORE)
             if previous is not None and previous.end > lead_start:
                 lead_start = previous.end
+            if _RUN_ON_END.search(self.text, group.end, sentence_end):
+                # "Rituximab 375 mg/m2 ....... completed", "given by Dr. Lee, last dose ...":
+                # the row's value, or the rest of the sentence, is after the full stop.
+                sentence_end = self.page.context.sentence(sentence_end)[1]
             tail_end = min(sentence_end, group.end + WINDOW_AFTER)
             if next_start is not None:
                 tail_end = min(tail_end, next_start)
+            next_entry = self._next_entry(group.end)
+            if next_entry is not None:
+                tail_end = min(tail_end, next_entry)
             stop = _CLAUSE_STOP.search(self.text, group.end, tail_end)
             if stop:
                 tail_end = stop.start()
@@ -337,6 +359,7 @@ class _PageReader:
         since = self.text[clause_start + condition.end() : group.start]
         cue = _last_cue(before_cue(), since)
         if cue is not None and cue.lastgroup == CueKind.current:
+            group.condition_met = True
             return False
         group.status, group.from_cue, group.hypothetical = TreatmentStatus.mentioned, True, True
         return True
@@ -366,6 +389,8 @@ class _PageReader:
             status = "current"  # "patient on letrozole"
         elif cue and cue.lastgroup != "neutral" and not self._sequencing_in_plan(cue, group):
             status = cue.lastgroup
+            if status == CueKind.planned and after and after.lastgroup in _UNSURE:
+                status = after.lastgroup  # "plan to add X if ...", "X planned; Y is an option"
             group.switched = cue.group(0).endswith("from")
             reason = _REASON.match(self.text, group.end) if status == "stopped" else None
             if reason and reason.end() - group.end <= WINDOW_AFTER:
@@ -528,7 +553,9 @@ class _PageReader:
         end: int,
     ) -> TreatmentFact:
         page = self.page
-        context = page.flags(match.start, match.end)
+        context = page.flags(
+            match.start, match.end, ignore=_CONDITION if group.condition_met else frozenset()
+        )
         if not group.asserted or group.alternatives:
             context = ContextFlags(
                 **{

@@ -63,3 +63,17 @@ def test_prose_wrapped_over_lines_is_not_cut() -> None:
         "that was found on screening mammography and biopsied last week.\n"
     )
     assert unit_bounds(text) == []
+
+
+def test_a_row_wrapped_after_a_comma_or_onto_a_bracket_stays_whole() -> None:
+    text = (
+        "Systemic therapy: weekly docetaxel + ramucirumab\n"
+        "(10 mg/kg) x 4 doses, given by the medical team\n"
+        "- Hypofractionated RT with concurrent temozolomide,\n"
+        "  01/2024-02/2024 - completed\n"
+    )
+    assert _units(text) == [
+        "Systemic therapy: weekly docetaxel + ramucirumab\n(10 mg/kg) x 4 doses, given by the"
+        " medical team",
+        "- Hypofractionated RT with concurrent temozolomide,\n  01/2024-02/2024 - completed",
+    ]
