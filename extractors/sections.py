@@ -53,7 +53,8 @@ def _header_pattern() -> re.Pattern[str]:
     A header opens a line, or in flattened (OCR'd) text follows a full stop or a field's colon
     ("Report date: FINAL DIAGNOSIS."); a line break inside it reads ". " there too. It ends in
     a colon, or in a full stop when it is written as a heading ("DIAGNOSIS. ", "Final
-    Diagnosis. "), not as a word inside a sentence.
+    Diagnosis. "), not as a word inside a sentence, or it stands capitalised alone on its line
+    ("PLAN", "Impression"), as clinic notes print their headings.
     The pattern takes the line break or ". " before the header (find_sections puts a line break
     before the text), so that `re` tries it only where one of "\\n.:" stands, and only looks at
     the colon or full stop after it, so that it can lead the next header. It runs on lower-case
@@ -65,7 +66,7 @@ def _header_pattern() -> re.Pattern[str]:
             re.escape(h).replace(r"\ ", r"\.?\s+")
             for h in sorted(_kind_by_header(), key=len, reverse=True)
         )
-        + r")(?=\s*:|(?P<stop>\.)\s)"
+        + r")(?=\s*:|(?P<stop>\.)\s|(?P<alone>[ \t]*(?:\n|$)))"
     )
 
 
@@ -89,5 +90,5 @@ def find_sections(text: str) -> list[Section]:
     return [
         Section(match.start(1) - 1, kind_by_header[_header_key(match.group(1))])
         for match in _header_pattern().finditer(lowered)
-        if not match.group("stop") or text[match.start(1)].isupper()
+        if not (match.group("stop") or match.group("alone")) or text[match.start(1)].isupper()
     ]

@@ -2,6 +2,8 @@
 
 The phrases live in `rules/treatment_cues.yaml`; the patterns are built from them on first
 use. Each kind of cue is a named group, so that `match.lastgroup` is the kind that fired.
+Conditional cues ("if", "at progression") are a pattern of their own: they open a scope that
+lasts to the end of the clause, whatever cue comes nearer the treatment.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ class CueKind(StrEnum):
 
     progressed = "progressed"  # a past line the disease progressed on
     neutral = "neutral"  # "prior to surgery": orders the steps, gives no status
+    option = "option"  # named as an option or alternative: hypothetical, only mentioned
+    declined = "declined"  # declined, not indicated, not given: negated, only mentioned
     stopped = "stopped"
     planned = "planned"
     current = "current"
@@ -43,6 +47,7 @@ class TreatmentCues(_Strict):
     version: str
     before: list[CuePhrases]
     after: list[CuePhrases]
+    conditional: list[str]
     radiation_intents: list[str]
 
 
@@ -76,12 +81,22 @@ def before_cue() -> re.Pattern[str]:
 @functools.cache
 def after_cue() -> re.Pattern[str]:
     """Return the pattern of a cue after a treatment, in the words that still belong to it
-    ("FOLFOX, discontinued 05/2023 due to neuropathy")."""
+    ("FOLFOX, discontinued 05/2023 due to neuropathy"); a decimal point ("2.5 mg"), a comma
+    between numbers ("days 1, 8, 15") or a row's leader ("Rituximab ........ completed") ends
+    nothing."""
     return re.compile(
         r"\s*(?:\([^()]{0,30}\)\s*)?[,(]?\s*"
-        r"(?:(?!\b(?:and|but|then|which|who|she|he)\b)[^.;,]){0,60}?"
+        r"(?:(?!\b(?:and|but|then|which|who|she|he)\b)(?:[^.;,]|\.(?=\d)|\.{3,}|,(?=\s?\d))){0,60}?"
         + _cue_groups(treatment_cues().after)
     )
+
+
+@functools.cache
+def conditional_cue() -> re.Pattern[str]:
+    """Return the pattern of the cues that make the rest of their clause conditional
+    ("if progression, consider ...")."""
+    phrases = "|".join(_whitespace_runs(phrase) for phrase in treatment_cues().conditional)
+    return re.compile(r"(?<![\w/])(?:" + phrases + r")(?![\w/])")
 
 
 @functools.cache

@@ -5,9 +5,18 @@ Mentions joined by list words ("carboplatin and paclitaxel") form a group that s
 around it. Status comes from the nearest cue before the group ("received", "currently on",
 "plan to start", "progressed on"), a cue after it ("... was discontinued due to pneumonitis"),
 the group before it in the sentence ("AC, then paclitaxel"), its dates, its section (Plan) and
-its context. "Progressed on X, now on Y" makes X a past line and Y the next line. A conditional
-("if it progresses, consider ...") is hypothetical and an option declined or not indicated is
-negated: both are kept but not asserted.
+its context. "Progressed on X, now on Y" makes X a past line and Y the next line.
+
+A treatment is only `mentioned`, and kept but not asserted, when its scope says it may never be
+given: a conditional clause ("if progression, consider X"), an option or alternative ("we
+discussed X, Y and Z; we favor Z": X and Y are options, Z is planned; "e.g.", "+/-"), or a
+refusal or ruling out ("declined", "would not be indicated", "not given"). The scope is the
+unit the treatment stands in (sentence, list item or table row) and, within it, its clause.
+Drugs joined by "or" are alternatives: mentioned, with a lower confidence. A drug stopped for
+toxicity is `stopped`; one discontinued at progression is a `past` line.
+
+In a treatment summary a line holding only dates ("2023-03-06 → present") heads the entry on
+the next line: its dates are the entry's, and no cue before it reaches the entry.
 
 A course of radiation is described in `regimen`: "50 Gy in 25 fractions; site: left chest wall;
 intent: adjuvant". A date written as a month or a year stands for its first day.
@@ -15,17 +24,25 @@ intent: adjuvant". A date written as a month or a year stands for its first day.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
 
 from extractors import vocab
+from extractors.context import ContextFlags
 from extractors.dates import find_dates
 from extractors.document import AnalyzedPage
 from extractors.sections import SectionKind
 from extractors.terms import TermCategory, TermMatch
-from extractors.treatment_cues import after_cue, before_cue, intent_pattern
+from extractors.treatment_cues import (
+    CueKind,
+    after_cue,
+    before_cue,
+    conditional_cue,
+    intent_pattern,
+)
 from models.schemas import TreatmentFact, TreatmentKind, TreatmentStatus
 
 WINDOW_AFTER = 80
@@ -38,7 +55,11 @@ _NEXT_LINE_REACH = 300
 
 _REASON = re.compile(
     r"\s*(?:(?:on|in)\s+\S+\s+)?(?:due\s+to|secondary\s+to|because\s+of|for|given"
-    r"|in\s+the\s+setting\s+of|after)\s+[^.;,()]{1,60}"
+    r"|in\s+the\s+setting\s+of|after|at|with)\s+[^.;,()]{1,60}"
+)
+# A treatment stopped because the disease grew is a past line, not one stopped early.
+_PROGRESSION_REASON = re.compile(
+    r"\b(?:progress(?:ion|ed|ive)?|pd|relapse[ds]?|recurrence|refractory)\b"
 )
 _SEQUENCE_WORDS = frozenset({"after", "following", "post"})
 _SWITCH_TO = re.compile(r"\s*to\s*")
@@ -63,7 +84,11 @@ _DATE_CUE = re.compile(
     r"|last\s+dose(?:\s+on)?:?|-|\u2013|and)"
     r"|(?P<neutral>on|in|dated|during|of|\(|,))\s*$"
 )
-_DATE_LINK = re.compile(r"\s*(?:-|\u2013|to|until|through|thru|and)\s*")
+_DATE_LINK = re.compile(r"\s*(?:-|\u2013|\u2014|\u2192|->|to|until|through|thru|and)\s*")
+# "02/2025 - present": begun and not ended.
+_UNTIL_NOW = re.compile(
+    r"\s*(?:-|\u2013|\u2014|\u2192|->|to|until|through)\s*(?:present|ongoing|now|current|today)\b"
+)
 _RADIATION_DOSE = re.compile(
     r"(?P<dose>\d{1,5}(?:\.\d+)?)\s?(?P<unit>c?gy)\b"
     r"(?:\s*(?:in|/|x|over|delivered\s+in)\s*(?P<fractions>\d{1,2})\s*"
@@ -75,10 +100,40 @@ _RADIATION_SITE = re.compile(
     r"(?:\s+(?!(?:with|for|in|at|on|from|and|completed|given|using|via|of|over|to|at|was|were"
     r"|is|totaling|total)\b)[a-z0-9][a-z0-9/-]*){0,3})"
 )
-# Only a real list word joins treatments: "post mastectomy radiation" is two groups.
-_LIST_GAP = re.compile(r"\s*(?:[,/&+]\s*(?:(?:and|or|plus|with)\s+)?|(?:and|or|plus|with)\s+)")
+# Only a real list word joins treatments: "post mastectomy radiation" is two groups. A dose
+# or schedule may stand between them: "carboplatin AUC 6 + paclitaxel 200 mg/m2".
+_DOSE = (
+    r"(?:\s*(?:\(\s*)?(?:auc\s*\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:mg|g|mcg|\u00b5g|units?|iu)"
+    r"(?:\s*/\s*(?:m2|m\u00b2|kg|day|d))?|q\d+w|daily|weekly|bid|tid|iv|po|sc|im)(?:\s*\))?)*"
+)
+_SCHEDULE = r"(?:(?:weekly|daily|oral|iv|intravenous|dose-dense|concurrent|low-dose|high-dose)\s+)*"
+_LIST_GAP = re.compile(
+    _DOSE + r"\s*(?:[,/&+]\s*(?:(?:and|or|plus|with)\s+)?|(?:and|or|plus|with)\s+)" + _SCHEDULE
+)
+# "nivolumab or pembrolizumab": one of them, not both ("and/or" joins both).
+_ALTERNATIVE_GAP = re.compile(r"(?<!and/)\bor\b")
 _ALIAS_GAP = re.compile(r"\s*[(/]\s*")
-_CLAUSE_STOP = re.compile(r"[.;]\s|\b(?:but|however|whereas|while)\b")
+# A full stop after a title or an abbreviation, or in a leader, ends no clause: "given by
+# Dr. Lee", "Rituximab ....... completed".
+_CLAUSE_STOP = re.compile(
+    r"(?<!\bdr)(?<!\bmr)(?<!\bms)(?<!\bmrs)(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)(?<!\.\.)[.;]\s"
+    r"|\b(?:but|however|whereas|while)\b"
+)
+# A conditional lasts to the end of its clause.
+_CONDITION_STOP = re.compile(r";|\b(?:but|however|whereas|while|otherwise)\b")
+# A cue after a planned drug that makes the plan an option or a refusal.
+_CONDITION = frozenset({"hypothetical"})
+_UNSURE = frozenset({CueKind.option, CueKind.declined})
+# An entry's status written after it in a table or list: "AC x 4 - completed".
+_STATUS_COLUMN = re.compile(r"\s[-\u2013\u2014]\s")
+# A unit that ends in a leader or a title runs on into the next: its full stops end nothing.
+_RUN_ON_END = re.compile(r"(?:\.{3,}|\u2026+|\b(?:dr|mr|mrs|ms|prof)\.)\s*$")
+# A line of a treatment summary that holds only the entry's dates.
+_DATE_LINE_LENGTH = 80
+_DATE_LINE_WORDS = re.compile(
+    r"(?:[\s,;:/()\-\u2013\u2014\u2192>]|present|ongoing|now|current|today|to|until|through"
+    r"|from|since|start|end|dates?)*"
+)
 
 
 @functools.cache
@@ -138,6 +193,15 @@ class _Group:
     # Where the evidence of a stopped treatment ends when the reason follows it.
     reason_end: int | None = None
     switched: bool = False  # "switched from X": the treatment after "to" replaces it
+    # The scope may never give it: an option or a condition, or a refusal or ruling out.
+    hypothetical: bool = False
+    negated: bool = False
+    alternatives: bool = False  # joined by "or": one of them, not each
+    condition_met: bool = False  # "if tolerated, continue X": the condition does not hold it
+
+    @property
+    def asserted(self) -> bool:
+        return not (self.hypothetical or self.negated)
 
     @property
     def start(self) -> int:
@@ -203,6 +267,8 @@ def _groups(page: AnalyzedPage) -> list[_Group]:
             if last.key == match.key and _ALIAS_GAP.fullmatch(text, last.end, match.start):
                 continue  # "teclistamab (Tecvayli)" names one drug once
         if groups and _LIST_GAP.fullmatch(text, groups[-1].end, match.start):
+            if _ALTERNATIVE_GAP.search(text, groups[-1].end, match.start):
+                groups[-1].alternatives = True
             groups[-1].matches.append(match)
         else:
             groups.append(_Group([match]))
@@ -223,6 +289,23 @@ class _PageReader:
         self.text = page.text
         self.highest_line = 0
         self.progression_end: int | None = None
+        self._lines: tuple[list[int], list[bool]] | None = None
+
+    def _entry_start(self, position: int) -> int | None:
+        """Where the entry of a treatment summary begins when a line of dates heads it."""
+        if self._lines is None:
+            self._lines = _date_lines(self.page)
+        starts, dated = self._lines
+        line = bisect.bisect_right(starts, position) - 1
+        return starts[line - 1] if line >= 1 and dated[line - 1] else None
+
+    def _next_entry(self, position: int) -> int | None:
+        """Where the next entry of a treatment summary begins: its line of dates."""
+        if self._lines is None:
+            self._lines = _date_lines(self.page)
+        starts, dated = self._lines
+        line = bisect.bisect_right(starts, position)
+        return next((starts[i] for i in range(line, len(starts)) if dated[i]), None)
 
     def read(self, groups: list[_Group]) -> list[TreatmentFact]:
         facts: list[TreatmentFact] = []
@@ -230,19 +313,32 @@ class _PageReader:
         for number, group in enumerate(groups):
             next_start = groups[number + 1].start if number + 1 < len(groups) else None
             sentence_start, sentence_end = self.page.context.sentence(group.start)
+            entry_start = self._entry_start(group.start)
+            if entry_start is not None and entry_start > sentence_start:
+                sentence_start = entry_start
             lead_start = max(sentence_start, group.start - WINDOW_BEFORE)
             if previous is not None and previous.end > lead_start:
                 lead_start = previous.end
+            if _RUN_ON_END.search(self.text, group.end, sentence_end):
+                # "Rituximab 375 mg/m2 ....... completed", "given by Dr. Lee, last dose ...":
+                # the row's value, or the rest of the sentence, is after the full stop.
+                sentence_end = self.page.context.sentence(sentence_end)[1]
             tail_end = min(sentence_end, group.end + WINDOW_AFTER)
             if next_start is not None:
                 tail_end = min(tail_end, next_start)
+            next_entry = self._next_entry(group.end)
+            if next_entry is not None:
+                tail_end = min(tail_end, next_entry)
             stop = _CLAUSE_STOP.search(self.text, group.end, tail_end)
             if stop:
                 tail_end = stop.start()
             lead = self.text[lead_start : group.start]
             tail = self.text[group.end : tail_end]
             before = previous if previous is not None and previous.end >= sentence_start else None
-            self._status(group, lead, tail, before)
+            if not self._conditional(group, sentence_start):
+                self._status(group, lead, tail, before)
+            if group.alternatives and group.status in (None, TreatmentStatus.planned):
+                group.status = TreatmentStatus.mentioned
             # Words between two treatments were the first one's to read dates from.
             shared = before is not None and lead_start == before.end
             self._dates(group, "" if shared else lead, tail)
@@ -250,6 +346,23 @@ class _PageReader:
             facts.extend(self._facts(group, lead, lead_start, tail))
             previous = group
         return facts
+
+    def _conditional(self, group: _Group, sentence_start: int) -> bool:
+        """Whether the clause puts the group under a condition ("if progression, consider X");
+        a `current` cue after the condition ("if tolerated, continue X") keeps it given."""
+        clause_start = sentence_start
+        for stop in _CONDITION_STOP.finditer(self.text, sentence_start, group.start):
+            clause_start = stop.end()
+        condition = _last_cue(conditional_cue(), self.text[clause_start : group.start])
+        if condition is None:
+            return False
+        since = self.text[clause_start + condition.end() : group.start]
+        cue = _last_cue(before_cue(), since)
+        if cue is not None and cue.lastgroup == CueKind.current:
+            group.condition_met = True
+            return False
+        group.status, group.from_cue, group.hypothetical = TreatmentStatus.mentioned, True, True
+        return True
 
     def _status(self, group: _Group, lead: str, tail: str, previous: _Group | None) -> None:
         cue = _last_cue(before_cue(), lead)
@@ -260,6 +373,14 @@ class _PageReader:
             status = "stopped"
             reason = _REASON.match(tail, after.end())
             group.reason_end = group.end + (reason.end() if reason else after.end())
+            if reason and _PROGRESSION_REASON.search(reason.group(0)):
+                status, group.progressed = "past", True  # "discontinued for progression"
+        elif (
+            after
+            and after.lastgroup in (CueKind.past, CueKind.current)
+            and (_STATUS_COLUMN.search(tail, 0, after.start(after.lastgroup)))
+        ):
+            status = after.lastgroup  # "Maintenance BCG x 3 - completed"
         elif cue and cue.lastgroup == "progressed":
             status, group.progressed = "past", True
         elif cue is None and after and after.lastgroup == "progressed":
@@ -268,6 +389,8 @@ class _PageReader:
             status = "current"  # "patient on letrozole"
         elif cue and cue.lastgroup != "neutral" and not self._sequencing_in_plan(cue, group):
             status = cue.lastgroup
+            if status == CueKind.planned and after and after.lastgroup in _UNSURE:
+                status = after.lastgroup  # "plan to add X if ...", "X planned; Y is an option"
             group.switched = cue.group(0).endswith("from")
             reason = _REASON.match(self.text, group.end) if status == "stopped" else None
             if reason and reason.end() - group.end <= WINDOW_AFTER:
@@ -280,8 +403,13 @@ class _PageReader:
             # "She received AC, then paclitaxel": the sentence's cue carries on.
             group.status, group.from_cue = previous.status, True
             group.progressed = previous.progressed
+            group.hypothetical, group.negated = previous.hypothetical, previous.negated
             return
-        if status is not None:
+        if status == CueKind.option:
+            group.status, group.from_cue, group.hypothetical = TreatmentStatus.mentioned, True, True
+        elif status == CueKind.declined:
+            group.status, group.from_cue, group.negated = TreatmentStatus.mentioned, True, True
+        elif status is not None:
             group.status, group.from_cue = TreatmentStatus(status), True
 
     def _sequencing_in_plan(self, cue: re.Match[str], group: _Group) -> bool:
@@ -425,7 +553,18 @@ class _PageReader:
         end: int,
     ) -> TreatmentFact:
         page = self.page
-        context = page.flags(match.start, match.end)
+        context = page.flags(
+            match.start, match.end, ignore=_CONDITION if group.condition_met else frozenset()
+        )
+        if not group.asserted or group.alternatives:
+            context = ContextFlags(
+                **{
+                    **context.as_dict(),
+                    "hypothetical": context.hypothetical or group.hypothetical,
+                    "negated": context.negated or group.negated,
+                    "uncertain": context.uncertain or group.alternatives,
+                }
+            )
         status = group.status
         if status is None:
             section = page.section(match.start)
@@ -440,9 +579,12 @@ class _PageReader:
                 status = TreatmentStatus.past
             else:
                 status = TreatmentStatus.mentioned
-        flags = {**context.as_dict(), "historical": status is TreatmentStatus.past}
         if group.status is TreatmentStatus.stopped:
-            flags["negated"] = False  # "no longer on X", "did not tolerate X": it was given
+            # "no longer on X", "did not tolerate X": it was given
+            context = ContextFlags(**{**context.as_dict(), "negated": False})
+        elif context.negated or context.hypothetical:
+            status = TreatmentStatus.mentioned  # never asserted as planned or given
+        flags = {**context.as_dict(), "historical": status is TreatmentStatus.past}
         return TreatmentFact(
             name=treatment.name,
             kind=treatment.kind,
@@ -466,6 +608,38 @@ class _Dates:
     ongoing: bool  # "since 03/2024", "C1D1 01/15/2024": started and not said to have ended
 
 
+def _date_lines(page: AnalyzedPage) -> tuple[list[int], list[bool]]:
+    """The starts of the page's lines in the normalised text, and which hold only dates."""
+    original = page.page.text
+    if "\n" not in original:  # flattened text has no lines to head an entry
+        return [0], [False]
+    starts: list[int] = []
+    dated: list[bool] = []
+    position = 0
+    for line in original.splitlines(keepends=True):
+        starts.append(position)
+        dated.append(_is_date_line(line.lower()))
+        position += len(line)
+    return page.norm.many_to_normalized(starts), dated
+
+
+def _is_date_line(line: str) -> bool:
+    if len(line) > _DATE_LINE_LENGTH or not any(character.isdigit() for character in line):
+        return False
+    dates = find_dates(line, bare_years=True)
+    if not dates or (dates[0].precision == "year" and len(dates) == 1):
+        return False
+    rest = (
+        "".join(
+            line[previous.end if previous else 0 : date.start]
+            for previous, date in zip([None, *dates[:-1]], dates, strict=True)
+        )
+        + line[dates[-1].end :]
+    )
+    rest = re.sub(r"\([^()]*\)", " ", rest)  # "2023-04 (during 1st line)"
+    return _DATE_LINE_WORDS.fullmatch(rest.strip()) is not None
+
+
 def _read_dates(text: str, *, near_end: bool) -> _Dates | None:
     """Read a start and an end date from the words on one side of a treatment mention.
 
@@ -485,6 +659,8 @@ def _read_dates(text: str, *, near_end: bool) -> _Dates | None:
     after = dates[dates.index(first) + 1] if first is not dates[-1] else None
     if after is not None and _DATE_LINK.fullmatch(text, first.end, after.start):
         return _Dates(first.date, after.date, ongoing=False)  # "2015-2020", "from X to Y"
+    if _UNTIL_NOW.match(text, first.end):
+        return _Dates(first.date, None, ongoing=True)  # "03/2025 - present"
     if role is None and (first.precision == "year" or (not near_end and first.start > 25)):
         return None
     if role == "end" and cue is not None and cue.group("end") not in ("and", "-", "\u2013"):

@@ -78,3 +78,17 @@ def test_a_vertical_rule_starts_a_cell_whatever_the_cell_before_holds() -> None:
 def test_a_result_with_its_pattern_after_a_dash_still_ends_a_panel_pair() -> None:
     text = "    Desmin      ABNORMAL - patchy weak          S100        negative\n"
     assert _units(text) == ["Desmin      ABNORMAL - patchy weak", "S100        negative"]
+
+
+def test_a_row_wrapped_after_a_comma_or_onto_a_bracket_stays_whole() -> None:
+    text = (
+        "Systemic therapy: weekly docetaxel + ramucirumab\n"
+        "(10 mg/kg) x 4 doses, given by the medical team\n"
+        "- Hypofractionated RT with concurrent temozolomide,\n"
+        "  01/2024-02/2024 - completed\n"
+    )
+    assert _units(text) == [
+        "Systemic therapy: weekly docetaxel + ramucirumab\n(10 mg/kg) x 4 doses, given by the"
+        " medical team",
+        "- Hypofractionated RT with concurrent temozolomide,\n  01/2024-02/2024 - completed",
+    ]

@@ -55,6 +55,17 @@ class TestFindSections:
         text = "Report date: 1/1/20. FINAL DIAGNOSIS. Lung."
         assert find_sections(text) == [Section(21, SectionKind.diagnosis)]
 
+    def test_capitalised_heading_alone_on_its_line_opens_a_section(self) -> None:
+        text = "Family history: aunt with glioma.\n\nIMPRESSION\nCarcinoma.\nPlan\nStart drug."
+        assert [section.kind for section in find_sections(text)] == [
+            SectionKind.family_history,
+            SectionKind.diagnosis,
+            SectionKind.plan,
+        ]
+
+    def test_lower_case_heading_word_alone_on_a_line_is_no_heading(self) -> None:
+        assert find_sections("We will review the\nplan\nnext week.") == []
+
     def test_lower_case_word_inside_a_sentence_is_no_heading(self) -> None:
         assert find_sections("The final diagnosis. was made") == []
 

@@ -276,3 +276,131 @@ class TestFindDates:
             find_dates("ratio 2.3, 02/30/2024, pt2 n1, 50 gy in 25 fractions", bare_years=True)
             == []
         )
+
+
+def _statuses(facts: list[TreatmentFact]) -> dict[str, str]:
+    """The status of each drug the facts assert; a drug never asserted is left out."""
+    rank = {"current": 4, "stopped": 3, "past": 2, "planned": 1, "mentioned": 0}
+    found: dict[str, str] = {}
+    for fact in facts:
+        if fact.asserted and rank[fact.status] >= rank.get(found.get(fact.name, ""), -1):
+            found[fact.name] = fact.status
+    return found
+
+
+class TestScope:
+    """A drug named as an option, under a condition or refused is never planned or given."""
+
+    def test_options_discussed_stay_mentioned_and_the_favored_one_is_planned(self, extract):
+        text = (
+            "PLAN\n"
+            "1. We discussed gemcitabine + cisplatin, durvalumab with chemotherapy, and\n"
+            "   FOLFIRINOX. We favor gemcitabine + cisplatin + durvalumab.\n"
+        )
+        statuses = _statuses(_read(extract, text))
+        assert statuses == {
+            "gemcitabine": "planned",
+            "cisplatin": "planned",
+            "durvalumab": "planned",
+        }
+
+    def test_options_in_one_clause_and_the_choice_in_the_next(self, extract):
+        facts = _read(extract, "Plan: we discussed sunitinib or pazopanib; we favor pazopanib.")
+        assert _statuses(facts) == {"pazopanib": "planned"}
+
+    def test_a_conditional_clause_keeps_its_drugs_hypothetical(self, extract):
+        text = "Plan:\n1. If disease progresses, consider cabozantinib +/- nivolumab.\n"
+        facts = _read(extract, text)
+        assert {fact.name for fact in facts} == {"cabozantinib", "nivolumab"}
+        assert all(f.hypothetical and f.status == "mentioned" for f in facts)
+
+    def test_a_condition_after_the_drug_makes_it_hypothetical(self, extract):
+        facts = _read(extract, "Plan: add trastuzumab if the HER2 FISH returns amplified.")
+        assert _one(facts, "trastuzumab").hypothetical
+
+    def test_continuing_a_drug_under_a_condition_keeps_it_current(self, extract):
+        facts = _read(extract, "If tolerated, continue anastrozole 1 mg daily.")
+        fact = _one(facts, "anastrozole")
+        assert (fact.status, fact.hypothetical) == ("current", False)
+
+    def test_examples_of_a_trial_are_options(self, extract):
+        text = "Plan:\n2. Trials: she may qualify for a study (e.g., trastuzumab deruxtecan).\n"
+        assert _statuses(_read(extract, text)) == {}
+
+    def test_a_trial_adding_a_drug_is_an_option(self, extract):
+        facts = _read(extract, "Plan:\n3. A trial adding tiragolumab was offered; she declined.\n")
+        assert _statuses(facts) == {}
+
+    def test_an_alternative_named_after_the_drug_is_not_planned(self, extract):
+        text = "Plan:\n1. Degarelix monthly planned; oral relugolix is an alternative.\n"
+        assert _statuses(_read(extract, text)) == {"degarelix": "planned"}
+
+    def test_a_drug_offered_and_declined_is_not_planned(self, extract):
+        text = "Plan:\n4. Adjuvant capecitabine was offered for 6 months; he declined.\n"
+        assert _statuses(_read(extract, text)) == {}
+
+    def test_a_drug_not_given_is_negated(self, extract):
+        facts = _read(extract, "Notes: cetuximab is not a suitable option and would not be used.")
+        fact = _one(facts, "cetuximab")
+        assert (fact.status, fact.negated) == ("mentioned", True)
+
+    def test_drugs_joined_by_or_are_alternatives_with_a_lower_confidence(self, extract):
+        facts = _read(extract, "Plan: start cisplatin or carboplatin with the radiation.")
+        facts = [fact for fact in facts if fact.kind == "medication"]
+        assert {f.status for f in facts} == {"mentioned"}
+        assert all(f.uncertain and f.confidence < 0.85 for f in facts)
+
+    def test_drugs_with_doses_between_them_share_the_status(self, extract):
+        text = "Ixazomib 4 mg + lenalidomide 15 mg + dexamethasone 20 mg weekly - ongoing"
+        assert _statuses(_read(extract, text)) == {
+            "ixazomib": "current",
+            "lenalidomide": "current",
+            "dexamethasone": "current",
+        }
+
+
+class TestTreatmentSummaries:
+    def test_a_date_line_above_heads_the_entry_below(self, extract):
+        text = (
+            "Adjuvant therapy\n"
+            "  01/10/2023 - 04/02/2023\n"
+            "  Docetaxel + cyclophosphamide x 4 cycles - completed\n"
+            "  05/2023 - present\n"
+            "  Anastrozole 1 mg daily - ongoing\n"
+        )
+        facts = _read(extract, text)
+        docetaxel, anastrozole = _one(facts, "docetaxel"), _one(facts, "anastrozole")
+        assert (docetaxel.status, docetaxel.start_date) == ("past", dt.date(2023, 1, 10))
+        assert docetaxel.end_date == dt.date(2023, 4, 2)
+        assert (anastrozole.status, anastrozole.start_date) == ("current", dt.date(2023, 5, 1))
+
+    def test_a_status_written_after_the_entry_wins_over_a_phase_word(self, extract):
+        facts = _read(extract, "Maintenance olaparib x 24 months (2021-2023) - completed")
+        assert _one(facts, "olaparib").status == "past"
+
+    def test_the_value_after_a_leader_is_the_rows_status(self, extract):
+        text = (
+            "Oxaliplatin 85 mg/m2 day 1 ............ stopped after cycle 8\n"
+            "Capecitabine 1000 mg/m2 days 1, 8 ..... completed (8 of 8)\n"
+        )
+        assert _statuses(_read(extract, text)) == {
+            "oxaliplatin": "stopped",
+            "capecitabine": "past",
+        }
+
+    def test_stopped_for_toxicity_is_stopped_and_for_progression_is_past(self, extract):
+        text = (
+            "Sunitinib 50 mg (1st line) - discontinued for progression\n"
+            "Nivolumab (2nd line) - stopped due to toxicity (colitis)\n"
+        )
+        facts = _read(extract, text)
+        assert _one(facts, "sunitinib").status == "past"
+        assert _one(facts, "nivolumab").status == "stopped"
+
+    def test_a_sentence_running_past_a_title_keeps_its_dates(self, extract):
+        text = (
+            "Concurrent chemotherapy: weekly cisplatin x 6 doses, given by Dr. Okafor,\n"
+            "last dose 03/14/2025.\n"
+        )
+        fact = _one(_read(extract, text), "cisplatin")
+        assert (fact.status, fact.end_date) == ("past", dt.date(2025, 3, 14))
