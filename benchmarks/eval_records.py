@@ -279,10 +279,15 @@ def _check_biomarker(gold: BiomarkerGold, profile: Profile) -> Check:
 def _biomarker_trap(trap: BiomarkerGold, profile: Profile) -> Check:
     label = canonical_marker(trap.marker)
     what = f"trap: biomarker {trap.marker} {'/'.join(trap.results) or 'any result'}"
+    # A variant not found ("IDH1 R132H not detected") says nothing of the gene's other
+    # variants, so it does not fall into a trap about the whole gene; a variant found does.
     hits = [
         f
         for f in profile.biomarkers
-        if f.marker.lower() == label.lower() and (not trap.results or f.result in trap.results)
+        if f.marker.lower() == label.lower()
+        and (not trap.results or f.result in trap.results)
+        and (trap.value or f.variant is None or _POLARITY.get(f.result or "", 0) >= 0)
+        and _value_fits(trap, f)
     ]
     if not hits:
         return Check(what, "right")

@@ -67,6 +67,9 @@ _ASSAY_VARIANT_GAP = 3
 _ASSAY_RESULTS = {1: "detected", -1: "not detected"}
 # Level words, which a gene with a variant on its row takes from another column.
 _LEVELS = frozenset({"normal", "high", "low", "stable"})
+# A heading that classes the variants listed after it ("Variants of uncertain significance:
+# ARID1A p.S1071N") gives each its class; AMP/ASCO/CAP tier III is never a pathogenic result.
+_CLASSING_LABELS = frozenset({"uncertain significance"})
 # A test's name, not its result: "IGHV mutation status".
 _STATUS = re.compile(r"\bstatus$")
 
@@ -140,6 +143,8 @@ class Reader:
                 panel_start = self.lead_start + panel.start()
                 decisive = Decisive(None, panel_aspect, -1, panel_start, panel_start + 2)
                 start = min(start, panel_start)
+        if decisive is None and variant and not only_after:
+            decisive = self._classing_label()
         if decisive is None and self.lead_match and not only_after:
             decisive = self._lead_decisive()
             if decisive:
@@ -252,6 +257,12 @@ class Reader:
         if DEFINITION_BEFORE.search(self.lead):
             return True
         return bool(GENERIC.search(text, decisive.end, mention.start))
+
+    def _classing_label(self) -> Decisive | None:
+        for token, start, end in read_tokens(self.lead, self.lead_start):
+            if token.label in _CLASSING_LABELS:
+                return Decisive(token.label, None, 0, start, end)
+        return None
 
     def _lead_decisive(self) -> Decisive | None:
         match = self.lead_match

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 BENCHMARKS = Path(__file__).resolve().parents[3] / "benchmarks"
-SHARE_RIGHT_FLOOR = 0.895
-INVERTED_CEILING = 2
+SHARE_RIGHT_FLOOR = 0.897
+INVERTED_CEILING = 0
 
 
 def _load_eval() -> ModuleType:
@@ -88,3 +88,22 @@ def test_family_history_compares_relation_condition_and_age(eval_records: Module
         == "wrong"
     )
     assert check(gold(relation="mother", condition="breast cancer"), profile).outcome == "missed"
+
+
+def test_a_variant_not_found_is_no_trap_about_the_whole_gene(eval_records: ModuleType) -> None:
+    from models.schemas import BiomarkerFact, Evidence, Profile
+
+    evidence = Evidence(page=1, start=0, end=1, snippet="x")
+
+    def profile(result: str, variant: str) -> Profile:
+        fact = BiomarkerFact(
+            marker="IDH1", result=result, variant=variant, evidence=evidence, confidence=0.9
+        )
+        return Profile(biomarkers=[fact])
+
+    negative_trap = eval_records.BiomarkerGold(marker="IDH1", result=["not detected"])
+    positive_trap = eval_records.BiomarkerGold(marker="IDH1", result=["mutated"])
+    not_found = eval_records._biomarker_trap(negative_trap, profile("not detected", "p.R132H"))
+    found = eval_records._biomarker_trap(positive_trap, profile("mutated", "p.R132H"))
+    assert not_found.outcome == "right"
+    assert (found.outcome, found.inverted) == ("wrong", True)

@@ -23,6 +23,19 @@ def _results(facts: dict[str, list[BiomarkerFact]], marker: str) -> set[str | No
     return {fact.result for fact in facts.get(marker, [])}
 
 
+class TestVariantClasses:
+    def test_variants_listed_under_an_uncertain_significance_heading_are_not_mutations(
+        self, extract
+    ):
+        text = "Variants of uncertain significance: PTCH1 p.A1380V (VAF 31%), PIK3CA p.N345K\n"
+        facts = _read(extract, text)
+        assert _results(facts, "PIK3CA") == {"uncertain significance"}
+
+    def test_a_pathogenic_variant_row_stays_mutated(self, extract):
+        facts = _read(extract, "Pathogenic variants detected: PIK3CA p.H1047R (VAF 22%)\n")
+        assert _results(facts, "PIK3CA") == {"mutated"}
+
+
 class TestPanelsNamedInOneSentence:
     def test_negative_germline_panel_lists_each_gene(self, extract):
         facts = _read(
