@@ -24,9 +24,7 @@ from models.schemas import (
     ACTIVE_STATUSES,
     ArticleRead,
     ArticleWrite,
-    AuditAction,
     AuditEventRead,
-    AuditSubject,
     DocumentStatus,
     JobRead,
     QueueRead,
@@ -117,30 +115,13 @@ def put_article(
         raise InvalidInput(
             f"The article's tags are not valid: {error.errors()[0]['msg']}", reason="bad_tags"
         ) from error
-    row = save_article(session, article)
-    # Written here until the article library (intake/articles_library.py) records its own.
-    audit.record(
-        session,
-        actor_id=admin.id,
-        action=AuditAction.save,
-        subject_type=AuditSubject.article,
-        subject_id=slug,
-    )
-    return ArticleRead.model_validate(row)
+    return ArticleRead.model_validate(save_article(session, article, actor_id=admin.id))
 
 
 @router.delete("/articles/{slug}", response_model=ArticleRead)
 def retire(slug: str, session: SessionDep, admin: CurrentAdmin) -> ArticleRead:
     """Retire an article: it is matched to no one, and kept for the record."""
-    retire_article(session, slug)
-    audit.record(
-        session,
-        actor_id=admin.id,
-        action=AuditAction.retire,
-        subject_type=AuditSubject.article,
-        subject_id=slug,
-    )
-    return ArticleRead.model_validate(articles.get_by_slug(session, slug))
+    return ArticleRead.model_validate(retire_article(session, slug, actor_id=admin.id))
 
 
 @router.get("/audit", response_model=list[AuditEventRead])

@@ -33,8 +33,8 @@ from intake.document_pages import load_pages, open_document_page
 from intake.timeline import profile_events
 from intake.uploads import accept_upload
 from models.errors import UploadRejected
-from models.repo import audit, documents
-from models.schemas import AuditAction, AuditSubject, DocumentRead, ProfileRead
+from models.repo import documents
+from models.schemas import DocumentRead, ProfileRead
 from workers.enqueue import enqueue_after_commit
 
 router = APIRouter(prefix="/api", tags=["patients"], responses=ERROR_RESPONSES)
@@ -138,34 +138,16 @@ def delete_document(
 ) -> Response:
     """Delete a document, its file and its facts; the profile is rebuilt without them."""
     document = documents.get_own(session, document_id, patient_id=patient.id)
-    erasure.delete_document(session, document=document, storage=storage)
-    # Written here until erasure (intake/erasure.py) records its own events.
-    audit.record(
-        session,
-        actor_id=patient.user_id,
-        action=AuditAction.delete,
-        subject_type=AuditSubject.document,
-        subject_id=str(document_id),
-        patient_id=patient.id,
-    )
+    erasure.delete_document(session, document=document, storage=storage, actor_id=patient.user_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.delete("/account", status_code=status.HTTP_204_NO_CONTENT)
 def delete_account(
-    session: SessionDep, storage: StorageDep, patient: CurrentPatient, user: CurrentUser
+    session: SessionDep, storage: StorageDep, _patient: CurrentPatient, user: CurrentUser
 ) -> Response:
     """Erase the account: every file, fact, profile and review item of this patient."""
-    patient_id, user_id = patient.id, user.id
     erasure.erase_account(session, user=user, storage=storage)
-    audit.record(
-        session,
-        actor_id=None,
-        action=AuditAction.erase,
-        subject_type=AuditSubject.account,
-        subject_id=str(user_id),
-        patient_id=patient_id,
-    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

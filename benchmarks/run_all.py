@@ -1,9 +1,9 @@
 """Run every benchmark, print one table, and write it to benchmarks/RESULTS.md.
 
     .venv/bin/python benchmarks/run_all.py [--quick] [--skip-e2e] [--skip-api] [--skip-ocr]
-        [--only read,extract,end_to_end,api_latency] [--profile DIR] [--output PATH]
+        [--only read,extract,startup,end_to_end,api_latency] [--profile DIR] [--output PATH]
 
-Each measure runs in a process of its own (read.py, extract.py, end_to_end.py,
+Each measure runs in a process of its own (read.py, extract.py, startup.py, end_to_end.py,
 api_latency.py), so one cannot warm or slow another, and each can be run alone. The end-to-end
 and API measures need PostgreSQL and Redis; when they are unreachable their rows say so and
 are skipped, not failed. The exit code is 1 when a floor failed or a module crashed.
@@ -23,7 +23,7 @@ from machine import describe_machine, load_average, markdown_machine
 from results import Floor, Row, Verdict, load_rows, markdown_table, print_table
 
 HERE = Path(__file__).resolve().parent
-MODULES = ("read", "extract", "end_to_end", "api_latency")
+MODULES = ("read", "extract", "startup", "end_to_end", "api_latency")
 TIMEOUT_SECONDS = 3600
 STOP_SECONDS = 120
 

@@ -10,10 +10,6 @@ from models.errors import TransientError, UnreadableDocument
 if TYPE_CHECKING:
     from PIL.Image import Image
 
-# Tesseract's OpenMP threads fight over the cores when workers run in parallel: measured on
-# this 2-core machine, a 300-dpi page took 10.7 s with threads and 1.4 s without.
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-
 OCR_TIMEOUT_SECONDS = 120
 
 
@@ -21,6 +17,7 @@ def ocr_image(image: Image, *, language: str = "eng") -> tuple[str, float]:
     """Return the page's text and a quality in [0, 1] (mean word confidence)."""
     import pytesseract
 
+    _limit_tesseract_threads()
     gray = image.convert("L")
     # pytesseract hands the page over as a file in the image's format, PNG by default; an
     # uncompressed BMP is written in 8 ms where PNG takes about 100 ms.
@@ -40,6 +37,15 @@ def ocr_image(image: Image, *, language: str = "eng") -> tuple[str, float]:
     except RuntimeError as error:  # pytesseract raises RuntimeError on its timeout
         raise TransientError("Text recognition timed out.", reason="ocr_timeout") from error
     return _assemble_lines(data)
+
+
+def _limit_tesseract_threads() -> None:
+    """Run tesseract single-threaded unless the environment already says otherwise."""
+    # Tesseract's OpenMP threads fight over the cores when workers run in parallel: measured on
+    # this 2-core machine, a 300-dpi page took 10.7 s with threads and 1.4 s without.
+    # pytesseract starts tesseract with this process's environment, so it is set here, when a
+    # page is recognised, rather than by importing this module.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 
 def _assemble_lines(data: dict[str, list[object]]) -> tuple[str, float]:

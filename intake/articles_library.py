@@ -4,10 +4,13 @@ changed article is matched again at once."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from sqlalchemy.orm import Session
 
 from intake.matcher import Article, ArticleTags, library, parse_article
-from models.repo import articles
+from models.repo import articles, audit
+from models.schemas import AuditAction, AuditSubject
 from models.tables import Article as ArticleRow
 
 
@@ -22,8 +25,9 @@ def seed_library(session: Session) -> int:
     return added
 
 
-def save_article(session: Session, article: Article) -> ArticleRow:
-    return articles.upsert(
+def save_article(session: Session, article: Article, *, actor_id: UUID | None = None) -> ArticleRow:
+    """Add or replace an article; an admin's edit (`actor_id`) is audited, the seeding is not."""
+    row = articles.upsert(
         session,
         slug=article.slug,
         title=article.title,
@@ -31,6 +35,9 @@ def save_article(session: Session, article: Article) -> ArticleRow:
         body=article.body,
         tags={"audience": article.audience, **article.tags.model_dump(mode="json")},
     )
+    if actor_id is not None:
+        _record(session, actor_id, AuditAction.save, article.slug)
+    return row
 
 
 def article_from_markdown(slug: str, text: str) -> Article:
@@ -71,6 +78,21 @@ def _article(row: ArticleRow) -> Article:
     )
 
 
-def retire_article(session: Session, slug: str) -> None:
-    articles.get_by_slug(session, slug).retired = True
+def retire_article(session: Session, slug: str, *, actor_id: UUID | None = None) -> ArticleRow:
+    """Match an article to no one from now on, keeping it for the record."""
+    row = articles.get_by_slug(session, slug)
+    row.retired = True
     session.flush()
+    if actor_id is not None:
+        _record(session, actor_id, AuditAction.retire, slug)
+    return row
+
+
+def _record(session: Session, actor_id: UUID, action: AuditAction, slug: str) -> None:
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action=action,
+        subject_type=AuditSubject.article,
+        subject_id=slug,
+    )

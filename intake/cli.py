@@ -6,24 +6,37 @@ import argparse
 import json
 import logging
 import os
-import signal
-import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from extractors.extract import extract_facts
-from extractors.reader import ReadMode, read_pages
-from intake.profile import assemble_profile
-from intake.settings import Settings, get_settings
+from extractors.reader import FileKind, ReadMode, detect_kind, read_pages
 from models.errors import IntakeError
+
+if TYPE_CHECKING:
+    from intake.settings import Settings
+    from models.schemas import Page
 
 log = logging.getLogger("intake")
 
 
-def _read_file(path: str, mode: ReadMode, settings: Settings) -> list:  # type: ignore[type-arg]
+def _settings() -> Settings:
+    # Imported on first use: pydantic-settings takes longer to import than a short text file
+    # takes to extract, and `intake extract` needs no settings for text.
+    from intake.settings import get_settings
+
+    return get_settings()
+
+
+def _read_file(path: str, mode: ReadMode) -> list[Page]:
+    data = Path(path).read_bytes()
+    if detect_kind(data) is FileKind.text:
+        # Page limits, OCR resolution and language apply to PDFs and images only.
+        return read_pages(data, mode=mode)
+    settings = _settings()
     return read_pages(
-        Path(path).read_bytes(),
+        data,
         mode=mode,
         max_pages=settings.max_pages,
         ocr_dpi=settings.ocr_dpi,
@@ -31,12 +44,14 @@ def _read_file(path: str, mode: ReadMode, settings: Settings) -> list:  # type: 
     )
 
 
-def _each_file(paths: Sequence[str], mode: ReadMode, settings: Settings, emit) -> int:  # type: ignore[no-untyped-def]
+def _each_file(
+    paths: Sequence[str], mode: ReadMode, emit: Callable[[str, list[Page]], None]
+) -> int:
     """Read each file and call `emit(path, pages)`; report failures on stderr and go on."""
     failures = 0
     for path in paths:
         try:
-            emit(path, _read_file(path, mode, settings))
+            emit(path, _read_file(path, mode))
         except IntakeError as error:
             failures += 1
             print(f"intake: {path}: {error.message} ({error.reason})", file=sys.stderr)
@@ -47,21 +62,24 @@ def _each_file(paths: Sequence[str], mode: ReadMode, settings: Settings, emit) -
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    def emit(path: str, pages: list) -> None:  # type: ignore[type-arg]
+    from extractors.extract import extract_facts
+    from intake.profile import assemble_profile
+
+    def emit(path: str, pages: list[Page]) -> None:
         profile = assemble_profile(extract_facts(pages).facts)
         print(json.dumps({"source": path, "profile": profile.model_dump(mode="json")}), flush=True)
 
-    return _each_file(args.paths, ReadMode(args.mode), get_settings(), emit)
+    return _each_file(args.paths, ReadMode(args.mode), emit)
 
 
 def cmd_read(args: argparse.Namespace) -> int:
-    def emit(path: str, pages: list) -> None:  # type: ignore[type-arg]
+    def emit(path: str, pages: list[Page]) -> None:
         print(
             json.dumps({"source": path, "pages": [p.model_dump(mode="json") for p in pages]}),
             flush=True,
         )
 
-    return _each_file(args.paths, ReadMode(args.mode), get_settings(), emit)
+    return _each_file(args.paths, ReadMode(args.mode), emit)
 
 
 def cmd_db_upgrade(_args: argparse.Namespace) -> int:
@@ -69,7 +87,7 @@ def cmd_db_upgrade(_args: argparse.Namespace) -> int:
     from models.db import session_scope
     from models.migrate import upgrade
 
-    settings = get_settings()
+    settings = _settings()
     settings.home.mkdir(parents=True, exist_ok=True)
     upgrade(settings.resolved_database_url)
     with session_scope(settings.resolved_database_url) as session:
@@ -82,7 +100,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
     from models.db import session_scope
     from models.repo import articles
 
-    with session_scope(get_settings().resolved_database_url) as session:
+    with session_scope(_settings().resolved_database_url) as session:
         try:
             if args.action == "add":
                 for path in args.paths:
@@ -108,7 +126,7 @@ def cmd_users_create(args: argparse.Namespace) -> int:
     from models.db import session_scope
     from models.schemas import Role
 
-    settings = get_settings()
+    settings = _settings()
     try:
         with session_scope(settings.resolved_database_url) as session:
             user = create_user(
@@ -129,7 +147,7 @@ def cmd_storage_rotate(_args: argparse.Namespace) -> int:
     from intake.storage import storage_for
 
     try:
-        count = storage_for(get_settings()).rotate()
+        count = storage_for(_settings()).rotate()
     except IntakeError as error:
         print(f"intake: {error.message} ({error.reason})", file=sys.stderr)
         return 1
@@ -154,13 +172,14 @@ def worker_argv(
 def cmd_worker(args: argparse.Namespace) -> int:
     from workers.app import app
 
-    app.worker_main(
-        worker_argv(get_settings(), args.concurrency, args.queues, beat=not args.no_beat)
-    )
+    app.worker_main(worker_argv(_settings(), args.concurrency, args.queues, beat=not args.no_beat))
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import signal
+    import subprocess
+
     import uvicorn
 
     cmd_db_upgrade(args)

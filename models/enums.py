@@ -102,7 +102,7 @@ class TreatmentStatus(StrEnum):
 
 
 class BiomarkerResult(StrEnum):
-    """The result words the biomarker extractor writes (extractors/biomarkers.py).
+    """The result words the biomarker extractor writes (extractors/vocab/biomarker_results.yaml).
 
     `BiomarkerFact.result` stays a free string: a clinician's correction may name a result in
     words of their own, and stored facts must still read back. Code that compares a result

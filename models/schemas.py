@@ -293,7 +293,7 @@ class QueuesRead(_Schema):
 
 
 class ArticleWrite(_Schema):
-    """An article as an admin writes it; tags name what it is about (see intake/matcher.py)."""
+    """An article as an admin writes it; tags name what it is about (see intake/matcher/tags.py)."""
 
     title: str = Field(min_length=1, max_length=200)
     summary: str = Field(min_length=1, max_length=500)

@@ -253,20 +253,6 @@ class Article(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now, onupdate=_now)
 
 
-class ArticleMatch(Base):
-    __tablename__ = "article_matches"
-    __table_args__ = (UniqueConstraint("patient_id", "article_id", name="uq_article_matches"),)
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    patient_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("patients.id", ondelete="CASCADE"), index=True
-    )
-    article_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
-    score: Mapped[float] = mapped_column(Float)
-    reason: Mapped[str] = mapped_column(Text)
-    facts: Mapped[list[Any]] = mapped_column(JSONType)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now)
-
-
 class AuditEvent(Base):
     """Who read or changed which health data, and when. Holds ids, never the data itself."""
 

@@ -15,9 +15,8 @@ import re
 from collections.abc import Iterable
 from typing import TypeVar
 
-from extractors.stage.group_matching import Outcome, lookup, merge_outcomes
+from extractors.stage.group_matching import Outcome, group_rank, lookup, merge_outcomes
 from extractors.stage.group_tables import Factors, Table, grouping_file
-from extractors.tnm import NUMERALS, split_group
 
 _V = TypeVar("_V", int, str)
 
@@ -63,14 +62,6 @@ def factor_options(table: Table, given: Factors) -> list[Factors]:
 # not one of them: it picks the table, and an unknown histology must not matter.
 _PROGNOSTIC = ("age", "psa", "grade")
 _FACTOR_LABEL = {"age": "age", "psa": "PSA", "grade": "grade", "histology": "histology"}
-
-
-def group_rank(group: str) -> tuple[int, str, str]:
-    parts = split_group(group)
-    if parts is None:
-        return (len(NUMERALS), group, "")
-    numeral, letter, digit = parts
-    return (NUMERALS.index(numeral), letter, digit)
 
 
 def _spoken(groups: Iterable[str]) -> str:

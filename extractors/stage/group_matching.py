@@ -3,7 +3,9 @@
 A sub-category matches a row listing its parent (T2a matches "T2", N1mi matches "N1" unless the
 table lists N1mi itself: breast T1 N1mi is IB, not IIA). A parent the table splits (lung "T1")
 is expanded to its sub-categories; if they disagree only in the suffix the shared part is
-reported (IA1/IA2/IA3 -> "IA") with a note.
+reported (IA1/IA2/IA3 -> "IA") with a note; if they share no numeral (thyroid N1 at 45 or
+older: N1a is III, N1b IVA), the lowest group is reported, as the AJCC general rules assign the
+lower category when in doubt, with a note naming the others.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 
 from extractors.stage.categories import alternatives, ancestors
 from extractors.stage.group_tables import Factors, Row, Table
-from extractors.tnm import shared_group
+from extractors.tnm import NUMERALS, shared_group, split_group
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,15 @@ class Outcome:
     # Every group the categories could give (several where a parent category or an unknown N
     # was expanded); None when some of them are undetermined.
     possible: frozenset[str] | None = None
+
+
+def group_rank(group: str) -> tuple[int, str, str]:
+    """Order groups by stage: numeral, then letter, then digit ("IIIA" < "IIIB" < "IVA")."""
+    parts = split_group(group)
+    if parts is None:
+        return (len(NUMERALS), group, "")
+    numeral, letter, digit = parts
+    return (NUMERALS.index(numeral), letter, digit)
 
 
 def _depth(category: str, listed: frozenset[str] | None) -> int | None:
@@ -81,14 +92,22 @@ def lookup(table: Table, tnm: tuple[str, str, str], f: Factors) -> Outcome | Non
         return None
     merged = merge_outcomes(outcomes, collapse=True)
     notes = [note for note in (t_note, n_note, m_note) if note]
-    groups = sorted({o.group for o in outcomes if o.group})
-    if merged.group is not None and len(groups) > 1:
-        covered = [
-            f"{c} could be {'/'.join(alts)}"
-            for c, alts in zip(tnm, (ts, ns, ms), strict=True)
-            if alts != [c]
-        ]
+    groups = sorted({o.group for o in outcomes if o.group}, key=group_rank)
+    group = merged.group
+    covered = "; ".join(
+        f"{c} could be {'/'.join(alts)}"
+        for c, alts in zip(tnm, (ts, ns, ms), strict=True)
+        if alts != [c]
+    )
+    if group is None and merged.possible is not None and groups:
+        # AJCC general rules: "If there is doubt concerning the correct T, N, or M category to
+        # which a particular case should be assigned, then the lower (less advanced) category
+        # should be chosen."
+        group = groups[0]
         notes.append(
-            f"{'; '.join(covered)}: these give {'/'.join(groups)}; reported {merged.group}"
+            f"{covered}: these give {'/'.join(groups)}; the lowest, {group}, was assigned, "
+            "as AJCC rules advise when in doubt"
         )
-    return Outcome(merged.group, (*merged.notes, *notes), merged.possible)
+    elif group is not None and len(groups) > 1:
+        notes.append(f"{covered}: these give {'/'.join(groups)}; reported {group}")
+    return Outcome(group, (*merged.notes, *notes), merged.possible)

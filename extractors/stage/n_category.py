@@ -1,9 +1,9 @@
 """Choose the N categories to group over when a statement gives no N (or NX).
 
-N is read from the node counts where the chapter's N is a count, from the lung stations, or
-from colorectal tumour deposits (N1c); it is taken as N1 (the lowest category, as AJCC advises
-when in doubt) where involved nodes are reported but what fixes N there is not read, and assumed
-N0 when no node is reported.
+N is read from the node counts where the chapter's N is a count, from the thoracic node
+stations (lung, pleural mesothelioma), or from colorectal tumour deposits (N1c); it is taken as
+N1 (the lowest category, as AJCC advises when in doubt) where involved nodes are reported but
+what fixes N there is not read, and assumed N0 when no node is reported.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 
 from extractors.stage.findings import first_asserted
 from extractors.stage.nodes import NodeCount
-from extractors.stage.tables import n_by_count
+from extractors.stage.tables import n_by_count, n_by_station
 from extractors.tnm import strip_prefix
 
 
@@ -35,8 +35,10 @@ def n_options(
     if nodes is not None and nodes.mentions and nodes.positive_max == 0:
         return ["N0"], [f"{written}: N0 read from the lymph node counts (no involved node)"]
     stations = nodes.lung_stations if nodes is not None else ()
-    if chapter == "lung" and stations and None not in stations:
-        ns = [max(s or "" for s in stations)]
+    by_station = n_by_station()
+    mapping = by_station.get((chapter, edition)) or by_station.get((chapter, 7))
+    if mapping is not None and stations and None not in stations:
+        ns = [mapping[max(s or "" for s in stations)]]
         return ns, [f"{written}: {ns[0]} read from the stations of the involved lymph nodes"]
     if nodes is not None and nodes.positive_max > 0:
         counts = sorted({nodes.positive_max, nodes.positive_sum})

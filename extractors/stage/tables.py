@@ -162,12 +162,23 @@ class NodeCountEntry(_Strict):
     steps: list[NodeStep] = Field(min_length=1)
 
 
+class StationEntry(_Strict):
+    chapter: str
+    edition: int
+    lung_n: dict[Literal["N1", "N2", "N3"], str]
+
+
 class NodeCountFile(_DataFile):
     entries: list[NodeCountEntry]
+    by_station: list[StationEntry]
 
     @model_validator(mode="after")
     def _check(self) -> NodeCountFile:
         _unique(((e.chapter, e.edition) for e in self.entries), "chapter and edition")
+        _unique(((e.chapter, e.edition) for e in self.by_station), "station chapter and edition")
+        for station in self.by_station:
+            if set(station.lung_n) != {"N1", "N2", "N3"}:
+                raise ValueError(f"{station.chapter}/{station.edition}: map N1, N2 and N3")
         for entry in self.entries:
             least = [s.least for s in entry.steps]
             if least != sorted(set(least)):
@@ -176,10 +187,24 @@ class NodeCountFile(_DataFile):
 
 
 @functools.cache
+def _node_count_file() -> NodeCountFile:
+    return load_file(_PACKAGE, "stage_node_counts.yaml", NodeCountFile)
+
+
+@functools.cache
 def n_by_count() -> dict[tuple[str, int], tuple[tuple[int, str], ...]]:
     """The fewest involved nodes for each N category, per (chapter, edition)."""
-    data = load_file(_PACKAGE, "stage_node_counts.yaml", NodeCountFile)
-    return {(e.chapter, e.edition): tuple((s.least, s.n) for s in e.steps) for e in data.entries}
+    entries = _node_count_file().entries
+    return {(e.chapter, e.edition): tuple((s.least, s.n) for s in e.steps) for e in entries}
+
+
+@functools.cache
+def n_by_station() -> dict[tuple[str, int], dict[str, str]]:
+    """The chapter's N for each lung N a thoracic node station gives, per (chapter, edition)."""
+    return {
+        (e.chapter, e.edition): {str(k): v for k, v in e.lung_n.items()}
+        for e in _node_count_file().by_station
+    }
 
 
 # --- editions ----------------------------------------------------------------------------------

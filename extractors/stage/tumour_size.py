@@ -12,7 +12,10 @@ _SIZES = (
     # "Tumor size: 3.5 x 2 cm", "greatest dimension: 4.2 cm"
     re.compile(
         rf"(?P<label>tumou?r\s(?:size|diameter)|size\sof\s(?:the\s)?tumou?r|(?:greatest|maximum|largest)\s"
-        rf"(?:tumou?r\s)?(?:dimension|diameter))[^:0-9]{{0,30}}:?\s?"
+        rf"(?:tumou?r\s)?(?:dimension|diameter)"
+        # A synoptic field of its own among the tumour's fields, "Focality: unifocal. Size =
+        # 2.2 cm" (not "Specimen size:", where a word before it names what was measured).
+        rf"|size(?<=[.;]\ssize)(?=\s?[=:]))[^:0-9]{{0,30}}:?\s?"
         rf"(?:greatest\sdimension\W{{0,3}})?(?:is\s|of\s|measures\s)?"
         rf"(?:approximately\s|approx\.?\s|about\s|up\sto\s)?{_DIMENSIONS}"
     ),

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from extractors import vocab
 from intake.matcher.facts import Diagnosis, Marker, Stage, Topic, TopicSource, Treatment
 from intake.matcher.results import NO_RESULT, canonical
 from intake.matcher.topics import topic_words, treatment_topics
 from intake.matcher.wording import opening
 from models.schemas import TreatmentStatus
 
-# Genes whose changes are often inherited, so a change in one raises genetic counselling.
-_GERMLINE_GENES = frozenset(
-    {"BRCA1", "BRCA2", "BRCA1/2", "PALB2", "ATM", "CHEK2", "MLH1", "MSH2", "MSH6", "PMS2"}
-)
 _ACTIVE = frozenset({TreatmentStatus.current, TreatmentStatus.planned})
 
 
@@ -59,8 +56,10 @@ def read_topics(
     if markers:
         sentence = "Your record includes biomarker test results."
         add("biomarkers", 0.5 * max(m.weight for m in markers), sentence, "information")
+    # Genes whose changes are often inherited, so a change in one raises genetic counselling.
+    hereditary = vocab.gene_group_labels(vocab.GeneGroup.hereditary_risk_genes)
     for marker in markers:
-        if marker.fact.marker in _GERMLINE_GENES and canonical(marker.fact.result) == "positive":
+        if marker.fact.marker in hereditary and canonical(marker.fact.result) == "positive":
             sentence = f"Your record shows a change in the {marker.fact.marker} gene."
             add("genetics", marker.weight, sentence, "genetics")
     return topics

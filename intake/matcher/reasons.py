@@ -16,9 +16,6 @@ from models.schemas import BiomarkerFact, DiagnosisFact, Origin, TreatmentStatus
 
 GENERAL_REASON = "General information for anyone reading their records."
 
-_FUSION_GENES = frozenset({"ALK", "ROS1", "RET", "NTRK", "NTRK1", "NTRK2", "NTRK3", "NRG1"})
-_MMR_PROTEINS = frozenset({"MLH1", "MSH2", "MSH6", "PMS2"})
-
 
 def _cancer_name(diagnosis: DiagnosisFact) -> str:
     """Name the cancer by its main type, or by its own name where the main type is a vague
@@ -52,7 +49,10 @@ def _marker_words(fact: BiomarkerFact, *, alone: bool) -> tuple[str, bool]:
         if result == "deficient":
             return "mismatch repair deficiency (dMMR)", False
         return f"mismatch repair that is {result}", False
-    if marker in _MMR_PROTEINS and result in ("lost", "intact"):
+    if marker in vocab.gene_group_labels(vocab.GeneGroup.mmr_proteins) and result in (
+        "lost",
+        "intact",
+    ):
         return f"{'loss' if result == 'lost' else 'normal staining'} of the {marker} protein", False
     if marker == "HRD":
         return f"an HRD (homologous recombination deficiency) result that is {result}", False
@@ -67,7 +67,9 @@ def _marker_words(fact: BiomarkerFact, *, alone: bool) -> tuple[str, bool]:
     if marker.endswith(" status"):
         return f"{marker}: {result}", False
     if kind in ("gene", "signature") or variant:
-        if canonical_result == "positive" and marker in _FUSION_GENES:
+        if canonical_result == "positive" and marker in vocab.gene_group_labels(
+            vocab.GeneGroup.fusion_genes
+        ):
             return f"{with_article(marker)} gene fusion", False
         if canonical_result == "positive" and variant:
             return f"the {marker} {variant} change", False

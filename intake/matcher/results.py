@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-# The extractor's result words (extractors/biomarkers.py) on one scale.
+# The result words of mutation, amplification and detection on one scale (their source is
+# extractors/vocab/biomarker_results.yaml); methylation and codeletion keep their own words,
+# as article tags use them.
 _POSITIVE = frozenset({"positive", "detected", "mutated", "amplified"})
 _NEGATIVE = frozenset({"negative", "not detected", "wild type", "not amplified"})
 NO_RESULT = frozenset({None, "pending"})

@@ -98,3 +98,28 @@ def test_reading_the_profile_is_audited(api: Api) -> None:
         AuditSubject.profile,
         str(my_record),
     )
+
+
+def test_deleting_a_document_and_erasing_the_account_are_audited(api: Api) -> None:
+    me, my_record = _patient(api, "me@example.org")
+    api.sign_in(me)
+    files = {"file": ("note.txt", b"Invasive ductal carcinoma.", "text/plain")}
+    document_id = api.client.post("/api/documents", files=files).json()["id"]
+    assert api.client.delete(f"/api/documents/{document_id}").status_code == 204
+    assert api.client.delete("/api/account").status_code == 204
+    with api.session() as session:
+        wanted = (AuditAction.delete, AuditAction.erase)
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action.in_(wanted))).all()
+    deleted, erased = sorted(events, key=lambda event: event.at)
+    # The account is gone, so the deletion's actor reads as no one; its subject stays.
+    assert (deleted.action, deleted.subject_id, deleted.patient_id) == (
+        AuditAction.delete,
+        document_id,
+        my_record,
+    )
+    assert (erased.actor_id, erased.action, erased.subject_id, erased.patient_id) == (
+        None,
+        AuditAction.erase,
+        str(me),
+        my_record,
+    )

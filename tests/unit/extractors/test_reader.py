@@ -3,6 +3,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from extractors.reader import FileKind, ReadMode, detect_kind, read_pages
 from models.errors import UnreadableDocument
@@ -91,3 +93,25 @@ def test_scans_are_told_from_text_pdfs_without_reading_them():
     assert needs_ocr(scanned_pdf(["Invasive ductal carcinoma"], dpi=50))
     assert not needs_ocr(text_pdf(["Invasive ductal carcinoma of the breast, grade 2."]))
     assert not needs_ocr(b"%PDF-1.4 broken")
+
+
+@pytest.mark.parametrize(
+    ("controls", "kind"),
+    [(0, FileKind.text), (4, FileKind.text), (6, None)],
+)
+def test_text_is_told_by_its_share_of_printable_characters(controls, kind):
+    # 100 characters, line breaks and tabs among them; `controls` of them are not printable.
+    data = (("ab\tcd\r\n" * 15)[: 100 - controls] + "\x07" * controls).encode()
+    if kind is None:
+        with pytest.raises(UnreadableDocument):
+            detect_kind(data)
+    else:
+        assert detect_kind(data) is kind
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_printable_count_agrees_with_counting_one_character_at_a_time(text):
+    from extractors.reader import _printable_count
+
+    expected = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
+    assert _printable_count(text) == expected

@@ -327,6 +327,15 @@ class TestNodes:
         text = "Adenocarcinoma, pT2a. Level 7 subcarinal lymph node: metastatic carcinoma (1/2)."
         assert _stage(text, LUNG).group == "IIIA"
 
+    def test_mesothelioma_n_is_read_from_the_station_by_the_edition(self) -> None:
+        # Subcarinal nodes are N2 in the 7th edition (T2 N2: III), N1 in the 8th (T2 N1: II).
+        text = (
+            "Pleurectomy: malignant mesothelioma, epithelioid type, pT2. Station 7 subcarinal "
+            "lymph nodes: metastatic mesothelioma (1/3)."
+        )
+        assert _stage(text, MESOTHELIOMA).group == "III"
+        assert _stage(f"{text} Staged per AJCC 8th edition.", MESOTHELIOMA).group == "II"
+
 
 class TestFindings:
     def test_kidney_size_gives_t1b(self) -> None:
@@ -338,6 +347,13 @@ class TestFindings:
     def test_labelled_tumour_diameter_gives_t(self) -> None:
         text = "Invasive ductal carcinoma, grade 3 (tumor diameter: 3.0 cm)."
         assert (_stage(text).t, _stage(text).group) == ("T2", "IIA")
+
+    def test_a_bare_size_field_among_the_tumour_fields_gives_t(self) -> None:
+        text = "Papillary carcinoma. Location: right lobe. Multifocal: no. Size = 3.1 cm."
+        assert _stage(text, THYROID).t == "T2"
+        # A size some other word names is not the tumour's.
+        text = "Papillary carcinoma. Specimen size: 5.5 x 3 cm. Tumor size: 0.8 cm."
+        assert _stage(text, THYROID).t == "T1a"
 
     def test_kidney_fat_invasion_gives_t3a(self) -> None:
         text = "Renal cell carcinoma (4.0 cm). The tumor invades the perinephric fat."

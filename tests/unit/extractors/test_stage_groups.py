@@ -147,13 +147,15 @@ STOMACH_AND_ESOPHAGUS: list[Case] = [
     ("esophagus_squamous", 8, "T1b", "N0", "M0", {}, "IB"),
     ("esophagus_squamous", 8, "T2", "N0", "M0", {"grade_group": 1}, "IB"),
     ("esophagus_squamous", 8, "T2", "N0", "M0", {"grade_group": 2}, "IIA"),
-    ("esophagus_squamous", 8, "T3", "N0", "M0", {"grade_group": 1}, None),  # needs location
+    ("esophagus_squamous", 8, "T3", "N0", "M0", {"grade_group": 1}, "II"),  # IIA/IIB by location
     ("esophagus_squamous", 8, "T1", "N1", "M0", {}, "IIB"),
     ("esophagus_squamous", 8, "T2", "N2", "M0", {}, "IIIB"),
     ("esophagus_squamous", 8, "T4b", "N0", "M0", {}, "IVA"),
     ("esophagus_squamous", 7, "T1", "N0", "M0", {"grade_group": 1}, "IA"),
     ("esophagus_squamous", 7, "T1", "N0", "M0", {"grade_group": 3}, "IB"),
-    ("esophagus_squamous", 7, "T2", "N0", "M0", {"grade_group": 1}, None),  # needs location
+    # Location unknown: grouped with the lower thoracic esophagus, as the 7th edition does.
+    ("esophagus_squamous", 7, "T2", "N0", "M0", {"grade_group": 1}, "IB"),
+    ("esophagus_squamous", 7, "T3", "N0", "M0", {"grade_group": 3}, "IIA"),
     ("esophagus_squamous", 7, "T2", "N1", "M0", {}, "IIB"),
     ("esophagus_squamous", 7, "T3", "N1", "M0", {}, "IIIA"),
     ("esophagus_squamous", 7, "T4a", "N1", "M0", {}, "IIIC"),
@@ -217,9 +219,12 @@ GENITOURINARY: list[Case] = [
     ("prostate", 7, "T2", "N1", "M0", {}, "IV"),
     ("testis", 8, "T1", "N0", "M0", {}, "I"),
     ("testis", 8, "T3", "N0", "M0", {}, "I"),
-    ("testis", 8, "T1", "N1", "M0", {}, None),
-    ("testis", 8, "T1", "N0", "M1a", {}, None),
-    ("testis", 8, "T1", "N0", "M1", {}, None),
+    # S not an input: S0-S1, the lower category, is assumed.
+    ("testis", 8, "T1", "N1", "M0", {}, "IIA"),
+    ("testis", 8, "T2", "N2", "M0", {}, "IIB"),
+    ("testis", 8, "T1", "N3", "M0", {}, "IIC"),
+    ("testis", 8, "T1", "N0", "M1a", {}, "IIIA"),
+    ("testis", 8, "T1", "N0", "M1", {}, "III"),  # IIIA or IIIC
     ("testis", 8, "T2", "N2", "M1b", {}, "IIIC"),
     ("testis", 8, "Tis", "N0", "M0", {}, None),
     ("testis", 7, "T2", "N0", "M0", {}, "I"),
@@ -582,19 +587,31 @@ def test_parent_category_with_split_table_and_agreeing_children_needs_no_note() 
 @pytest.mark.parametrize(
     ("chapter", "t", "n", "m", "expected"),
     [
-        ("lung", "T2", "N0", "M0", None),  # IB or IIA: different numerals
+        ("lung", "T2", "N0", "M0", "IB"),  # IB or IIA: the lower, as AJCC advises in doubt
         ("lung", "T3", "N1", "M1", "IV"),  # IVA or IVB
         ("colorectal", "T4", "N0", "M0", "II"),  # IIB or IIC
         ("colorectal", "T1", "N2", "M0", "III"),  # IIIA or IIIB
-        ("bladder", "T4", "N0", "M0", None),  # IIIA or IVA
+        ("bladder", "T4", "N0", "M0", "IIIA"),  # IIIA or IVA: the lower
         ("melanoma", "T1", "N0", "M0", "IA"),  # T1a and T1b both IA
-        ("melanoma", "T2", "N0", "M0", None),  # IB or IIA
+        ("melanoma", "T2", "N0", "M0", "IB"),  # IB or IIA: the lower
         ("melanoma", "T3b", "N1", "M0", "IIIC"),  # every N1 sub-category
     ],
 )
 def test_parent_categories(chapter: str, t: str, n: str, m: str, expected: str | None) -> None:
     result = derive_group(chapter, t=t, n=n, m=m)
     assert (result.group if result else None) == expected
+
+
+def test_parent_category_whose_children_differ_in_numeral_takes_the_lower_with_a_note() -> None:
+    # 7th edition thyroid at 45 or older: nodes in the central neck (N1a) are III, lateral
+    # (N1b) IVA; "N1" alone leaves the doubt, and the AJCC general rules take the lower.
+    result = derive_group("thyroid", t="T1b", n="N1", m="M0", edition=7, age=61)
+    assert result is not None
+    assert result.group == "III"
+    assert result.assumptions == (
+        "N1 could be N1a/N1b: these give III/IVA; the lowest, III, was assigned, as AJCC rules "
+        "advise when in doubt",
+    )
 
 
 def test_category_from_another_edition_is_grouped_over_its_siblings() -> None:
@@ -726,6 +743,22 @@ def test_testis_stage_i_notes_missing_serum_markers() -> None:
     result = derive_group("testis", t="T1", n="N0", m="M0")
     assert result is not None
     assert any("SX" in note for note in result.assumptions)
+
+
+def test_node_positive_testis_assumes_the_lower_serum_marker_category_and_says_so() -> None:
+    result = derive_group("testis", t="T3", n="N2", m="M0", edition=7)
+    assert result is not None
+    assert result.group == "IIB"
+    assert any("S0-S1 assumed" in note and "S3 IIIC" in note for note in result.assumptions)
+
+
+def test_squamous_esophagus_without_location_names_the_location_it_assumed() -> None:
+    result = derive_group(
+        "esophagus", t="T3", n="N0", m="M0", edition=7, grade_group=2, histology="squamous"
+    )
+    assert result is not None
+    assert result.group == "IIA"
+    assert any("upper or middle would be IIB" in note for note in result.assumptions)
 
 
 @pytest.mark.parametrize("chapter", ["cervix", "uterus", "ovary"])

@@ -182,3 +182,10 @@ def test_a_result_word_outside_the_listed_results_is_refused() -> None:
 def test_an_unknown_key_in_a_word_is_refused() -> None:
     with pytest.raises(ValueError, match="colour"):
         results.ResultWord.model_validate({"label": "high", "colour": "red", "patterns": ["x"]})
+
+
+def test_the_result_enum_of_the_contract_lists_exactly_the_results_of_the_data_file() -> None:
+    from extractors.biomarkers.results import result_table
+    from models.schemas import BiomarkerResult
+
+    assert {member.value for member in BiomarkerResult} == set(result_table().results)

@@ -1,0 +1,55 @@
+"""`intake extract` and `intake read`: one JSON line per file, failures on stderr."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from intake import cli, settings
+from tests.factories import text_pdf
+
+REPORT = "Invasive ductal carcinoma of the left breast, pT2 N1a M0. ER positive (95%).\n"
+
+
+@pytest.fixture
+def settings_loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the times the commands load the settings, read afresh from the environment."""
+    loads: list[int] = []
+
+    def counted() -> settings.Settings:
+        loads.append(1)
+        return settings.Settings()
+
+    monkeypatch.setattr(settings, "get_settings", counted)
+    return loads
+
+
+def test_extract_prints_one_profile_per_file_and_reports_failures(tmp_path, capsys):
+    report = tmp_path / "report.txt"
+    report.write_text(REPORT)
+    missing = tmp_path / "missing.txt"
+    assert cli.main(["extract", str(report), str(missing)]) == 1
+    out, err = capsys.readouterr()
+    [line] = out.splitlines()
+    printed = json.loads(line)
+    assert printed["source"] == str(report)
+    assert printed["profile"]["diagnoses"][0]["oncotree_code"] == "IDC"
+    assert f"intake: {missing}: cannot open the file" in err
+
+
+def test_text_files_are_read_without_loading_the_settings(tmp_path, capsys, settings_loads):
+    report = tmp_path / "report.txt"
+    report.write_text(REPORT)
+    assert cli.main(["read", str(report)]) == 0
+    assert json.loads(capsys.readouterr().out)["pages"][0]["text"] == REPORT
+    assert settings_loads == []
+
+
+def test_pdfs_are_read_with_the_settings_limits(tmp_path, capsys, settings_loads, monkeypatch):
+    monkeypatch.setenv("INTAKE_MAX_PAGES", "1")
+    record = tmp_path / "record.pdf"
+    record.write_bytes(text_pdf(["First page of text.", "Second page of text."]))
+    assert cli.main(["read", str(record)]) == 1
+    assert "the limit is 1" in capsys.readouterr().err
+    assert settings_loads == [1]
