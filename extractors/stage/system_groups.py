@@ -22,13 +22,24 @@ from extractors.stage.systems import Notation, StagingSystem, staging_systems, s
 from extractors.tnm import roman_numeral
 
 # What may stand between a system's name and its group: a year (the FIGO edition), a word
-# saying which kind of stage, and "stage" or "grade" itself.
-_BRIDGE = (
-    r"[\s:=,(\-]{0,3}(?:\(?(?P<year>(?:19|20)\d\d)\)?[\s:,\-]{0,3})?"
-    r"(?:(?:clinical|pathologic(?:al)?|surgical|prognostic|anatomic)\s+)?"
-    r"(?:stage|grade\s+group|grade|group|score|sum|level|classification|class)?[\s:=(\-]{0,3}"
-    r"(?:(?:stage|grade)\s*)?"
-)
+# saying which kind of stage, the system's own word ("stage", or "grade" for a grade) and the
+# punctuation or leader dots of a synoptic row ("FIGO 2023 stage ...... IB").
+_GAP = r"(?:[\s:=,(\-]|\.{2,}){0,4}"
+
+
+def _bridge(word: str) -> str:
+    return (
+        rf"{_GAP}(?:\(?(?P<year>(?:19|20)\d\d)\)?{_GAP})?"
+        r"(?:(?:clinical|pathologic(?:al)?|surgical|prognostic|anatomic)\s+)?"
+        rf"(?:{word}|classification|class|score|sum)?{_GAP}(?:{word}\s*)?"
+    )
+
+
+# A stage system's group follows "stage" ("FIGO grade 2" is the tumour's grade, not a stage);
+# a grade's follows "grade" ("WHO grade III"), a grade group "group".
+_STAGE_WORD = r"stage"
+_GRADE_WORD = r"grade|level"
+_GROUP_WORD = r"grade\s+group|group"
 _NUMERAL = r"(?P<num>iv|iii|ii|i|[0-4])"
 _VALUES = {
     Notation.lymphoma: rf"{_NUMERAL}(?P<letters>[abesx]{{0,3}})(?![a-z0-9])",
@@ -41,7 +52,7 @@ _VALUES = {
 _GLEASON_SCORE = re.compile(
     r"(?P<primary>[1-5])\s*\+\s*(?P<secondary>[1-5])(?:\s*=\s*(?P<sum>\d{1,2}))?(?![0-9])"
 )
-_SCORE_AFTER_NAME = re.compile(rf"{_BRIDGE}(?:pattern\s+)?{_GLEASON_SCORE.pattern}")
+_SCORE_AFTER_NAME = re.compile(rf"{_bridge(_GROUP_WORD)}(?:pattern\s+)?{_GLEASON_SCORE.pattern}")
 # "stage IIIC (FIGO 2018)", "stage IIB per Ann Arbor": the group just before the name.
 _NAME_AFTER_GROUP = r"\W{0,3}(?:(?:per|by|according\s+to|using)\s+(?:the\s+)?)?\(?\s*$"
 _STAGE_BEFORE = r"stage\s*[:\-]?\s*"
@@ -126,7 +137,8 @@ def _find_names(text: str) -> list[tuple[int, int, str, StagingSystem]]:
 
 @functools.cache
 def _value_after(notation: Notation) -> re.Pattern[str]:
-    return re.compile(_BRIDGE + _VALUES[notation])
+    graded = {Notation.cns_grade: _GRADE_WORD, Notation.grade_group: _GROUP_WORD}
+    return re.compile(_bridge(graded.get(notation, _STAGE_WORD)) + _VALUES[notation])
 
 
 @functools.cache
