@@ -29,8 +29,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from extractors import vocab
 from extractors.extract import extract_facts
 from extractors.reader import read_pages
+from extractors.terms import TermCategory, default_matcher
 from intake.profile import assemble_profile
-from models.schemas import BiomarkerFact, Profile, TreatmentStatus
+from models.schemas import BiomarkerFact, FamilyHistoryFact, Profile, TreatmentStatus
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_RECORDS = ROOT / "tests" / "records"
@@ -318,6 +319,50 @@ def _treatment_trap(trap: TreatmentGold, profile: Profile) -> Check:
     return Check(what, "wrong", inverted, ", ".join(str(t.status) for t in hits))
 
 
+def _cancer_codes(condition: str) -> set[str]:
+    """The OncoTree codes a condition's words name, as the extractors' matcher reads them."""
+    text = " ".join(condition.lower().split())
+    return {
+        match.key
+        for match in default_matcher().find(text)
+        if match.category is TermCategory.cancer_type
+    }
+
+
+def _same_condition(gold: str, fact: FamilyHistoryFact) -> bool:
+    """Whether a relative's cancer reads the same: the same words, or the same OncoTree code."""
+    wanted, got = " ".join(gold.lower().split()), " ".join(fact.condition.lower().split())
+    if wanted == got:
+        return True
+    return fact.oncotree_code is not None and fact.oncotree_code in _cancer_codes(gold)
+
+
+def _describe_family(fact: FamilyHistoryFact) -> str:
+    age = f" at {fact.age_at_diagnosis}" if fact.age_at_diagnosis is not None else ""
+    return f"{fact.relation}: {fact.condition}{age}"
+
+
+def _check_family(gold: FamilyGold, profile: Profile) -> Check:
+    """Right when the relative has the cancer (and, where the gold gives one, the age)."""
+    age = f" at {gold.age}" if gold.age is not None else ""
+    what = f"family history {gold.relation}: {gold.condition}{age}"
+    relation = " ".join(gold.relation.lower().split())
+    found = [f for f in profile.family_history if f.relation.lower() == relation]
+    if not found:
+        return Check(what, "missed")
+    fitting = [
+        f
+        for f in found
+        if _same_condition(gold.condition, f)
+        and (gold.age is None or f.age_at_diagnosis == gold.age)
+    ]
+    if fitting:
+        return Check(what, "right")
+    if not any(_same_condition(gold.condition, f) for f in found):
+        return Check(what, "missed", got="; ".join(_describe_family(f) for f in found))
+    return Check(what, "wrong", got="; ".join(_describe_family(f) for f in found))
+
+
 def _check_diagnoses(golds: list[DiagnosisGold], profile: Profile) -> list[Check]:
     codes = [d.oncotree_code for d in profile.diagnoses]
     checks = []
@@ -378,11 +423,7 @@ def score_record(name: str, record: Record, profile: Profile, read: str) -> Reco
     for gold in expect.metastases:
         outcome: Outcome = "right" if _site_named(gold.site, profile) else "missed"
         score.checks.append(Check(f"metastasis {gold.site}", outcome))
-    # The profile keeps no family history list yet: each expected relative is a miss until it does.
-    score.checks += [
-        Check(f"family history {gold.relation}: {gold.condition}", "missed")
-        for gold in expect.family_history
-    ]
+    score.checks += [_check_family(gold, profile) for gold in expect.family_history]
     codes = {d.oncotree_code for d in profile.diagnoses}
     for trap in traps.diagnoses:
         outcome = "wrong" if trap.oncotree in codes else "right"

@@ -7,6 +7,7 @@ from uuid import UUID
 from extractors.biomarkers import extract_biomarkers
 from extractors.diagnosis import extract_diagnoses, extract_metastases
 from extractors.document import analyze_page
+from extractors.family import extract_family_history
 from extractors.stage import extract_stage
 from extractors.treatments import extract_treatments
 from models.schemas import Extraction, Fact, Page
@@ -24,9 +25,10 @@ def extract_facts(
     primary = next((d for d in diagnoses if d.asserted), None)
     facts: list[Fact] = [
         *diagnoses,
-        *extract_metastases(analyzed),
+        *extract_metastases(analyzed, primary),
         *extract_stage(analyzed, primary, patient_age=patient_age),
         *extract_biomarkers(analyzed),
         *extract_treatments(analyzed),
+        *extract_family_history(analyzed),
     ]
     return Extraction(pages=len(pages), facts=facts)

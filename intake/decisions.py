@@ -49,6 +49,7 @@ EDITABLE: dict[FactKind, tuple[str, ...]] = {
     FactKind.biomarker: ("marker", "result", "value", "method"),
     FactKind.treatment: ("name", "status"),
     FactKind.metastasis: ("site",),
+    FactKind.family_history: ("relation", "condition", "age_at_diagnosis"),
 }
 
 

@@ -10,6 +10,7 @@ from models.schemas import (
     BiomarkerFact,
     DiagnosisFact,
     Fact,
+    FamilyHistoryFact,
     MetastasisFact,
     Origin,
     Override,
@@ -20,7 +21,9 @@ from models.schemas import (
     TreatmentStatus,
 )
 
-F = TypeVar("F", DiagnosisFact, MetastasisFact, StageFact, BiomarkerFact, TreatmentFact)
+F = TypeVar(
+    "F", DiagnosisFact, MetastasisFact, StageFact, BiomarkerFact, TreatmentFact, FamilyHistoryFact
+)
 
 _STATUS_RANK = {
     TreatmentStatus.current: 4,
@@ -68,6 +71,8 @@ def fact_key(fact: Fact) -> str:
         return f"biomarker:{fact.marker}" + (f":{fact.variant}" if fact.variant else "")
     if isinstance(fact, TreatmentFact):
         return f"treatment:{fact.kind}:{fact.name}"
+    if isinstance(fact, FamilyHistoryFact):
+        return f"family_history:{fact.relation}:{fact.oncotree_code or fact.condition}"
     return f"metastasis:{fact.site}"
 
 
@@ -86,7 +91,10 @@ def apply_overrides(facts: list[Fact], overrides: Iterable[Override]) -> list[Fa
 
 
 def assemble_profile(facts: Iterable[Fact], overrides: Iterable[Override] = ()) -> Profile:
-    """Keep the strongest asserted fact per concept; unasserted facts are listed for audit."""
+    """Keep the strongest asserted fact per concept; unasserted facts are listed for audit.
+
+    A relative's cancer goes to the family history, never among the patient's diagnoses.
+    """
     facts = apply_overrides(list(facts), overrides)
     asserted = [fact for fact in facts if fact.asserted]
 
@@ -118,6 +126,15 @@ def assemble_profile(facts: Iterable[Fact], overrides: Iterable[Override] = ()) 
     metastases = _best_per_key(
         of(MetastasisFact), key=lambda m: m.site, rank=lambda m: (m.confidence,)
     )
+    family_history = _best_per_key(
+        of(FamilyHistoryFact),
+        key=lambda f: (f.relation, f.oncotree_code or f.condition.lower()),
+        rank=lambda f: (
+            f.origin is Origin.clinician,
+            f.age_at_diagnosis is not None,
+            f.confidence,
+        ),
+    )
     return Profile(
         diagnoses=diagnoses,
         metastases=metastases,
@@ -126,5 +143,6 @@ def assemble_profile(facts: Iterable[Fact], overrides: Iterable[Override] = ()) 
         stages=stages,
         biomarkers=biomarkers,
         treatments=treatments,
+        family_history=family_history,
         not_asserted=[fact for fact in facts if not fact.asserted],
     )

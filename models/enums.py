@@ -67,6 +67,7 @@ class FactKind(StrEnum):
     stage = "stage"
     biomarker = "biomarker"
     treatment = "treatment"
+    family_history = "family_history"
 
 
 class Origin(StrEnum):

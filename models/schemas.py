@@ -171,8 +171,32 @@ class TreatmentFact(_Fact):
     line: int | None = None
 
 
+class FamilyHistoryFact(_Fact):
+    """A cancer in a relative: a finding about the family, never a diagnosis of the patient.
+
+    Every such fact comes from a family mention, so `family` is always set; it is asserted
+    (shown in the profile's family history) unless negated or hypothetical. Aligned with FHIR's
+    FamilyMemberHistory (relationship, condition, onsetAge).
+    """
+
+    fact: Literal[FactKind.family_history] = FactKind.family_history
+    family: bool = True
+    relation: str = Field(description="as the profile shows it: 'mother', 'maternal aunt'")
+    degree: int | None = Field(
+        default=None, ge=1, le=3, description="1 first-degree, 2 second, 3 third; None unknown"
+    )
+    condition: str = Field(description="as written: 'ovarian cancer'")
+    oncotree_code: str | None = None
+    age_at_diagnosis: int | None = Field(default=None, ge=0, le=120)
+
+    @property
+    def asserted(self) -> bool:
+        """The family flag is what this fact is about; negated and hypothetical stay audit."""
+        return not (self.negated or self.hypothetical)
+
+
 Fact = Annotated[
-    DiagnosisFact | MetastasisFact | StageFact | BiomarkerFact | TreatmentFact,
+    DiagnosisFact | MetastasisFact | StageFact | BiomarkerFact | TreatmentFact | FamilyHistoryFact,
     Field(discriminator="fact"),
 ]
 
@@ -205,6 +229,9 @@ class Profile(_Schema):
     stages: list[StageFact] = Field(default_factory=list)
     biomarkers: list[BiomarkerFact] = Field(default_factory=list)
     treatments: list[TreatmentFact] = Field(default_factory=list)
+    family_history: list[FamilyHistoryFact] = Field(
+        default_factory=list, description="cancers in relatives: findings, not the patient's"
+    )
     not_asserted: list[Fact] = Field(
         default_factory=list,
         description="negated, family and hypothetical mentions, kept for audit",

@@ -36,6 +36,18 @@ def _grade_pattern() -> re.Pattern[str]:
 
 
 @functools.cache
+def _adverse_event_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A toxicity right after a grade or right before it: "grade 2 mucositis", "dermatitis
+    grade 1", "CTCAE v5 grade 3".
+    """
+    events = _alternatives(tumour_descriptors().adverse_events)
+    return (
+        re.compile(rf"[\s:]*(?:{events})\b"),
+        re.compile(rf"\b(?:{events})[\s:,(v.\d)]*$"),
+    )
+
+
+@functools.cache
 def _grade_lead() -> int:
     """Return how far before its word a grade statement may start: at most one word of the
     data file ("nottingham grade") and a hyphen or a run of whitespace
@@ -80,7 +92,19 @@ def _search_grade(text: str) -> re.Match[str] | None:
     start = min(found)
     while start and text[start - 1].isspace():
         start -= 1
-    return _grade_pattern().search(text, max(0, start - _grade_lead()))
+    match = _grade_pattern().search(text, max(0, start - _grade_lead()))
+    # A grade of a side effect ("grade 2 esophagitis", "CTCAE grade 3") is not the tumour's.
+    while match is not None and match.group("grade") and _grades_a_toxicity(text, match):
+        match = _grade_pattern().search(text, match.end())
+    return match
+
+
+def _grades_a_toxicity(text: str, match: re.Match[str]) -> bool:
+    after, before = _adverse_event_patterns()
+    return bool(
+        after.match(text, match.end())
+        or before.search(text, max(0, match.start() - 30), match.start())
+    )
 
 
 def find_laterality(text: str, start: int, end: int) -> str | None:

@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from extractors.diagnosis.candidates import Candidate, find_candidates
 from extractors.diagnosis.facts import write_fact
+from extractors.diagnosis.resolved_types import resolve_type
 from extractors.diagnosis.type_index import (
     ancestors,
     find_tissue,
@@ -59,8 +60,12 @@ def extract_diagnoses(pages: list[AnalyzedPage]) -> list[DiagnosisFact]:
     grades: dict[int, str | None] = {}
     for code in sorted(scores, key=lambda c: -scores[c]):
         best = max(asserted[code], key=lambda c: (c.score, c.base_confidence, -c.start))
-        facts.append(write_fact(best, scores[code], total, ceiling=ceiling, grades=grades))
-        ceiling = facts[-1].confidence
+        fact = write_fact(best, scores[code], total, ceiling=ceiling, grades=grades)
+        fact = resolve_type(fact, best.page.text[best.start : best.end])
+        if any(known.oncotree_code == fact.oncotree_code for known in facts):
+            continue  # a junction tumour resolved to the esophageal type the report also names
+        facts.append(fact)
+        ceiling = fact.confidence
     facts.extend(
         write_fact(c, 0.0, 1.0, ceiling=1.0, grades=grades)
         for code, c in unasserted.items()

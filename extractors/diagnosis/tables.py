@@ -1,4 +1,5 @@
-"""Load the data files the diagnosis reads: tumour descriptors, implied types, specimen sites.
+"""Load the data files the diagnosis reads: tumour descriptors, implied types, resolved types,
+specimen sites.
 
 Each file is validated once per process; the patterns built from them are compiled on first
 use, not when the package is imported.
@@ -34,6 +35,7 @@ class TumourDescriptors(_Strict):
     grading_systems: list[str]
     differentiation: list[DifferentiationGrade]
     laterality: list[str]
+    adverse_events: list[str] = []
 
 
 class ImpliedType(_Strict):
@@ -49,6 +51,17 @@ class ImpliedType(_Strict):
         if (self.code is None) == (self.histology is None):
             raise ValueError(f"{self.measure}: give a type code or a histology, not both")
         return self
+
+
+class ResolvedType(_Strict):
+    """A type a classification resolves: by the grade the report gives it (a glioma by WHO
+    grade), or `otherwise` when no grade decides (a junction tumour staged as esophageal).
+    """
+
+    code: str
+    by_grade: dict[Literal["G1", "G2", "G3", "G4"], str] = {}
+    graded_names: dict[str, Literal["G1", "G2", "G3", "G4"]] = {}
+    otherwise: str | None = None
 
 
 class SpecimenSite(_Strict):
@@ -71,6 +84,12 @@ def implied_types() -> list[ImpliedType]:
 @functools.cache
 def specimen_sites() -> list[SpecimenSite]:
     return load_entries("extractors.rules", "specimen_sites.yaml", SpecimenSite)
+
+
+@functools.cache
+def resolved_types() -> dict[str, ResolvedType]:
+    entries = load_entries("extractors.rules", "resolved_types.yaml", ResolvedType)
+    return {entry.code: entry for entry in entries}
 
 
 @functools.cache

@@ -148,3 +148,35 @@ class TestStageSystems:
     def test_each_system_has_its_own_key(self) -> None:
         assert fact_key(_stage(group="II")) == "stage"
         assert fact_key(_stage(system="Ann Arbor", group="II")) == "stage:Ann Arbor"
+
+
+class TestFamilyHistory:
+    def _relative(self, age: int | None, confidence: float = 0.9, **flags: Any) -> Any:
+        from models.schemas import FamilyHistoryFact
+
+        return FamilyHistoryFact(
+            evidence=_EVIDENCE,
+            confidence=confidence,
+            relation="mother",
+            degree=1,
+            condition="ovarian cancer",
+            oncotree_code="OVARY",
+            age_at_diagnosis=age,
+            **flags,
+        )
+
+    def test_a_relatives_cancer_is_listed_apart_from_the_diagnoses(self) -> None:
+        relative = self._relative(61)
+        profile = assemble_profile([relative, _diagnosis()])
+        assert profile.family_history == [relative]
+        assert [d.oncotree_code for d in profile.diagnoses] == ["IDC"]
+
+    def test_the_reading_with_an_age_wins_per_relative_and_cancer(self) -> None:
+        bare, aged = self._relative(None, confidence=0.95), self._relative(61, confidence=0.8)
+        assert assemble_profile([bare, aged]).family_history == [aged]
+
+    def test_a_negated_family_history_is_kept_for_audit(self) -> None:
+        negated = self._relative(None, negated=True)
+        profile = assemble_profile([negated])
+        assert profile.family_history == []
+        assert profile.not_asserted == [negated]

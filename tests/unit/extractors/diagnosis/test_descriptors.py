@@ -42,3 +42,19 @@ def test_side_is_read_near_the_tumour() -> None:
 def test_side_far_from_the_tumour_is_not_its_side() -> None:
     text = f"{'x' * 100}carcinoma{'y' * 50} right"
     assert find_laterality(text, 100, 109) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "week 4 review: grade 2 esophagitis, managed with sucralfate",
+        "radiation dermatitis grade 1 over the left neck",
+        "ctcae v5 grade 3 neutropenia after cycle 2",
+    ],
+)
+def test_a_side_effect_grade_is_not_the_tumour_grade(text: str) -> None:
+    assert read_grade(text) is None
+
+
+def test_tumour_grade_after_a_side_effect_grade_is_read() -> None:
+    assert read_grade("grade 1 fatigue. biopsy: adenocarcinoma, histologic grade 3") == "G3"

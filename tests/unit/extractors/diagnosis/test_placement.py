@@ -96,7 +96,8 @@ class TestSiteSpecificReading:
         )
         assert read_primary(text) == "ESCA"
 
-    @pytest.mark.parametrize(("siewert", "code"), [("I", "ESCA"), ("II", "GEJ"), ("III", "STAD")])
+    # AJCC 8th ed. stages Siewert I and II tumours as esophageal, Siewert III as gastric.
+    @pytest.mark.parametrize(("siewert", "code"), [("I", "ESCA"), ("II", "ESCA"), ("III", "STAD")])
     def test_siewert_type_places_the_junction_tumour(
         self, siewert: str, code: str, read_primary: ReadPrimary
     ) -> None:

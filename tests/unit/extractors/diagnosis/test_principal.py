@@ -136,3 +136,47 @@ def test_negated_type_is_kept_but_not_asserted(read_diagnoses: ReadDiagnoses) ->
     diagnoses = read_diagnoses("Diagnosis: Lymph nodes: negative for metastatic melanoma.")
     assert diagnoses
     assert not any(d.asserted for d in diagnoses)
+
+
+class TestGliomaResolvedByGrade:
+    def test_mixed_glioma_of_who_grade_two_is_a_lower_grade_glioma(
+        self, read_primary: ReadPrimary
+    ) -> None:
+        text = "DIAGNOSIS: Brain, right parietal lesion, resection: oligoastrocytoma, WHO grade II."
+        assert read_primary(text) == "LGGNOS"
+
+    def test_anaplastic_in_the_name_states_grade_three(self, read_primary: ReadPrimary) -> None:
+        text = "DIAGNOSIS: Left temporal lobe, excision: anaplastic oligoastrocytoma. See note."
+        assert read_primary(text) == "LGGNOS"
+
+    def test_glioma_of_grade_four_is_a_glioblastoma(self, read_primary: ReadPrimary) -> None:
+        text = "DIAGNOSIS: Brain, left occipital, biopsy: high-cellularity glioma, WHO grade IV."
+        assert read_primary(text) == "GB"
+
+    def test_glioma_without_a_grade_keeps_its_unspecific_code(
+        self, read_primary: ReadPrimary
+    ) -> None:
+        text = "DIAGNOSIS: Brain, frontal, stereotactic biopsy: infiltrating glioma, see comment."
+        assert read_primary(text) in {"DIFG", "GNOS"}
+
+
+class TestSubtypeNamedApart:
+    def test_conventional_type_renal_cell_carcinoma_is_clear_cell(
+        self, read_primary: ReadPrimary
+    ) -> None:
+        text = (
+            "DIAGNOSIS: Left kidney, radical nephrectomy: renal cell carcinoma (5.2 cm), "
+            "conventional type, Fuhrman grade 2, confined to the kidney."
+        )
+        assert read_primary(text) == "CCRCC"
+
+    def test_junction_adenocarcinoma_is_staged_as_esophageal(
+        self, read_diagnoses: ReadDiagnoses
+    ) -> None:
+        text = (
+            "DIAGNOSIS: Distal esophagus and proximal stomach, esophagogastrectomy: "
+            "adenocarcinoma arising at the gastroesophageal junction, moderately differentiated."
+        )
+        primary = next(d for d in read_diagnoses(text) if d.asserted)
+        assert primary.oncotree_code == "ESCA"
+        assert primary.primary_site == "Gastroesophageal junction"

@@ -65,3 +65,17 @@ class TestSpecimenSites:
     def test_sites_are_in_the_site_vocabulary(self) -> None:
         keys = {site.key for site in vocab.sites()}
         assert {key for pair in tables.taken_for() for key in pair} <= keys
+
+
+class TestResolvedTypes:
+    def test_every_code_is_in_the_vocabulary_and_resolves_to_a_descendant_of_its_tissue(
+        self,
+    ) -> None:
+        from extractors.diagnosis.type_index import find_tissue, types_by_code
+
+        known = types_by_code()
+        for entry in tables.resolved_types().values():
+            assert entry.code in known
+            for code in [*entry.by_grade.values(), *filter(None, [entry.otherwise])]:
+                assert code in known
+                assert find_tissue(code) == find_tissue(entry.code)
