@@ -94,12 +94,14 @@ def _uses(system: StagingSystem, oncotree_code: str | None, main_type: str | Non
     return not claimed and bool(main_type) and main_type in system.types.main_types
 
 
-def systems_for(oncotree_code: str | None, main_type: str | None) -> list[StagingSystem]:
+@functools.cache
+def systems_for(oncotree_code: str | None, main_type: str | None) -> tuple[StagingSystem, ...]:
     """The systems used for a cancer type, principal ones first in the data file's order."""
     used = [s for s in staging_systems() if _uses(s, oncotree_code, main_type)]
-    return sorted(used, key=lambda s: not s.principal)
+    return tuple(sorted(used, key=lambda s: not s.principal))
 
 
+@functools.cache
 def system_preference(system: str, oncotree_code: str | None, main_type: str | None) -> int:
     """Rank a stage's system for a cancer type: higher is the profile's stage first.
 
