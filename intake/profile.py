@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable
 from typing import TypeVar
 
+from extractors.stage.systems import system_preference
 from models.schemas import (
     BiomarkerFact,
     DiagnosisFact,
@@ -44,9 +45,13 @@ def _best_per_key(
     return sorted(best.values(), key=rank, reverse=True)
 
 
-def _stage_rank(stage: StageFact) -> tuple[float, ...]:
+def _stage_rank(stage: StageFact, primary: DiagnosisFact | None) -> tuple[float, ...]:
+    """Rank stages: a clinician's first, then the system the cancer type is staged by (Lugano
+    for a lymphoma, FIGO for a gynaecological cancer), then the most complete reading."""
+    code, main_type = (primary.oncotree_code, primary.main_type) if primary else (None, None)
     return (
         stage.origin is Origin.clinician,
+        system_preference(stage.system, code, main_type),
         stage.group is not None,
         stage.method == "stated",
         stage.classification == "pathologic",
@@ -60,7 +65,8 @@ def fact_key(fact: Fact) -> str:
     if isinstance(fact, DiagnosisFact):
         return f"diagnosis:{fact.oncotree_code}"
     if isinstance(fact, StageFact):
-        return "stage"
+        # One stage per system: rejecting the AJCC stage keeps a FIGO or Ann Arbor one.
+        return "stage" if fact.system == "AJCC" else f"stage:{fact.system}"
     if isinstance(fact, BiomarkerFact):
         return f"biomarker:{fact.marker}" + (f":{fact.variant}" if fact.variant else "")
     if isinstance(fact, TreatmentFact):
@@ -100,7 +106,8 @@ def assemble_profile(facts: Iterable[Fact], overrides: Iterable[Override] = ()) 
         key=lambda d: d.oncotree_code,
         rank=lambda d: (d.origin is Origin.clinician, d.confidence),
     )
-    stages = sorted(of(StageFact), key=_stage_rank, reverse=True)
+    primary = diagnoses[0] if diagnoses else None
+    stages = sorted(of(StageFact), key=lambda s: _stage_rank(s, primary), reverse=True)
     biomarkers = _best_per_key(
         of(BiomarkerFact),
         key=lambda b: (b.marker, b.variant),
@@ -131,7 +138,8 @@ def assemble_profile(facts: Iterable[Fact], overrides: Iterable[Override] = ()) 
     return Profile(
         diagnoses=diagnoses,
         metastases=metastases,
-        stage=stages[0] if stages else None,
+        # A grade that is not the type's own system (a Gleason grade group) is never its stage.
+        stage=next((s for s in stages if _stage_rank(s, primary)[1] > 0), None),
         stages=stages,
         biomarkers=biomarkers,
         treatments=treatments,

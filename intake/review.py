@@ -103,16 +103,21 @@ def _identity_mismatch(_profile: Profile, inputs: ReviewInputs) -> Iterable[Revi
 
 
 def _conflicting_stage(profile: Profile, _inputs: ReviewInputs) -> Iterable[ReviewFlag]:
-    stated = [s for s in profile.stages if s.group and s.method == "stated"]
-    levels = {_level(s.group) for s in stated}
-    if len(levels) > 1:
-        groups = sorted({s.group for s in stated if s.group})
-        yield ReviewFlag(
-            reason=ReviewReason.conflicting_stage,
-            severity=Severity.high,
-            message=f"The records state different stage groups: {', '.join(groups)}.",
-            facts=stated,
-        )
+    # Groups of different systems (FIGO IIIC beside AJCC IIIC, a Gleason grade group beside
+    # AJCC IIC) are not compared: each system counts its own way.
+    for system in sorted({s.system for s in profile.stages}):
+        stated = [
+            s for s in profile.stages if s.group and s.method == "stated" and s.system == system
+        ]
+        levels = {_level(s.group) for s in stated}
+        if len(levels) > 1:
+            groups = sorted({s.group for s in stated if s.group})
+            yield ReviewFlag(
+                reason=ReviewReason.conflicting_stage,
+                severity=Severity.high,
+                message=f"The records state different stage groups: {', '.join(groups)}.",
+                facts=stated,
+            )
 
 
 def _conflicting_biomarker(_profile: Profile, inputs: ReviewInputs) -> Iterable[ReviewFlag]:

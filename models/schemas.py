@@ -126,9 +126,16 @@ class MetastasisFact(_Fact):
 
 
 class StageFact(_Fact):
+    """A stage group of one staging system: AJCC (TNM), or a system that is not TNM (FIGO,
+    Ann Arbor, Lugano, ISS, R-ISS, Rai, Binet, BCLC), or the grade some cancers are staged by
+    (CNS WHO grade, Gleason grade group). T, N and M are AJCC's, set elsewhere only where the
+    report writes them with the group."""
+
     fact: Literal[FactKind.stage] = FactKind.stage
     system: str = "AJCC"
-    edition: int | None = None
+    edition: int | None = Field(
+        default=None, description="AJCC edition (6, 7, 8), or the FIGO staging's year (2018)"
+    )
     classification: Literal["clinical", "pathologic", "post-therapy", "recurrence"] | None = None
     t: str | None = None
     n: str | None = None
@@ -136,6 +143,11 @@ class StageFact(_Fact):
     group: str | None = None
     method: Literal["stated", "derived"] = "stated"
     assumptions: list[str] = Field(default_factory=list)
+    score: str | None = Field(default=None, description="the score a group comes from: 4+3=7")
+    descriptors: list[str] = Field(
+        default_factory=list,
+        description="what a group's letters say: B symptoms, extranodal extension, bulky disease",
+    )
 
 
 class BiomarkerFact(_Fact):

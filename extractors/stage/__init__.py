@@ -1,4 +1,6 @@
-"""Stage: TNM categories, the AJCC (or FIGO) stage group, and the group derived when unstated.
+"""Stage: TNM categories, the AJCC stage group, the group derived when unstated, and the groups
+of staging systems that are not TNM (FIGO, Ann Arbor / Lugano, ISS, Rai, Binet, BCLC, CNS WHO
+grade, Gleason grade group).
 
 Most pathology reports give pT and pN and rarely M or the group; when the group is missing it
 is derived from the site's AJCC table, marked `derived` and sent for review, with every
@@ -10,6 +12,8 @@ The modules, in the order a report is read:
 - `nodes`, `n_category`: lymph node counts, and the N they give where no N is stated;
 - `t_findings` (with `t_extents`, `tumour_size`, `t_liver`, `t_melanoma`, `findings`): a T read
   from the findings where no TNM is stated; `m_findings`: a distant metastasis as M1;
+- `systems`, `system_groups`: the staging systems that are not TNM (`vocab/staging_systems.yaml`),
+  their groups as reports state them, and which system stages a cancer type first;
 - `choosing`, `facts`: which of these is the document's stage, as facts;
 - `deriving`: the group from T, N and M, with the table chosen by chapter and edition;
 - `grouping` (with `categories`, `group_tables`, `group_matching`, `group_doubt`) and

@@ -1,5 +1,6 @@
-"""Build the stage facts: a stated group, a group derived from a TNM statement, or one derived
-from a T read from the findings, each with the assumptions made to get it."""
+"""Build the stage facts: a stated group, a group derived from a TNM statement, one derived
+from a T read from the findings, each with the assumptions made to get it, and the groups of
+systems that are not TNM."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from extractors.stage.n_category import n_from_deposits
 from extractors.stage.nodes import read_node_counts
 from extractors.stage.reading import Statement
 from extractors.stage.stated_group import StatedGroup
+from extractors.stage.system_groups import SystemGroup
 from extractors.stage.t_findings import read_t_from_findings
 from extractors.tnm import CLASSIFICATION_BY_PREFIX
 from models.schemas import DiagnosisFact, StageFact
@@ -43,6 +45,29 @@ def stated_fact(
         m=m,
         group=group.label,
         method="stated",
+        evidence=page.evidence(group.start, group.end),
+        confidence=page.confidence(0.9, flags),
+        origin=page.origin,
+        **flags.as_dict(),
+    )
+
+
+def system_fact(page: AnalyzedPage, group: SystemGroup, statement: Statement | None) -> StageFact:
+    """A group of a system that is not TNM; T, N and M only where written beside it (FIGO)."""
+    t, n, m = _categories_written(statement)
+    classification = CLASSIFICATION_BY_PREFIX.get(statement.prefix) if statement else None
+    flags = page.flags(group.start, group.end, ignore=frozenset({"negated"}))
+    return StageFact(
+        system=group.system,
+        edition=group.edition,
+        classification="clinical" if group.clinical else classification,
+        t=t,
+        n=n,
+        m=m,
+        group=group.label,
+        method="stated",
+        score=group.score,
+        descriptors=list(group.descriptors),
         evidence=page.evidence(group.start, group.end),
         confidence=page.confidence(0.9, flags),
         origin=page.origin,

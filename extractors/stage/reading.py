@@ -48,7 +48,7 @@ _SEQUENCE = re.compile(
     rf"(?:(?<=[0-9a-e])(?:[lvr][0-4o]){{2,3}})?(?![a-z0-9])"
 )
 _COMPONENT = re.compile(
-    rf"(?P<prefix>{_PREFIX})?\s?(?P<axis>[tnm]|{_OCR_N})(?:(?<=[tn])\s)?(?P<value>is|x|[0-4]|[oil]|a)"
+    rf"(?P<prefix>{_PREFIX})?\s?(?P<axis>[tnm]|{_OCR_N})(?P<spaced>(?<=[tn])\s)?(?P<value>is|x|[0-4]|[oil]|a)"
     rf"(?P<suffix>{_SUFFIX})"
 )
 _VALID = {"t": {"0", "1", "2", "3", "4", "is", "x", "a"}, "n": set("0123x"), "m": set("01x")}
@@ -124,12 +124,25 @@ def _categories(text: str, start: int, end: int) -> list[Category]:
             value = _OCR_DIGIT[value]
         if value not in _VALID[axis] or (value == "a" and not prefix):
             continue
+        if value in _LETTER_VALUES and match.group("spaced"):
+            continue  # "pt is a 54-year-old", "ct a/p": a patient and an imaging study
         suffix = match.group("suffix").replace(" ", "")
         if suffix[:1] in ("l", "i") and suffix[1:2].isalpha():
             suffix = suffix[1:]
         label = f"{axis.upper()}{value.upper() if value == 'x' else value}{suffix}"
         found.append(Category(match.start(), match.end(), prefix or "", axis, label))
     return found
+
+
+# T categories written with a letter (Ta, Tis): never spaced from their T ("pt is", "ct a/p").
+_LETTER_VALUES = ("a", "is")
+
+
+def _imaging_abbreviation(category: Category, axes: int) -> bool:
+    """Whether a lone clinical Ta or Tis is an imaging or anatomy abbreviation ("CTA chest",
+    "CT A/P"): a non-invasive bladder tumour is staged pTa or pTis by its pathologist, and a
+    clinical cTa is written with its N and M."""
+    return axes == 1 and category.prefix == "c" and category.label[1:] in _LETTER_VALUES
 
 
 def _is_template_label(text: str, category: Category) -> bool:
@@ -154,6 +167,8 @@ def read_tnm(text: str) -> tuple[list[Statement], list[Category]]:
                         continue
                     cued = _STAGING_CUE.search(text, max(0, category.start - 40), category.start)
                     if not (category.prefix or len(axes) > 1 or cued):
+                        continue
+                    if _imaging_abbreviation(category, len(axes)):
                         continue
                     statements.append(Statement(category.start, category.end, category))
                 elif statements and statements[-1].start >= sequence.start():

@@ -36,6 +36,8 @@ _NOT_CANCER_AFTER = re.compile(r"\s*(?:[-/]\s*\d|of\s+\d)")
 _POPULATION_AFTER = re.compile(r"[^.]{0,60}\bpatients\b")
 _FIGO_BEFORE = re.compile(r"figo\W{0,20}(?:\(\d{4}\)\W{0,5})?(?:stage\w*)?\W{0,5}$")
 _CLINICAL_BEFORE = re.compile(r"(?:clinical|\bc)\W{0,3}$")
+# "pathologic stage IIIB" is pathologic even in a clinic note's history.
+_PATHOLOGIC_BEFORE = re.compile(r"(?:patholog\w*|surgical|\bp)\W{0,3}$")
 
 
 def read_groups(page: AnalyzedPage) -> list[StatedGroup]:
@@ -59,6 +61,7 @@ def read_groups(page: AnalyzedPage) -> list[StatedGroup]:
         label = roman_numeral(numeral) + (match.group("sub") or "").upper()
         clinical = bool(_CLINICAL_BEFORE.search(before)) or (
             page.section(match.start()) is SectionKind.clinical_history
+            and not _PATHOLOGIC_BEFORE.search(before)
         )
         groups.append(
             StatedGroup(match.start(), match.end(), label, "FIGO" if figo else "AJCC", clinical)

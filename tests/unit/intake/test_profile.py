@@ -129,6 +129,27 @@ def test_fact_keys_name_the_concept() -> None:
     )
 
 
+class TestStageSystems:
+    def test_figo_stage_is_the_principal_stage_of_an_ovarian_cancer(self) -> None:
+        diagnosis = _diagnosis("HGSOC").model_copy(update={"main_type": "Ovarian Cancer"})
+        ajcc = _stage(group="IIIC", t="pT3c")
+        figo = _stage(system="FIGO", group="IIIC", edition=2014)
+        profile = assemble_profile([diagnosis, ajcc, figo])
+        assert profile.stage == figo
+        assert ajcc in profile.stages
+
+    def test_gleason_grade_group_never_stands_as_the_stage(self) -> None:
+        diagnosis = _diagnosis("PRAD").model_copy(update={"main_type": "Prostate Cancer"})
+        gleason = _stage(system="Gleason", group="3", score="4+3=7")
+        profile = assemble_profile([diagnosis, gleason])
+        assert profile.stage is None
+        assert profile.stages == [gleason]
+
+    def test_each_system_has_its_own_key(self) -> None:
+        assert fact_key(_stage(group="II")) == "stage"
+        assert fact_key(_stage(system="Ann Arbor", group="II")) == "stage:Ann Arbor"
+
+
 class TestFamilyHistory:
     def _relative(self, age: int | None, confidence: float = 0.9, **flags: Any) -> Any:
         from models.schemas import FamilyHistoryFact
