@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
+import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,42 +46,76 @@ def _read_file(path: str, mode: ReadMode) -> list[Page]:
     )
 
 
-def _each_file(
-    paths: Sequence[str], mode: ReadMode, emit: Callable[[str, list[Page]], None]
-) -> int:
-    """Read each file and call `emit(path, pages)`; report failures on stderr and go on."""
-    failures = 0
-    for path in paths:
-        try:
-            emit(path, _read_file(path, mode))
-        except IntakeError as error:
-            failures += 1
-            print(f"intake: {path}: {error.message} ({error.reason})", file=sys.stderr)
-        except OSError as error:
-            failures += 1
-            print(f"intake: {path}: cannot open the file ({error.strerror})", file=sys.stderr)
-    return 1 if failures else 0
+# A worker process pays for itself only when it has this many files to read.
+_FILES_PER_PROCESS = 64
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
+def _render_profile(path: str, pages: list[Page]) -> str:
     from extractors.extract import extract_facts
     from intake.profile import assemble_profile
 
-    def emit(path: str, pages: list[Page]) -> None:
-        profile = assemble_profile(extract_facts(pages).facts)
-        print(json.dumps({"source": path, "profile": profile.model_dump(mode="json")}), flush=True)
+    profile = assemble_profile(extract_facts(pages).facts)
+    return json.dumps({"source": path, "profile": profile.model_dump(mode="json")})
 
-    return _each_file(args.paths, ReadMode(args.mode), emit)
+
+def _render_pages(path: str, pages: list[Page]) -> str:
+    return json.dumps({"source": path, "pages": [p.model_dump(mode="json") for p in pages]})
+
+
+Render = Callable[[str, list["Page"]], str]
+
+
+def _outcome(render: Render, mode: ReadMode, path: str) -> tuple[str, str | None, str | None]:
+    """Read and render one file: (path, its JSON line, or the reason it failed)."""
+    try:
+        return path, render(path, _read_file(path, mode)), None
+    except IntakeError as error:
+        return path, None, f"{error.message} ({error.reason})"
+    except OSError as error:
+        return path, None, f"cannot open the file ({error.strerror})"
+
+
+def _each_file(paths: Sequence[str], mode: ReadMode, render: Render, jobs: int | None) -> int:
+    """Print one JSON line per file, in the order given; report failures on stderr and go on.
+
+    Many files are shared among worker processes forked once the vocabularies are loaded; the
+    output is the same as one process would print.
+    """
+    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    processes = jobs or min(available, len(paths) // _FILES_PER_PROCESS)
+    one = functools.partial(_outcome, render, mode)
+    failures = 0
+
+    def report(outcomes: Iterable[tuple[str, str | None, str | None]]) -> None:
+        nonlocal failures
+        for path, line, problem in outcomes:
+            if problem is None:
+                print(line, flush=True)
+            else:
+                failures += 1
+                print(f"intake: {path}: {problem}", file=sys.stderr, flush=True)
+
+    if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        report(map(one, paths))
+    else:
+        render("warm-up", [_warm_up_page()])  # loaded once here, shared by every fork
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            report(pool.imap(one, paths, chunksize=8))
+    return 1 if failures else 0
+
+
+def _warm_up_page() -> Page:
+    from models.schemas import Page, ReadMethod
+
+    return Page(number=1, text="Invasive carcinoma, ER positive.", method=ReadMethod.plain_text)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    return _each_file(args.paths, ReadMode(args.mode), _render_profile, args.jobs)
 
 
 def cmd_read(args: argparse.Namespace) -> int:
-    def emit(path: str, pages: list[Page]) -> None:
-        print(
-            json.dumps({"source": path, "pages": [p.model_dump(mode="json") for p in pages]}),
-            flush=True,
-        )
-
-    return _each_file(args.paths, ReadMode(args.mode), emit)
+    return _each_file(args.paths, ReadMode(args.mode), _render_pages, args.jobs)
 
 
 def cmd_db_upgrade(_args: argparse.Namespace) -> int:
@@ -219,6 +255,12 @@ def build_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument("paths", nargs="+", metavar="PATH")
         sub.add_argument("--mode", choices=[m.value for m in ReadMode], default=ReadMode.auto.value)
+        sub.add_argument(
+            "--jobs",
+            type=int,
+            default=None,
+            help="processes to share the files among (default: one per core for many files)",
+        )
         sub.set_defaults(handler=handler)
 
     serve = commands.add_parser("serve", help="run the API (and, by default, a worker beside it)")

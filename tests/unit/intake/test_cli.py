@@ -53,3 +53,22 @@ def test_pdfs_are_read_with_the_settings_limits(tmp_path, capsys, settings_loads
     assert cli.main(["read", str(record)]) == 1
     assert "the limit is 1" in capsys.readouterr().err
     assert settings_loads == [1]
+
+
+def test_files_shared_among_processes_print_as_one_process_would(tmp_path, capsys):
+    paths = []
+    for index in range(12):
+        path = tmp_path / f"report-{index:02d}.txt"
+        path.write_text(REPORT.replace("left", "left" if index % 2 else "right"))
+        paths.append(str(path))
+    paths.insert(5, str(tmp_path / "missing.txt"))
+    assert cli.main(["extract", "--jobs", "1", *paths]) == 1
+    alone = capsys.readouterr()
+    assert cli.main(["extract", "--jobs", "2", *paths]) == 1
+    shared = capsys.readouterr()
+    assert shared.out == alone.out
+    assert [json.loads(line)["source"] for line in shared.out.splitlines()] == [
+        p for p in paths if not p.endswith("missing.txt")
+    ]
+    assert shared.err == alone.err
+    assert "missing.txt: cannot open the file" in shared.err
