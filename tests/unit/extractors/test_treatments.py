@@ -374,6 +374,10 @@ class TestTreatmentSummaries:
         assert docetaxel.end_date == dt.date(2023, 4, 2)
         assert (anastrozole.status, anastrozole.start_date) == ("current", dt.date(2023, 5, 1))
 
+    def test_a_drug_to_be_started_is_planned_not_current(self, extract):
+        facts = _read(extract, "3. Denosumab to be started at the next clinic visit.")
+        assert _one(facts, "denosumab").status == "planned"
+
     def test_a_status_written_after_the_entry_wins_over_a_phase_word(self, extract):
         facts = _read(extract, "Maintenance olaparib x 24 months (2021-2023) - completed")
         assert _one(facts, "olaparib").status == "past"
