@@ -47,12 +47,14 @@ def _best_per_key(
 
 def _stage_rank(stage: StageFact, primary: DiagnosisFact | None) -> tuple[float, ...]:
     """Rank stages: a clinician's first, then the system the cancer type is staged by (Lugano
-    for a lymphoma, FIGO for a gynaecological cancer), then the most complete reading."""
+    for a lymphoma, FIGO for a gynaecological cancer), then the current stage over the one a
+    record dates to the diagnosis, then the most complete reading."""
     code, main_type = (primary.oncotree_code, primary.main_type) if primary else (None, None)
     return (
         stage.origin is Origin.clinician,
         system_preference(stage.system, code, main_type),
         stage.group is not None,
+        not stage.historical,
         stage.method == "stated",
         stage.classification == "pathologic",
         sum(x is not None for x in (stage.t, stage.n, stage.m)),

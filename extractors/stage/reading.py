@@ -69,6 +69,11 @@ _FORM = re.compile(
     r"(?:\W{1,4}m\s?stage\s*:?\s*(?P<m>[01x]))?"
 )
 
+# OCR reads the T of "pT1b" as an "l" ("pllb", "pl1b"): a prefix, "l", the number and the
+# sub-letter, a token no word spells. The sub-letter is required: "PLL" is prolymphocytic
+# leukaemia.
+_OCR_T = re.compile(r"(?<![a-z0-9])(?P<prefix>y?p)l(?P<value>[1-4]|[li])(?P<sub>[a-d])(?![a-z0-9])")
+
 ATTACH_GAP = 300  # characters between a T and the N or M line of the same synoptic block
 SHORT_GAP = 40  # characters between a T and an unprefixed N or M of the same statement
 
@@ -196,8 +201,24 @@ def read_tnm(text: str) -> tuple[list[Statement], list[Category]]:
                 match.start("m"), match.end("m"), "", "m", f"M{match.group('m').upper()}"
             )
         statements.append(statement)
+    statements += _ocr_t_categories(text, statements)
     statements.sort(key=lambda s: s.start)
     return _without_definition_lists(text, statements), apart
+
+
+def _ocr_t_categories(text: str, statements: list[Statement]) -> list[Statement]:
+    """The T categories OCR wrote with an "l" for the T ("pllb"), where no statement stands."""
+    if "pl" not in text:
+        return []
+    found = []
+    for match in _OCR_T.finditer(text):
+        if any(s.start <= match.start() < s.end for s in statements):
+            continue
+        value = _OCR_DIGIT.get(match.group("value"), match.group("value"))
+        label = f"T{value}{match.group('sub')}"
+        category = Category(match.start(), match.end(), match.group("prefix"), "t", label)
+        found.append(Statement(match.start(), match.end(), category))
+    return found
 
 
 _DEFINED = re.compile(r"\s?[:=]")
