@@ -16,13 +16,21 @@ from models.schemas import (
     Override,
     OverrideAction,
     Profile,
+    RiskScoreFact,
     StageFact,
     TreatmentFact,
     TreatmentStatus,
 )
 
 F = TypeVar(
-    "F", DiagnosisFact, MetastasisFact, StageFact, BiomarkerFact, TreatmentFact, FamilyHistoryFact
+    "F",
+    DiagnosisFact,
+    MetastasisFact,
+    StageFact,
+    BiomarkerFact,
+    TreatmentFact,
+    FamilyHistoryFact,
+    RiskScoreFact,
 )
 
 _STATUS_RANK = {
@@ -75,6 +83,8 @@ def fact_key(fact: Fact) -> str:
         return f"treatment:{fact.kind}:{fact.name}"
     if isinstance(fact, FamilyHistoryFact):
         return f"family_history:{fact.relation}:{fact.oncotree_code or fact.condition}"
+    if isinstance(fact, RiskScoreFact):
+        return f"risk_score:{fact.score}"
     return f"metastasis:{fact.site}"
 
 
@@ -137,6 +147,17 @@ def assemble_profile(facts: Iterable[Fact], overrides: Iterable[Override] = ()) 
             f.confidence,
         ),
     )
+    risk_scores = _best_per_key(
+        of(RiskScoreFact),
+        key=lambda r: r.score,
+        rank=lambda r: (
+            r.origin is Origin.clinician,
+            not r.historical,
+            r.value is not None,
+            r.band is not None and not r.band_derived,
+            r.confidence,
+        ),
+    )
     return Profile(
         diagnoses=diagnoses,
         metastases=metastases,
@@ -146,5 +167,6 @@ def assemble_profile(facts: Iterable[Fact], overrides: Iterable[Override] = ()) 
         biomarkers=biomarkers,
         treatments=treatments,
         family_history=family_history,
+        risk_scores=risk_scores,
         not_asserted=[fact for fact in facts if not fact.asserted],
     )
