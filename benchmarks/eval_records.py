@@ -31,7 +31,13 @@ from extractors.extract import extract_facts
 from extractors.reader import read_pages
 from extractors.terms import TermCategory, default_matcher
 from intake.profile import assemble_profile
-from models.schemas import BiomarkerFact, FamilyHistoryFact, Profile, TreatmentStatus
+from models.schemas import (
+    BiomarkerFact,
+    FamilyHistoryFact,
+    Profile,
+    RiskScoreFact,
+    TreatmentStatus,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_RECORDS = ROOT / "tests" / "records"
@@ -164,6 +170,12 @@ class FamilyGold(_Strict):
     age: int | None = None
 
 
+class RiskScoreGold(_Strict):
+    score: str  # the extractors' key: IPI, FLIPI, Oncotype DX RS, MammaPrint, IMDC, ELN ...
+    value: str | None = None  # as written: "3", "18", "0.72"
+    band: str | None = None  # a word of the band: "high-intermediate", "low"
+
+
 class Expected(_Strict):
     diagnoses: list[DiagnosisGold] = Field(default_factory=list)
     stage: StageGold | None = None
@@ -171,10 +183,12 @@ class Expected(_Strict):
     treatments: list[TreatmentGold] = Field(default_factory=list)
     metastases: list[MetastasisGold] = Field(default_factory=list)
     family_history: list[FamilyGold] = Field(default_factory=list)
+    risk_scores: list[RiskScoreGold] = Field(default_factory=list)
 
 
 class Traps(_Strict):
     diagnoses: list[DiagnosisGold] = Field(default_factory=list)
+    risk_scores: list[RiskScoreGold] = Field(default_factory=list)
     biomarkers: list[BiomarkerGold] = Field(default_factory=list)
     treatments: list[TreatmentGold] = Field(default_factory=list)
     metastases: list[MetastasisGold] = Field(default_factory=list)
@@ -368,6 +382,44 @@ def _check_family(gold: FamilyGold, profile: Profile) -> Check:
     return Check(what, "wrong", got="; ".join(_describe_family(f) for f in found))
 
 
+def _describe_risk(fact: RiskScoreFact) -> str:
+    return " ".join(filter(None, (fact.score, fact.value, fact.band)))
+
+
+def _risk_fits(gold: RiskScoreGold, fact: RiskScoreFact) -> bool:
+    value_fits = gold.value is None or (
+        fact.value is not None and float(fact.value) == float(gold.value)
+    )
+    band_fits = gold.band is None or (
+        fact.band is not None and gold.band.lower() in fact.band.lower().split(" ")
+    )
+    return value_fits and band_fits
+
+
+def _risk_scores_named(score: str, profile: Profile) -> list[RiskScoreFact]:
+    return [r for r in profile.risk_scores if r.score.lower() == score.lower()]
+
+
+def _check_risk_score(gold: RiskScoreGold, profile: Profile) -> Check:
+    """Right when the profile holds the score with the value and band the gold gives."""
+    what = " ".join(filter(None, ("risk score", gold.score, gold.value, gold.band)))
+    found = _risk_scores_named(gold.score, profile)
+    if not found:
+        return Check(what, "missed")
+    if any(_risk_fits(gold, f) for f in found):
+        return Check(what, "right")
+    return Check(what, "wrong", got="; ".join(_describe_risk(f) for f in found))
+
+
+def _risk_score_trap(trap: RiskScoreGold, profile: Profile) -> Check:
+    """A threshold or a band table read as the patient's score: wrong when the profile shows it."""
+    what = " ".join(filter(None, ("trap: risk score", trap.score, trap.value, trap.band)))
+    hits = [f for f in _risk_scores_named(trap.score, profile) if _risk_fits(trap, f)]
+    if not hits:
+        return Check(what, "right")
+    return Check(what, "wrong", got="; ".join(_describe_risk(f) for f in hits))
+
+
 def _check_diagnoses(golds: list[DiagnosisGold], profile: Profile) -> list[Check]:
     codes = [d.oncotree_code for d in profile.diagnoses]
     checks = []
@@ -429,12 +481,14 @@ def score_record(name: str, record: Record, profile: Profile, read: str) -> Reco
         outcome: Outcome = "right" if _site_named(gold.site, profile) else "missed"
         score.checks.append(Check(f"metastasis {gold.site}", outcome))
     score.checks += [_check_family(gold, profile) for gold in expect.family_history]
+    score.checks += [_check_risk_score(gold, profile) for gold in expect.risk_scores]
     codes = {d.oncotree_code for d in profile.diagnoses}
     for trap in traps.diagnoses:
         outcome = "wrong" if trap.oncotree in codes else "right"
         score.checks.append(Check(f"trap: diagnosis {trap.oncotree}", outcome))
     score.checks += [_biomarker_trap(trap, profile) for trap in traps.biomarkers]
     score.checks += [_treatment_trap(trap, profile) for trap in traps.treatments]
+    score.checks += [_risk_score_trap(trap, profile) for trap in traps.risk_scores]
     for trap in traps.metastases:
         outcome = "wrong" if _site_named(trap.site, profile) else "right"
         score.checks.append(Check(f"trap: metastasis {trap.site}", outcome))

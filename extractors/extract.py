@@ -8,6 +8,7 @@ from extractors.biomarkers import extract_biomarkers
 from extractors.diagnosis import extract_diagnoses, extract_metastases
 from extractors.document import analyze_page
 from extractors.family import extract_family_history
+from extractors.risk_scores import extract_risk_scores
 from extractors.stage import extract_stage
 from extractors.treatments import extract_treatments
 from models.schemas import Extraction, Fact, Page
@@ -30,5 +31,6 @@ def extract_facts(
         *extract_biomarkers(analyzed),
         *extract_treatments(analyzed),
         *extract_family_history(analyzed),
+        *extract_risk_scores(analyzed),
     ]
     return Extraction(pages=len(pages), facts=facts)

@@ -50,6 +50,7 @@ EDITABLE: dict[FactKind, tuple[str, ...]] = {
     FactKind.treatment: ("name", "status"),
     FactKind.metastasis: ("site",),
     FactKind.family_history: ("relation", "condition", "age_at_diagnosis"),
+    FactKind.risk_score: ("score", "value", "band"),
 }
 
 

@@ -16,13 +16,21 @@ from models.schemas import (
     Override,
     OverrideAction,
     Profile,
+    RiskScoreFact,
     StageFact,
     TreatmentFact,
     TreatmentStatus,
 )
 
 F = TypeVar(
-    "F", DiagnosisFact, MetastasisFact, StageFact, BiomarkerFact, TreatmentFact, FamilyHistoryFact
+    "F",
+    DiagnosisFact,
+    MetastasisFact,
+    StageFact,
+    BiomarkerFact,
+    TreatmentFact,
+    FamilyHistoryFact,
+    RiskScoreFact,
 )
 
 _STATUS_RANK = {
@@ -47,12 +55,14 @@ def _best_per_key(
 
 def _stage_rank(stage: StageFact, primary: DiagnosisFact | None) -> tuple[float, ...]:
     """Rank stages: a clinician's first, then the system the cancer type is staged by (Lugano
-    for a lymphoma, FIGO for a gynaecological cancer), then the most complete reading."""
+    for a lymphoma, FIGO for a gynaecological cancer), then the current stage over the one a
+    record dates to the diagnosis, then the most complete reading."""
     code, main_type = (primary.oncotree_code, primary.main_type) if primary else (None, None)
     return (
         stage.origin is Origin.clinician,
         system_preference(stage.system, code, main_type),
         stage.group is not None,
+        not stage.historical,
         stage.method == "stated",
         stage.classification == "pathologic",
         sum(x is not None for x in (stage.t, stage.n, stage.m)),
@@ -73,6 +83,8 @@ def fact_key(fact: Fact) -> str:
         return f"treatment:{fact.kind}:{fact.name}"
     if isinstance(fact, FamilyHistoryFact):
         return f"family_history:{fact.relation}:{fact.oncotree_code or fact.condition}"
+    if isinstance(fact, RiskScoreFact):
+        return f"risk_score:{fact.score}"
     return f"metastasis:{fact.site}"
 
 
@@ -135,6 +147,17 @@ def assemble_profile(facts: Iterable[Fact], overrides: Iterable[Override] = ()) 
             f.confidence,
         ),
     )
+    risk_scores = _best_per_key(
+        of(RiskScoreFact),
+        key=lambda r: r.score,
+        rank=lambda r: (
+            r.origin is Origin.clinician,
+            not r.historical,
+            r.value is not None,
+            r.band is not None and not r.band_derived,
+            r.confidence,
+        ),
+    )
     return Profile(
         diagnoses=diagnoses,
         metastases=metastases,
@@ -144,5 +167,6 @@ def assemble_profile(facts: Iterable[Fact], overrides: Iterable[Override] = ()) 
         biomarkers=biomarkers,
         treatments=treatments,
         family_history=family_history,
+        risk_scores=risk_scores,
         not_asserted=[fact for fact in facts if not fact.asserted],
     )

@@ -68,6 +68,7 @@ class FactKind(StrEnum):
     biomarker = "biomarker"
     treatment = "treatment"
     family_history = "family_history"
+    risk_score = "risk_score"
 
 
 class Origin(StrEnum):

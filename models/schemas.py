@@ -195,8 +195,28 @@ class FamilyHistoryFact(_Fact):
         return not (self.negated or self.hypothetical)
 
 
+class RiskScoreFact(_Fact):
+    """A score that estimates prognosis or the benefit of a treatment (IPI, FLIPI, Oncotype DX
+    Recurrence Score, MammaPrint, Decipher, CAPRA, NPI, IMDC, ELN): not a stage, which says where
+    the disease is. The value and the band as the report gives them; a band worked out from the
+    value by the score's published bands is marked `band_derived`."""
+
+    fact: Literal[FactKind.risk_score] = FactKind.risk_score
+    score: str = Field(description="the score's short name: 'IPI', 'Oncotype DX RS', 'IMDC'")
+    name: str | None = Field(default=None, description="in full: 'International Prognostic Index'")
+    value: str | None = Field(default=None, description="as written: '3', '18', '0.72'")
+    band: str | None = Field(default=None, description="'high-intermediate risk', 'low risk'")
+    band_derived: bool = False
+
+
 Fact = Annotated[
-    DiagnosisFact | MetastasisFact | StageFact | BiomarkerFact | TreatmentFact | FamilyHistoryFact,
+    DiagnosisFact
+    | MetastasisFact
+    | StageFact
+    | BiomarkerFact
+    | TreatmentFact
+    | FamilyHistoryFact
+    | RiskScoreFact,
     Field(discriminator="fact"),
 ]
 
@@ -231,6 +251,9 @@ class Profile(_Schema):
     treatments: list[TreatmentFact] = Field(default_factory=list)
     family_history: list[FamilyHistoryFact] = Field(
         default_factory=list, description="cancers in relatives: findings, not the patient's"
+    )
+    risk_scores: list[RiskScoreFact] = Field(
+        default_factory=list, description="prognostic and predictive scores: IPI, Oncotype DX, ..."
     )
     not_asserted: list[Fact] = Field(
         default_factory=list,

@@ -7,6 +7,9 @@ all, the group derived from a T read from the findings.
 Beside it, each staging system that is not TNM (Ann Arbor, FIGO, ISS, CNS WHO grade, Gleason
 ...) gives one fact: the highest grade group for Gleason (the worst core grades the biopsy),
 the first group stated for the others. The profile chooses among them by the cancer type.
+Where a record dates its stages ("Initial: stage III (2021)", "Current: metastatic (stage IV)",
+see `timing`), the current stage is the document's, and the stage at diagnosis is kept beside it
+marked historical; a later distant metastasis alone never restages a record.
 """
 
 from __future__ import annotations
@@ -74,24 +77,38 @@ def _worse(group: SystemGroup, held: SystemGroup) -> bool:
 
 
 def _system_facts(readings: list[tuple[AnalyzedPage, _Reading]]) -> list[StageFact]:
-    """One fact per staging system that is not TNM."""
+    """One fact per staging system that is not TNM (two where the record dates a current stage
+    apart from the one at diagnosis)."""
     chosen: dict[str, tuple[AnalyzedPage, _Reading, SystemGroup]] = {}
+    current: dict[str, tuple[AnalyzedPage, _Reading, SystemGroup]] = {}
     for page, reading in readings:
         for group in reading.systems:
             held = chosen.get(group.system)
             if held is None or _worse(group, held[2]):
                 chosen[group.system] = (page, reading, group)
+            if group.timing == "current":
+                current.setdefault(group.system, (page, reading, group))
     facts = []
-    for page, reading, group in chosen.values():
-        # FIGO groups are written with the T and N they summarise ("pT1b pN0(sn), FIGO IB").
-        near = _near_statement(reading.statements, group.start, group.end)
-        statement = near if group.system == "FIGO" else None
-        facts.append(system_fact(page, group, statement))
+    for system, (page, reading, group) in chosen.items():
+        fact = _system_fact(page, reading, group)
+        now = current.get(system)
+        if now is not None and now[2].label != group.label:
+            facts += [_system_fact(*now), fact.model_copy(update={"historical": True})]
+        else:
+            facts.append(fact)
     return facts
+
+
+def _system_fact(page: AnalyzedPage, reading: _Reading, group: SystemGroup) -> StageFact:
+    # FIGO groups are written with the T and N they summarise ("pT1b pN0(sn), FIGO IB").
+    near = _near_statement(reading.statements, group.start, group.end)
+    return system_fact(page, group, near if group.system == "FIGO" else None)
 
 
 def _statement_rank(statement: Statement) -> tuple[int, ...]:
     return (
+        # AJCC 8th ed., ch. 1: an r-prefixed TNM stages a recurrence, the disease as it is now.
+        statement.prefix.startswith("r"),
         not statement.clinical,
         statement.n is not None,
         statement.m is not None,
@@ -111,7 +128,34 @@ def extract_stage(
     report does not print, as thyroid groups do.
     """
     readings = [(page, _read(page, diagnosis)) for page in pages]
-    return [*_tnm_facts(pages, readings, diagnosis, patient_age), *_system_facts(readings)]
+    tnm = _tnm_facts(pages, readings, diagnosis, patient_age)
+    return [*_dated(tnm, readings, pages), *_system_facts(readings)]
+
+
+def _dated(
+    facts: list[StageFact],
+    readings: list[tuple[AnalyzedPage, _Reading]],
+    pages: list[AnalyzedPage],
+) -> list[StageFact]:
+    """The AJCC facts with a stage the record dates apart: a current stage that differs from the
+    chosen one comes first and the chosen one is kept as historical; a different stage at
+    diagnosis is kept beside the chosen one as historical."""
+    groups = [(p, g) for p, r in readings for g in r.groups if g.system == "AJCC"]
+    if not facts or not groups:
+        return facts
+    edition = next((e for page in pages if (e := read_edition(page.text)) is not None), None)
+    main = facts[0]
+    current = next(((p, g) for p, g in groups if g.timing == "current"), None)
+    if current is not None and current[1].label != main.group:
+        earlier = [f.model_copy(update={"historical": True}) for f in facts]
+        return [stated_fact(*current, None, edition), *earlier]
+    initial = next(
+        ((p, g) for p, g in groups if g.timing == "initial" and g.label != main.group), None
+    )
+    if initial is not None and main.group is not None:
+        kept = stated_fact(*initial, None, edition).model_copy(update={"historical": True})
+        return [*facts, kept]
+    return facts
 
 
 def _tnm_facts(

@@ -69,6 +69,12 @@ _FORM = re.compile(
     r"(?:\W{1,4}m\s?stage\s*:?\s*(?P<m>[01x]))?"
 )
 
+# OCR reads the T of "pT1b" as an "l" ("pllb", "pl1b"): a prefix, "l", the number and the
+# sub-letter, a token no word spells. The sub-letter is required: "PLL" is prolymphocytic
+# leukaemia.
+# Matched where str.find puts its literal "pl"; the prefix before it is checked after.
+_OCR_T = re.compile(r"pl(?P<value>[1-4]|[li])(?P<sub>[a-d])(?![a-z0-9])")
+
 ATTACH_GAP = 300  # characters between a T and the N or M line of the same synoptic block
 SHORT_GAP = 40  # characters between a T and an unprefixed N or M of the same statement
 
@@ -196,8 +202,31 @@ def read_tnm(text: str) -> tuple[list[Statement], list[Category]]:
                 match.start("m"), match.end("m"), "", "m", f"M{match.group('m').upper()}"
             )
         statements.append(statement)
+    statements += _ocr_t_categories(text, statements)
     statements.sort(key=lambda s: s.start)
     return _without_definition_lists(text, statements), apart
+
+
+def _ocr_t_categories(text: str, statements: list[Statement]) -> list[Statement]:
+    """The T categories OCR wrote with an "l" for the T ("pllb"), where no statement stands."""
+    found = []
+    position = text.find("pl")
+    # Found by its literal with str.find, many times faster than a regular-expression scan.
+    while position != -1:
+        match = _OCR_T.match(text, position)
+        position = text.find("pl", position + 1)
+        if match is None:
+            continue
+        start = match.start() - (text[match.start() - 1 : match.start()] == "y")
+        if start and text[start - 1].isalnum():
+            continue
+        if any(s.start <= start < s.end for s in statements):
+            continue
+        value = _OCR_DIGIT.get(match.group("value"), match.group("value"))
+        prefix = text[start : match.start() + 1]
+        category = Category(start, match.end(), prefix, "t", f"T{value}{match.group('sub')}")
+        found.append(Statement(start, match.end(), category))
+    return found
 
 
 _DEFINED = re.compile(r"\s?[:=]")

@@ -1,6 +1,7 @@
 """Read the stage group a report states ("Pathologic stage: IIB", "FIGO stage IIIC").
 
-Liver fibrosis stages, stage ranges ("stage 3 of 4"), statements about other patients and
+Liver fibrosis stages, the stages of other conditions ("CKD stage 3", see `non_cancer`), stage
+ranges ("stage 3 of 4"), statements about other patients and
 hypothetical, family or historical mentions are not the patient's cancer stage.
 """
 
@@ -11,6 +12,8 @@ import re
 
 from extractors.document import AnalyzedPage
 from extractors.sections import SectionKind
+from extractors.stage.non_cancer import names_other_condition
+from extractors.stage.timing import Timing, read_timing
 from extractors.tnm import roman_numeral
 
 
@@ -23,6 +26,7 @@ class StatedGroup:
     label: str  # "IIB"
     system: str  # "AJCC" or "FIGO"
     clinical: bool
+    timing: Timing | None = None  # at diagnosis ("initial") or now ("current"), where stated
 
 
 _GROUP = re.compile(
@@ -51,6 +55,8 @@ def read_groups(page: AnalyzedPage) -> list[StatedGroup]:
             continue
         if _FIBROSIS_NEAR.search(text, max(0, match.start() - 50), match.end() + 30):
             continue
+        if names_other_condition(text, match.start(), match.end()):
+            continue  # "CKD stage 3b", "stage 2 pressure injury"
         if _POPULATION_AFTER.match(text, match.end()):
             continue  # "used to predict survival in stage II, node-positive ... patients"
         flags = page.flags(match.start(), match.end(), ignore=frozenset({"negated"}))
@@ -64,6 +70,13 @@ def read_groups(page: AnalyzedPage) -> list[StatedGroup]:
             and not _PATHOLOGIC_BEFORE.search(before)
         )
         groups.append(
-            StatedGroup(match.start(), match.end(), label, "FIGO" if figo else "AJCC", clinical)
+            StatedGroup(
+                match.start(),
+                match.end(),
+                label,
+                "FIGO" if figo else "AJCC",
+                clinical,
+                read_timing(page, match.start(), match.end()),
+            )
         )
     return groups

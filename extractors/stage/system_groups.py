@@ -18,7 +18,9 @@ import re
 import ahocorasick
 
 from extractors.document import AnalyzedPage
+from extractors.stage.non_cancer import names_other_condition
 from extractors.stage.systems import Notation, StagingSystem, staging_systems, systems_for
+from extractors.stage.timing import Timing, read_timing
 from extractors.tnm import roman_numeral
 
 # What may stand between a system's name and its group: a year (the FIGO edition), a word
@@ -60,11 +62,6 @@ _TNM_NEAR = re.compile(r"\b[cpy]{0,2}t[0-4x](?:[a-d]\d?)?\W{0,3}[cpy]{0,2}n[0-3x
 # A letter right after the name and before a word is prose ("Binet a ..."), not a group; a
 # group letter follows punctuation or "stage" ("Binet stage B", "BCLC-C").
 _PROSE_LETTER = re.compile(r"\s+a\s+[a-z]{2}")
-# Other conditions staged by number in the same notes: chronic kidney disease, pressure ulcers,
-# hypertension, heart failure (NYHA), liver fibrosis.
-_NOT_CANCER_BEFORE = re.compile(
-    r"(?:ckd|kidney|renal|ulcer|hypertension|heart\s+failure|nyha|fibrosis|sleep)\W{0,20}$"
-)
 _LABEL_GAP = 25  # characters between a group and the name written after it
 _TNM_GAP = 60
 # A key lists most of a system's groups in a row; the cores of a biopsy rarely reach four
@@ -104,6 +101,7 @@ class SystemGroup:
     clinical: bool = False
     score: str | None = None  # the Gleason score "4+3=7"
     descriptors: tuple[str, ...] = ()
+    timing: Timing | None = None  # at diagnosis ("initial") or now ("current"), where stated
 
 
 @functools.cache
@@ -268,7 +266,11 @@ def read_system_groups(
         if system.unnamed:
             found.extend(_read_unnamed(text, system, found))
     found.sort(key=lambda g: g.start)
-    return [g for g in _without_templates(found) if _stated_for_patient(page, g)]
+    return [
+        dataclasses.replace(g, timing=read_timing(page, g.start, g.end))
+        for g in _without_templates(found)
+        if _stated_for_patient(page, g)
+    ]
 
 
 def _read_unnamed(text: str, system: StagingSystem, named: list[SystemGroup]) -> list[SystemGroup]:
@@ -279,8 +281,8 @@ def _read_unnamed(text: str, system: StagingSystem, named: list[SystemGroup]) ->
         near = text[max(0, match.start() - _TNM_GAP) : match.end() + _TNM_GAP]
         if _TNM_NEAR.search(near):
             continue  # "stage IIIC (pT3c pN1)": an AJCC group
-        if _NOT_CANCER_BEFORE.search(text, max(0, match.start() - 40), match.start()):
-            continue
+        if names_other_condition(text, match.start(), match.end()):
+            continue  # "CKD stage 3", "stage 2 pressure injury": another condition's stage
         labelled = _label(system, match)
         if labelled is None:
             continue

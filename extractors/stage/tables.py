@@ -291,3 +291,60 @@ def regional_organs() -> dict[str, tuple[str, ...]]:
     """Organs a chapter's T or N covers, so not distant for it."""
     data = load_file(_PACKAGE, "stage_regional_sites.yaml", RegionalSitesFile)
     return {e.chapter: tuple(e.organs) for e in data.entries}
+
+
+# --- conditions other than cancer that are staged -----------------------------------------------
+
+
+class NonCancerCondition(_Strict):
+    condition: str
+    words: list[str] = Field(min_length=1)
+    source: str
+
+
+class NonCancerFile(_DataFile):
+    entries: list[NonCancerCondition]
+    cancer_heads: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> NonCancerFile:
+        _unique((e.condition for e in self.entries), "conditions")
+        _unique((w for e in self.entries for w in e.words), "words")
+        for word in (w for e in self.entries for w in e.words):
+            if word != word.lower().strip():
+                raise ValueError(f"words are lower case without spaces around: {word!r}")
+        return self
+
+
+@functools.cache
+def _non_cancer_file() -> NonCancerFile:
+    return load_file(_PACKAGE, "stage_non_cancer.yaml", NonCancerFile)
+
+
+def non_cancer_words() -> tuple[str, ...]:
+    """How notes name the conditions other than cancer that are staged ("ckd", "lymphedema")."""
+    return tuple(w for e in _non_cancer_file().entries for w in e.words)
+
+
+def cancer_heads() -> tuple[str, ...]:
+    """The words that name a cancer right after its stage group ("stage II breast cancer")."""
+    return tuple(_non_cancer_file().cancer_heads)
+
+
+# --- when a stated stage held -------------------------------------------------------------------
+
+
+class TimingFile(_DataFile):
+    initial: list[str] = Field(min_length=1)
+    current: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> TimingFile:
+        _unique([*self.initial, *self.current], "cues")
+        return self
+
+
+@functools.cache
+def timing_cues() -> TimingFile:
+    """The words that date a stated stage to the diagnosis or to now."""
+    return load_file(_PACKAGE, "stage_timing.yaml", TimingFile)

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 BENCHMARKS = Path(__file__).resolve().parents[3] / "benchmarks"
-SHARE_RIGHT_FLOOR = 0.926
+SHARE_RIGHT_FLOOR = 0.928
 INVERTED_CEILING = 0
 HOLDOUT = BENCHMARKS.parent / "tests" / "records_holdout"
 HOLDOUT_SHARE_RIGHT_FLOOR = 0.827
@@ -119,3 +119,23 @@ def test_a_variant_not_found_is_no_trap_about_the_whole_gene(eval_records: Modul
     found = eval_records._biomarker_trap(positive_trap, profile("mutated", "p.R132H"))
     assert not_found.outcome == "right"
     assert (found.outcome, found.inverted) == ("wrong", True)
+
+
+def test_a_risk_score_compares_value_and_a_word_of_its_band(eval_records: ModuleType) -> None:
+    from models.schemas import Evidence, Profile, RiskScoreFact
+
+    fact = RiskScoreFact(
+        evidence=Evidence(page=1, start=0, end=1, snippet="x"),
+        confidence=0.85,
+        score="IPI",
+        value="3",
+        band="high-intermediate risk",
+    )
+    profile = Profile(risk_scores=[fact])
+    gold = eval_records.RiskScoreGold
+    check = eval_records._check_risk_score
+    assert check(gold(score="IPI", value="3"), profile).outcome == "right"
+    assert check(gold(score="IPI", band="high-intermediate"), profile).outcome == "right"
+    assert check(gold(score="IPI", band="high"), profile).outcome == "wrong"
+    assert check(gold(score="FLIPI"), profile).outcome == "missed"
+    assert eval_records._risk_score_trap(gold(score="IPI", value="2"), profile).outcome == "right"

@@ -180,3 +180,33 @@ class TestFamilyHistory:
         profile = assemble_profile([negated])
         assert profile.family_history == []
         assert profile.not_asserted == [negated]
+
+
+class TestCurrentStage:
+    def test_the_current_stage_outranks_one_dated_to_the_diagnosis(self) -> None:
+        initial = _stage(group="III", t="pT3a", n="pN0").model_copy(update={"historical": True})
+        current = _stage(group="IV")
+        profile = assemble_profile([initial, current])
+        assert profile.stage == current
+        assert profile.stages == [current, initial]
+
+
+class TestRiskScores:
+    def _score(self, value: str | None, band: str | None, **fields: Any) -> Any:
+        from models.schemas import RiskScoreFact
+
+        return RiskScoreFact(
+            evidence=_EVIDENCE, confidence=0.85, score="IPI", value=value, band=band, **fields
+        )
+
+    def test_a_risk_score_is_listed_apart_from_the_stage(self) -> None:
+        score = self._score("3", "high-intermediate risk", band_derived=True)
+        profile = assemble_profile([score, _stage(group="III")])
+        assert profile.risk_scores == [score]
+        assert profile.stage is not None
+        assert profile.stage.group == "III"
+
+    def test_the_reading_with_a_value_wins_per_score(self) -> None:
+        band_only, valued = self._score(None, "high risk"), self._score("4", "high risk")
+        assert assemble_profile([band_only, valued]).risk_scores == [valued]
+        assert fact_key(valued) == "risk_score:IPI"
