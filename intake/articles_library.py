@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from intake.matcher import Article, ArticleTags, library, parse_article
 from models.repo import articles, audit
-from models.schemas import AuditAction, AuditSubject
+from models.schemas import ArticleSource, AuditAction, AuditSubject
 from models.tables import Article as ArticleRow
 
 
@@ -33,7 +33,13 @@ def save_article(session: Session, article: Article, *, actor_id: UUID | None = 
         title=article.title,
         summary=article.summary,
         body=article.body,
-        tags={"audience": article.audience, **article.tags.model_dump(mode="json")},
+        # Audience, sources and related articles are kept beside the tags proper.
+        tags={
+            "audience": article.audience,
+            **article.tags.model_dump(mode="json"),
+            "sources": [source.model_dump(mode="json") for source in article.sources],
+            "related": list(article.related),
+        },
     )
     if actor_id is not None:
         _record(session, actor_id, AuditAction.save, article.slug)
@@ -68,6 +74,8 @@ def active_library(session: Session) -> tuple[object, tuple[Article, ...]]:
 def _article(row: ArticleRow) -> Article:
     tags = dict(row.tags)
     audience = str(tags.pop("audience", "patients"))
+    sources = tags.pop("sources", [])
+    related = tags.pop("related", [])
     return Article(
         slug=row.slug,
         title=row.title,
@@ -75,6 +83,8 @@ def _article(row: ArticleRow) -> Article:
         audience=audience,
         tags=ArticleTags.model_validate(tags),
         body=row.body,
+        sources=tuple(ArticleSource.model_validate(source) for source in sources),
+        related=tuple(related),
     )
 
 
