@@ -113,9 +113,12 @@ def _read_list(tokens: list[Token], index: int) -> tuple[int, list[str]]:
 
 
 def _inline_text(token: Token) -> str:
-    return "".join(
-        child.content for child in token.children or [] if child.type in ("text", "code_inline")
-    ) or token.content
+    return (
+        "".join(
+            child.content for child in token.children or [] if child.type in ("text", "code_inline")
+        )
+        or token.content
+    )
 
 
 def _plain_text(tokens: list[Token], questions: list[str]) -> str:

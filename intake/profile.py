@@ -90,7 +90,6 @@ def principal_rank(
         not is_in_situ(diagnosis),
         not is_metastasis(diagnosis, metastatic_sites),
         not diagnosis.uncertain,
-        not diagnosis.historical,
         diagnosis.confidence,
     )
 

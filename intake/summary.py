@@ -72,9 +72,7 @@ def _sentence(text: str, facts: Iterable[str], kind: SentenceKind = "fact") -> S
 Rule = Callable[[Profile, list[ReviewFlag]], Iterable[SummarySentence]]
 
 
-def summarize_profile(
-    profile: Profile, flags: Iterable[ReviewFlag] = ()
-) -> list[SummarySentence]:
+def summarize_profile(profile: Profile, flags: Iterable[ReviewFlag] = ()) -> list[SummarySentence]:
     """Return the profile's plain sentences, the diagnosis first."""
     open_flags = list(flags)
     rules: list[Rule] = [
@@ -112,7 +110,9 @@ def _diagnoses(profile: Profile, _flags: list[ReviewFlag]) -> Iterable[SummarySe
 def _spread(profile: Profile, _flags: list[ReviewFlag]) -> Iterable[SummarySentence]:
     if profile.metastases:
         sites = [m.site.lower() for m in profile.metastases]
-        yield _sentence(_say("spread", sites=join(sites)), [fact_key(m) for m in profile.metastases])
+        yield _sentence(
+            _say("spread", sites=join(sites)), [fact_key(m) for m in profile.metastases]
+        )
 
 
 def _conflicts(flags: list[ReviewFlag], reason: ReviewReason) -> list[ReviewFlag]:
@@ -228,9 +228,7 @@ def _treatments(profile: Profile, _flags: list[ReviewFlag]) -> Iterable[SummaryS
     if "planned" in groups:
         names = groups["planned"]
         verb = "is" if len(names) == 1 else "are"
-        yield _sentence(
-            _say("treatments_planned", names=join(names), verb=verb), keys["planned"]
-        )
+        yield _sentence(_say("treatments_planned", names=join(names), verb=verb), keys["planned"])
 
 
 def _family_history(profile: Profile, _flags: list[ReviewFlag]) -> Iterable[SummarySentence]:

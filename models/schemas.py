@@ -254,6 +254,15 @@ class ArticleSource(_Schema):
     url: str = Field(pattern=r"^https://", max_length=500)
 
 
+class GlossaryTerm(_Schema):
+    """A word the pages show, explained in plain words, with its source."""
+
+    key: str
+    label: str
+    text: str
+    source: ArticleSource
+
+
 class ArticleLink(_Schema):
     slug: str
     title: str
@@ -272,6 +281,9 @@ class ArticlePageRead(_Schema):
     related: list[ArticleLink]
     questions: list[str] = Field(
         default_factory=list, description="the article's questions to ask your oncologist"
+    )
+    glossary: list[GlossaryTerm] = Field(
+        default_factory=list, description="the words of the article the glossary explains"
     )
     notice: str = "General information, not medical advice. Talk to your care team."
 
