@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from intake.profile import principal_diagnosis
+from intake.summary import reported_result
 from models.schemas import Profile, TreatmentFact, TreatmentKind
 
 _ONE_DAY = (TreatmentKind.surgery,)
@@ -35,14 +36,14 @@ def profile_events(profile: Profile, document_order: dict[str, int]) -> list[Eve
     diagnosis = principal_diagnosis(profile)
     if diagnosis is not None:
         add(
-            f"Diagnosis: {diagnosis.name}",
+            f"Diagnosis: {diagnosis.name}" if diagnosis.date else diagnosis.name,
             "diagnosis",
             diagnosis.date,
             "Diagnosis",
             diagnosis.evidence.document_id,
         )
     for marker in profile.biomarkers:
-        label = f"{marker.marker} {marker.result or ''} {marker.value or ''}".strip()
+        label = f"{marker.marker}: {reported_result(marker)}"
         add(label, "test", None, "Test", marker.evidence.document_id)
     for treatment in profile.treatments:
         for label, date in _treatment_events(treatment):

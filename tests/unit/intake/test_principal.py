@@ -64,4 +64,4 @@ def test_the_timeline_names_the_principal_diagnosis() -> None:
     override = Override(action=OverrideAction.correct, fact_key=fact_key(DCIS), fact=edited)
     events = profile_events(assemble_profile([DCIS, IDC], [override]), {})
     diagnosis = [event for event in events if event.kind == "diagnosis"]
-    assert [event.label for event in diagnosis] == ["Diagnosis: Breast Invasive Ductal Carcinoma"]
+    assert [event.label for event in diagnosis] == ["Breast Invasive Ductal Carcinoma"]

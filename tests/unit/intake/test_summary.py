@@ -22,7 +22,9 @@ from models.schemas import (
 _EVIDENCE = Evidence(page=1, start=0, end=4, snippet="text")
 
 
-def _marker(marker: str, result: str | None, value: str | None = None, **more: Any) -> BiomarkerFact:
+def _marker(
+    marker: str, result: str | None, value: str | None = None, **more: Any
+) -> BiomarkerFact:
     return BiomarkerFact(
         evidence=_EVIDENCE, confidence=0.9, marker=marker, result=result, value=value, **more
     )

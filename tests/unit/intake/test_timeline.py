@@ -1,4 +1,4 @@
-"""The timeline: the records' dates for the diagnosis, surgery and each treatment's start and end."""
+"""The timeline: the records' dates for the diagnosis, surgery and each treatment."""
 
 from __future__ import annotations
 
