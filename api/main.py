@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api import admins, auth, clinicians, health, metrics, pages, patients, status_reads
+from api import admins, articles, auth, clinicians, health, metrics, pages, patients, status_reads
 from api.deps import app_settings
 from api.errors import install_error_handlers
 from api.middleware import RequestMetrics, SecurityHeaders, UploadSizeGuard
@@ -55,10 +55,12 @@ def create_app() -> FastAPI:
         patients.router,
         clinicians.router,
         admins.router,
+        articles.router,
         pages.router,
         patients.pages,
         clinicians.pages,
         admins.pages,
+        articles.pages,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from api import ratelimit
 from api.deps import SESSION_COOKIE, CurrentUser, SessionDep, SettingsDep, csrf_token
 from api.security import issue_token
+from api.terms import install as install_page_helpers
 from intake import accounts
 from intake.settings import Settings
 from models.errors import IntakeError
@@ -21,6 +22,7 @@ from models.schemas import Role, UserCreate
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+install_page_helpers(templates.env)  # glossary terms, fact keys: api/terms.py
 
 HOME_BY_ROLE = {Role.patient: "/records", Role.clinician: "/review", Role.admin: "/admin"}
 

@@ -8,9 +8,12 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
+from intake.article_text import reading_grade, render_article
+from intake.glossary import terms_in
 from intake.matcher import Article, ArticleTags, library, parse_article
+from models.errors import NotFound
 from models.repo import articles, audit
-from models.schemas import AuditAction, AuditSubject
+from models.schemas import ArticleLink, ArticlePageRead, ArticleSource, AuditAction, AuditSubject
 from models.tables import Article as ArticleRow
 
 
@@ -33,7 +36,13 @@ def save_article(session: Session, article: Article, *, actor_id: UUID | None = 
         title=article.title,
         summary=article.summary,
         body=article.body,
-        tags={"audience": article.audience, **article.tags.model_dump(mode="json")},
+        # Audience, sources and related articles are kept beside the tags proper.
+        tags={
+            "audience": article.audience,
+            **article.tags.model_dump(mode="json"),
+            "sources": [source.model_dump(mode="json") for source in article.sources],
+            "related": list(article.related),
+        },
     )
     if actor_id is not None:
         _record(session, actor_id, AuditAction.save, article.slug)
@@ -68,6 +77,8 @@ def active_library(session: Session) -> tuple[object, tuple[Article, ...]]:
 def _article(row: ArticleRow) -> Article:
     tags = dict(row.tags)
     audience = str(tags.pop("audience", "patients"))
+    sources = tags.pop("sources", [])
+    related = tags.pop("related", [])
     return Article(
         slug=row.slug,
         title=row.title,
@@ -75,6 +86,35 @@ def _article(row: ArticleRow) -> Article:
         audience=audience,
         tags=ArticleTags.model_validate(tags),
         body=row.body,
+        sources=tuple(ArticleSource.model_validate(source) for source in sources),
+        related=tuple(related),
+    )
+
+
+def read_article(session: Session, slug: str) -> ArticlePageRead:
+    """An article for its page; an unknown or retired one is not found."""
+    _, active = active_library(session)
+    by_slug = {article.slug: article for article in active}
+    article = by_slug.get(slug)
+    if article is None:
+        raise NotFound("No such article.", reason="article_not_found")
+    row = articles.find_by_slug(session, slug)
+    text = render_article(article.body)
+    return ArticlePageRead(
+        slug=article.slug,
+        title=article.title,
+        summary=article.summary,
+        body_html=text.body_html,
+        reading_level=reading_grade(text.plain_text),
+        updated_at=row.updated_at if row is not None else None,
+        sources=list(article.sources),
+        related=[
+            ArticleLink(slug=other, title=by_slug[other].title)
+            for other in article.related
+            if other in by_slug and other != slug
+        ],
+        questions=list(text.questions),
+        glossary=terms_in(f"{article.summary} {text.plain_text}"),
     )
 
 

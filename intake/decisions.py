@@ -44,7 +44,8 @@ _STATUS = {
 }
 # The fields a clinician may set on each kind of fact, in the order the forms show them.
 EDITABLE: dict[FactKind, tuple[str, ...]] = {
-    FactKind.diagnosis: ("oncotree_code", "grade", "laterality"),
+    # "principal": the clinician's explicit choice of the principal diagnosis (intake/profile.py).
+    FactKind.diagnosis: ("oncotree_code", "grade", "laterality", "principal"),
     FactKind.stage: ("group", "t", "n", "m"),
     FactKind.biomarker: ("marker", "result", "value", "method"),
     FactKind.treatment: ("name", "status"),

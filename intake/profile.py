@@ -1,10 +1,18 @@
-"""Assemble one patient's profile from the facts of all their documents."""
+"""Assemble one patient's profile from the facts of all their documents.
+
+The principal diagnosis, the one the profile leads with and the timeline names, is chosen by a
+rule (`principal_rank`): a clinician's explicit choice first; then the invasive cancer over a
+carcinoma in situ, the primary cancer over a metastasis, and the pathologically confirmed over
+the suspected. A clinician's edit of another diagnosis (a corrected in-situ component) never
+moves it ahead of the principal one unless the clinician chose it as principal.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
 from typing import TypeVar
 
+from extractors.diagnosis.type_index import in_situ_codes
 from extractors.stage.systems import system_preference
 from models.schemas import (
     BiomarkerFact,
@@ -70,6 +78,44 @@ def _stage_rank(stage: StageFact, primary: DiagnosisFact | None) -> tuple[float,
     )
 
 
+def is_in_situ(diagnosis: DiagnosisFact) -> bool:
+    """A carcinoma in situ (stage 0): by its OncoTree code, or by its histology's words."""
+    histology = (diagnosis.histology or diagnosis.name).lower()
+    return diagnosis.oncotree_code in in_situ_codes() or "in situ" in histology
+
+
+def is_metastasis(diagnosis: DiagnosisFact, metastatic_sites: frozenset[str]) -> bool:
+    """A cancer named after a site the records say it spread to (a liver cancer beside a
+    liver metastasis) is read as the metastasis, not a second primary."""
+    site = (diagnosis.primary_site or "").lower()
+    return bool(site) and site in metastatic_sites
+
+
+def principal_rank(
+    diagnosis: DiagnosisFact, metastatic_sites: frozenset[str] = frozenset()
+) -> tuple[float, ...]:
+    """Rank a diagnosis for principal, higher first; being a clinician's fact does not count."""
+    return (
+        diagnosis.principal,
+        not is_in_situ(diagnosis),
+        not is_metastasis(diagnosis, metastatic_sites),
+        not diagnosis.uncertain,
+        diagnosis.confidence,
+    )
+
+
+def order_diagnoses(
+    diagnoses: Iterable[DiagnosisFact], metastases: Iterable[MetastasisFact] = ()
+) -> list[DiagnosisFact]:
+    """The principal diagnosis first (see `principal_rank`), then the others by the same rule."""
+    sites = frozenset(m.site.lower() for m in metastases)
+    return sorted(diagnoses, key=lambda d: principal_rank(d, sites), reverse=True)
+
+
+def principal_diagnosis(profile: Profile) -> DiagnosisFact | None:
+    return profile.diagnoses[0] if profile.diagnoses else None
+
+
 def fact_key(fact: Fact) -> str:
     """Name the concept a fact is about, so a clinician's decision on it can be applied again."""
     if isinstance(fact, DiagnosisFact):
@@ -113,10 +159,13 @@ def assemble_profile(facts: Iterable[Fact], overrides: Iterable[Override] = ()) 
     def of(kind: type[F]) -> list[F]:
         return [f for f in asserted if isinstance(f, kind)]
 
-    diagnoses = _best_per_key(
-        of(DiagnosisFact),
-        key=lambda d: d.oncotree_code,
-        rank=lambda d: (d.origin is Origin.clinician, d.confidence),
+    diagnoses = order_diagnoses(
+        _best_per_key(
+            of(DiagnosisFact),
+            key=lambda d: d.oncotree_code,
+            rank=lambda d: (d.origin is Origin.clinician, d.confidence),
+        ),
+        of(MetastasisFact),
     )
     primary = diagnoses[0] if diagnoses else None
     stages = sorted(of(StageFact), key=lambda s: _stage_rank(s, primary), reverse=True)

@@ -20,12 +20,15 @@ from intake.articles_library import active_library
 from intake.matcher import Article, match_articles
 from intake.profile import apply_overrides, assemble_profile, fact_key
 from intake.review import DocumentInfo, ReviewInputs, flag_for_review, mismatched_documents
+from intake.summary import summarize_profile
 from models.repo import audit, documents, facts, overrides, profiles, review, users
 from models.schemas import (
     ArticleMatchRead,
     AuditAction,
     AuditSubject,
     Fact,
+    FactCheck,
+    OverrideAction,
     Profile,
     ProfileRead,
     ReviewFlag,
@@ -116,22 +119,45 @@ def profile_view(session: Session, *, patient_id: UUID) -> ProfileRead:
         return ProfileRead(patient_id=patient_id, updated_at=None, profile=Profile())
     library_version, library = active_library(session)
     profile, articles = _profile_and_articles(row, library_version, library)
+    # Built field by field: the view has never shown the flag's document_id.
+    flags = [
+        ReviewFlag(
+            reason=item.reason,
+            severity=item.severity,
+            message=item.message,
+            facts=[_FACT.validate_python(f) for f in item.facts],
+        )
+        for item in review.list_open_for_patient(session, patient_id=patient_id)
+    ]
     return ProfileRead(
         patient_id=patient_id,
         updated_at=row.updated_at,
         profile=profile,
         articles=articles,
-        # Built field by field: the view has never shown the flag's document_id.
-        review_flags=[
-            ReviewFlag(
-                reason=item.reason,
-                severity=item.severity,
-                message=item.message,
-                facts=[_FACT.validate_python(f) for f in item.facts],
-            )
-            for item in review.list_open_for_patient(session, patient_id=patient_id)
-        ],
+        review_flags=flags,
+        summary=summarize_profile(profile, flags),
+        checked=_fact_checks(session, patient_id=patient_id),
     )
+
+
+_CHECKED_BY = {OverrideAction.correct: "corrected", OverrideAction.add: "added"}
+
+
+def _fact_checks(session: Session, *, patient_id: UUID) -> list[FactCheck]:
+    """The facts a clinician confirmed, corrected or added, each with its latest date."""
+    checks: dict[str, FactCheck] = {}
+    for item in review.list_decided_for_patient(session, patient_id=patient_id):
+        if item.status != ReviewStatus.confirmed or item.decided_at is None:
+            continue
+        for fact in item.facts:
+            key = fact_key(_FACT.validate_python(fact))
+            check = FactCheck(fact=key, action="confirmed", on=item.decided_at.date())
+            if key not in checks or checks[key].on < check.on:
+                checks[key] = check
+    for key, action, at in overrides.list_dated_for_patient(session, patient_id=patient_id):
+        if action in _CHECKED_BY and (key not in checks or checks[key].on <= at.date()):
+            checks[key] = FactCheck(fact=key, action=_CHECKED_BY[action], on=at.date())
+    return sorted(checks.values(), key=lambda check: check.fact)
 
 
 # Parsing a stored profile and matching it against the library cost more than the rest of a

@@ -118,6 +118,10 @@ class DiagnosisFact(_Fact):
     laterality: str | None = None
     grade: str | None = None
     date: dt.date | None = None
+    principal: bool = Field(
+        default=False,
+        description="a clinician chose this as the principal diagnosis, over the usual rule",
+    )
 
 
 class MetastasisFact(_Fact):
@@ -242,6 +246,68 @@ class ArticleMatchRead(_Schema):
     )
 
 
+class SummarySentence(_Schema):
+    """One plain sentence of "What my records say", with the facts it rests on."""
+
+    text: str
+    facts: list[str] = Field(
+        default_factory=list, description="keys of the facts it rests on: 'biomarker:HER2'"
+    )
+    kind: str = Field(
+        default="fact", description="fact, meaning (what it means in general), or disagreement"
+    )
+
+
+class FactCheck(_Schema):
+    """A fact a clinician confirmed, corrected or added, and when."""
+
+    fact: str = Field(description="the fact's key: 'biomarker:HER2'")
+    action: str = Field(description="confirmed, corrected or added")
+    on: dt.date
+
+
+class ArticleSource(_Schema):
+    """A reputable source an article draws on, named (its text is not copied)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = Field(min_length=1, max_length=200)
+    url: str = Field(pattern=r"^https://", max_length=500)
+
+
+class GlossaryTerm(_Schema):
+    """A word the pages show, explained in plain words, with its source."""
+
+    key: str
+    label: str
+    text: str
+    source: ArticleSource
+
+
+class ArticleLink(_Schema):
+    slug: str
+    title: str
+
+
+class ArticlePageRead(_Schema):
+    """An article as a patient reads it: a short answer first, then the rendered sections."""
+
+    slug: str
+    title: str
+    summary: str = Field(description="the short, direct answer")
+    body_html: str = Field(description="the body rendered from Markdown; raw HTML is escaped")
+    reading_level: float = Field(description="US school grade (mean of Coleman-Liau and ARI)")
+    updated_at: dt.datetime | None
+    sources: list[ArticleSource]
+    related: list[ArticleLink]
+    questions: list[str] = Field(
+        default_factory=list, description="the article's questions to ask your oncologist"
+    )
+    glossary: list[GlossaryTerm] = Field(
+        default_factory=list, description="the words of the article the glossary explains"
+    )
+    notice: str = "General information, not medical advice. Talk to your care team."
+
+
 class Profile(_Schema):
     diagnoses: list[DiagnosisFact] = Field(default_factory=list)
     metastases: list[MetastasisFact] = Field(default_factory=list)
@@ -350,6 +416,8 @@ class ArticleWrite(_Schema):
     audience: str = "patients"
     tags: dict[str, list[str]] = Field(default_factory=dict)
     body: str = Field(min_length=1, max_length=100_000)
+    sources: list[ArticleSource] = Field(default_factory=list)
+    related: list[str] = Field(default_factory=list, description="slugs of related articles")
 
 
 class ArticleRead(ArticleWrite):
@@ -369,11 +437,19 @@ class ArticleRead(ArticleWrite):
             "summary": data.summary,
             "audience": str(tags.get("audience", "patients")),
             "tags": {
-                k: list(v) for k, v in tags.items() if k != "audience" and isinstance(v, list)
+                k: list(v)
+                for k, v in tags.items()
+                if k not in _STORED_BESIDE_TAGS and isinstance(v, list)
             },
             "body": data.body,
+            "sources": tags.get("sources", []),
+            "related": tags.get("related", []),
             "retired": data.retired,
         }
+
+
+# Kept in the article row's tags column beside the tags proper (intake/articles_library.py).
+_STORED_BESIDE_TAGS = frozenset({"audience", "sources", "related"})
 
 
 class AuditEventRead(_ReadSchema):
@@ -471,6 +547,12 @@ class ProfileRead(_Schema):
     profile: Profile
     articles: list[ArticleMatchRead] = Field(default_factory=list)
     review_flags: list[ReviewFlag] = Field(default_factory=list)
+    summary: list[SummarySentence] = Field(
+        default_factory=list, description='"What my records say": plain sentences, with facts'
+    )
+    checked: list[FactCheck] = Field(
+        default_factory=list, description="facts a clinician confirmed, corrected or added"
+    )
     notice: str = (
         "General information from your records, not medical advice. Talk to your care team."
     )

@@ -1,7 +1,8 @@
 """The article model, its tags, and the library of articles shipped in intake/articles.
 
-An article is Markdown with YAML front matter between '---' lines: its title, summary, audience
-and tags. The tags name the facts a profile must have, or must not have, to be shown it.
+An article is Markdown with YAML front matter between '---' lines: its title, summary, audience,
+tags, the sources it draws on and the articles related to it. The tags name the facts a profile
+must have, or must not have, to be shown it.
 """
 
 from __future__ import annotations
@@ -13,8 +14,17 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-TagKind = Literal["cancer_types", "stages", "biomarkers", "treatments", "topics"]
-TAG_KINDS: tuple[TagKind, ...] = ("cancer_types", "stages", "biomarkers", "treatments", "topics")
+from models.schemas import ArticleSource
+
+TagKind = Literal["cancer_types", "stages", "biomarkers", "treatments", "family_history", "topics"]
+TAG_KINDS: tuple[TagKind, ...] = (
+    "cancer_types",
+    "stages",
+    "biomarkers",
+    "treatments",
+    "family_history",
+    "topics",
+)
 STAGES = ("0", "I", "II", "III", "IV")
 
 
@@ -37,6 +47,10 @@ class ArticleTags(BaseModel):
         default=(), description="'KRAS p.G12C': only these variants of the marker match"
     )
     treatments: tuple[str, ...] = Field(default=(), description="drug classes or generic names")
+    family_history: tuple[str, ...] = Field(
+        default=(),
+        description="patterns of cancer in the family, from intake/matcher/hereditary.yaml",
+    )
     topics: tuple[str, ...] = Field(
         default=(), description="subjects, from intake/matcher/topics.yaml"
     )
@@ -57,6 +71,8 @@ class Article(BaseModel):
     audience: str = "patients"
     tags: ArticleTags
     body: str
+    sources: tuple[ArticleSource, ...] = ()
+    related: tuple[str, ...] = Field(default=(), description="slugs of related articles")
 
 
 def parse_article(slug: str, text: str) -> Article:

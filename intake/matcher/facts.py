@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from intake.matcher.family import FamilyRisk
 from intake.matcher.wording import join
 from models.schemas import BiomarkerFact, DiagnosisFact, TreatmentFact
 
@@ -67,3 +68,4 @@ class Facts:
     treatments: tuple[Treatment, ...]
     topics: dict[str, Topic]
     query: tuple[str, ...]
+    family_risks: tuple[FamilyRisk, ...] = ()

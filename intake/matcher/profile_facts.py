@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from extractors.tnm import stage_numeral
 from intake.matcher.facts import Diagnosis, Facts, Marker, Stage, Treatment
+from intake.matcher.family import read_family_risks
 from intake.matcher.oncotree import lineage, main_type
 from intake.matcher.profile_topics import read_topics
 from intake.matcher.text_index import query_terms
@@ -60,4 +61,5 @@ def read_facts(profile: Profile) -> Facts:
         treatments=treatments,
         topics=read_topics(diagnoses, stage, markers, treatments),
         query=query_terms(profile, stage, treatments),
+        family_risks=read_family_risks(profile.family_history),
     )

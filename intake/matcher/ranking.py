@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from intake.matcher.articles import Article, library
 from intake.matcher.facts import Diagnosis, Marker, Stage, Treatment
+from intake.matcher.family import FamilyRisk
 from intake.matcher.profile_facts import read_facts
 from intake.matcher.reasons import explain_match
 from intake.matcher.tags import Match, match_article
@@ -20,6 +21,9 @@ def _rests_on(match: Match) -> list[str]:
     keys: list[str] = []
     for hit in match.hits:
         subject = hit.subject
+        if isinstance(subject, FamilyRisk):
+            keys.extend(k for k in map(fact_key, subject.facts) if k not in keys)
+            continue
         if isinstance(subject, Stage):
             key = "stage"
         elif isinstance(subject, Diagnosis | Marker | Treatment):

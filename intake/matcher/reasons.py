@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from extractors import vocab
 from intake.matcher.facts import Diagnosis, Marker, Stage, Topic, Treatment
+from intake.matcher.family import FamilyRisk
 from intake.matcher.oncotree import cancer_types, main_type
 from intake.matcher.results import canonical
 from intake.matcher.tags import Match, counted_topics
@@ -164,6 +165,9 @@ def explain_match(match: Match) -> str:
     treatments = [h.subject for h in match.of("treatments") if isinstance(h.subject, Treatment)]
     if treatments:
         sentences.append(_treatment_sentence(treatments))
+    risks = [h.subject for h in match.of("family_history") if isinstance(h.subject, FamilyRisk)]
+    if risks and len(sentences) < 2:
+        sentences.append(risks[0].sentence)
     if not sentences:
         topics = sorted(counted_topics(match) or match.of("topics"), key=lambda h: -h.weight)
         if topics and isinstance(topics[0].subject, Topic):

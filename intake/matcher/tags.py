@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from intake.matcher.articles import STAGES, TAG_KINDS, Article, TagKind
 from intake.matcher.facts import Diagnosis, Facts, Marker, Stage, Topic, TopicSource, Treatment
+from intake.matcher.family import FamilyRisk
 from intake.matcher.oncotree import main_type
 from intake.matcher.results import NO_RESULT, canonical, split_tag
 from intake.matcher.weights import (
@@ -28,7 +29,7 @@ class Hit:
     kind: TagKind
     tag: str
     weight: float
-    subject: Diagnosis | Stage | Marker | Treatment | Topic  # what the hit rests on
+    subject: Diagnosis | Stage | Marker | Treatment | FamilyRisk | Topic  # what it rests on
     partial: bool = False  # the marker matches, but the variant is not known
 
 
@@ -127,13 +128,20 @@ def match_article(article: Article, facts: Facts) -> Match | None:
         if found := wanted_treatments & names:
             match.hits.append(Hit("treatments", min(found), treatment.weight, treatment))
     match.hits += [
+        Hit("family_history", risk.key, risk.weight, risk)
+        for risk in facts.family_risks
+        if risk.key in tags.family_history
+    ]
+    match.hits += [
         Hit("topics", topic, facts.topics[topic].weight, facts.topics[topic])
         for topic in tags.topics
         if topic in facts.topics
     ]
     if tags.requires and not any(_satisfied(required, match) for required in tags.requires):
         return None
-    specific = any((tags.cancer_types, tags.stages, tags.biomarkers, tags.treatments))
+    specific = any(
+        (tags.cancer_types, tags.stages, tags.biomarkers, tags.treatments, tags.family_history)
+    )
     if specific and not any(hit.kind != "topics" for hit in match.hits):
         return None
     match.score = _fact_score(match)

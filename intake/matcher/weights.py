@@ -23,6 +23,7 @@ KIND_WEIGHTS: dict[TagKind, float] = {
     "biomarkers": 2.5,
     "stages": 2.0,
     "treatments": 2.5,
+    "family_history": 3.5,  # NCCN: a family pattern is reason enough to raise counselling
     "topics": 1.0,
 }
 EXTRA_HIT = 0.25  # each further fact of a kind already counted, up to two

@@ -23,6 +23,10 @@ def get_by_slug(session: Session, slug: str) -> Article:
     return article
 
 
+def find_by_slug(session: Session, slug: str) -> Article | None:
+    return session.scalars(select(Article).where(Article.slug == slug)).first()
+
+
 def upsert(
     session: Session, *, slug: str, title: str, summary: str, body: str, tags: dict[str, Any]
 ) -> Article:

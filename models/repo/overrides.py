@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from uuid import UUID
 
 from sqlalchemy import select
@@ -48,3 +49,15 @@ def list_for_patient(session: Session, *, patient_id: UUID) -> list[Override]:
         )
         for row in rows
     ]
+
+
+def list_dated_for_patient(
+    session: Session, *, patient_id: UUID
+) -> list[tuple[str, OverrideAction, dt.datetime]]:
+    """Each decision's fact key, action and time, oldest first."""
+    rows = session.execute(
+        select(OverrideRow.fact_key, OverrideRow.action, OverrideRow.created_at)
+        .where(OverrideRow.patient_id == patient_id)
+        .order_by(OverrideRow.created_at)
+    )
+    return [(key, OverrideAction(action), at) for key, action, at in rows]

@@ -34,11 +34,35 @@ def test_patient_uploads_a_record_and_reads_the_profile(page, server, tmp_path):
     page.wait_for_selector("text=Breast Invasive Ductal Carcinoma", timeout=60_000)
     assert page.get_by_text("not medical advice").first.is_visible()
     assert page.locator("svg[aria-label^='Timeline']").count() == 1
+    summary = page.locator("section.summary")
+    assert "Your records say you have" in summary.inner_text()
+    assert "mother had ovarian cancer" in summary.inner_text()
+    # A glossary term opens on a tap, not only on hover.
+    term = page.locator(".term-button").first
+    term.click()
+    assert term.get_attribute("aria-expanded") == "true"
+    assert page.locator(".term-text").first.is_visible()
     screenshot(page, "patient-profile")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "patient-profile-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("link", name="where we found this").first.click()
     highlighted = page.locator("mark#evidence").inner_text()
     assert "ductal carcinoma" in highlighted.lower()
     screenshot(page, "patient-evidence")
+    page.go_back()
+    page.locator("a[href^='/articles/']").first.click()
+    page.wait_for_url(re.compile(r".*/articles/[a-z0-9-]+$"))
+    assert page.get_by_role("heading", level=1).count() == 1
+    assert page.get_by_text("In short:").is_visible()
+    assert page.get_by_role("heading", name="Questions to ask your oncologist").is_visible()
+    assert page.get_by_role("heading", name="Sources").is_visible()
+    assert page.get_by_text("not medical advice").first.is_visible()
+    screenshot(page, "patient-article")
+    page.set_viewport_size({"width": 390, "height": 844})
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    assert wide <= 390
+    screenshot(page, "patient-article-390")
 
 
 def test_clinician_confirms_a_flagged_item(page, server, tmp_path):
