@@ -19,7 +19,7 @@ def test_a_risk_score_reads_in_plain_words_with_its_evidence_link() -> None:
         value="3",
         band="high-intermediate risk",
     )
-    view = SimpleNamespace(profile=Profile(risk_scores=[score]))
+    view = SimpleNamespace(profile=Profile(risk_scores=[score]), review_flags=[], checked=[])
     html = templates.env.get_template("_profile.html").render(view=view, evidence_base="/documents")
     assert "International Prognostic Index: 3 (high-intermediate risk)" in html
     assert f"/documents/{document_id}/pages/2?start=10&amp;end=15" in html or (
@@ -28,6 +28,6 @@ def test_a_risk_score_reads_in_plain_words_with_its_evidence_link() -> None:
 
 
 def test_no_risk_score_says_so() -> None:
-    view = SimpleNamespace(profile=Profile())
+    view = SimpleNamespace(profile=Profile(), review_flags=[], checked=[])
     html = templates.env.get_template("_profile.html").render(view=view, evidence_base="/d")
     assert "No risk scores found." in html
