@@ -120,6 +120,12 @@ class ContextRule(_Entry):
     direction: Literal["FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"]
     pattern: str | None = None
     max_scope: int | None = Field(default=None, description="characters the modifier reaches")
+    spares: list[
+        Literal["NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "FAMILY"]
+    ] = Field(
+        default_factory=list,
+        description="for a TERMINATE rule: the categories whose scope it does not end",
+    )
 
 
 _ALL_BREAKS_UP_TO = 4  # words

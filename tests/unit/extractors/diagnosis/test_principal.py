@@ -80,6 +80,19 @@ class TestPrimaryOverSecondary:
         )
         assert read_primary(text) == "IDC"
 
+    def test_benign_tumour_beside_a_carcinoma_of_its_organ_is_not_the_cancer(
+        self, read_primary: ReadPrimary
+    ) -> None:
+        text = (
+            "Diagnosis: Kidney, right, nephrectomy: renal oncocytoma, 3 cm. Renal oncocytoma "
+            "abuts the capsule. A second nodule: chromophobe renal cell carcinoma, 2 cm."
+        )
+        assert read_primary(text) == "CHRCC"
+
+    def test_benign_tumour_alone_is_the_diagnosis(self, read_primary: ReadPrimary) -> None:
+        text = "Diagnosis: Kidney, left, partial nephrectomy: renal oncocytoma, 2.4 cm."
+        assert read_primary(text) == "ROCY"
+
     def test_carcinoma_in_situ_alone_is_the_diagnosis(self, read_primary: ReadPrimary) -> None:
         text = "Diagnosis: Breast, right, excision: ductal carcinoma in situ, 1.2 cm."
         assert read_primary(text) == "DCIS"
