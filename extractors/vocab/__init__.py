@@ -104,6 +104,11 @@ class ProcedureEntry(_Entry):
     synonyms: list[str] = Field(default_factory=list)
 
 
+ModifierCategory = Literal[
+    "NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "FAMILY"
+]
+
+
 class ContextRule(_Entry):
     """A medspaCy-style ConText modifier: a literal or regex, its category and its direction."""
 
