@@ -2,8 +2,9 @@
 
 The first type the diagnosis section names gets a bonus; a carcinoma in situ beside an
 invasive type of its organ is its precursor, and a benign tumour beside it is not the cancer;
-a generic type's support (RCC) goes to its best-supported descendant (CCRCC). If no more than a class name ("carcinoma") is asserted,
-the pages are read again, closer (see `find_candidates`).
+a generic type's support (RCC) goes to its best-supported descendant (CCRCC). If no more
+than a class name ("carcinoma") is asserted, the pages are read again, closer (see
+`find_candidates`).
 """
 
 from __future__ import annotations
