@@ -193,3 +193,46 @@ class TestSubtypeNamedApart:
         primary = next(d for d in read_diagnoses(text) if d.asserted)
         assert primary.oncotree_code == "ESCA"
         assert primary.primary_site == "Gastroesophageal junction"
+
+
+class TestGradeAndSubtypeCodes:
+    def test_idh_mutant_astrocytoma_takes_the_code_of_its_cns_who_grade(
+        self, read_primary: ReadPrimary
+    ) -> None:
+        text = "Impression: astrocytoma, IDH-mutant, CNS WHO grade 2, left insular."
+        assert read_primary(text) == "ASTR2"
+
+    def test_oligodendroglioma_takes_the_code_of_its_grade(self, read_primary: ReadPrimary) -> None:
+        text = "DIAGNOSIS: Right frontal lobe, resection: oligodendroglioma, WHO grade 3."
+        assert read_primary(text) == "ODG3"
+
+    def test_a_grade_the_report_denies_or_only_quotes_does_not_resolve_the_type(
+        self, read_primary: ReadPrimary
+    ) -> None:
+        text = (
+            "DIAGNOSIS: Left temporal lobe: astrocytoma, IDH-mutant. Necrosis of grade 4 is "
+            "not identified. Vorasidenib is approved for grade 2 gliomas."
+        )
+        assert read_primary(text) == "ASTR"
+
+    def test_hodgkin_subtype_written_after_the_type_is_the_subtype(
+        self, read_primary: ReadPrimary
+    ) -> None:
+        text = "Diagnosis: Cervical node, excision: classic Hodgkin lymphoma, nodular sclerosis."
+        assert read_primary(text) == "NSCHL"
+
+    def test_germinal_center_type_names_the_gcb_subtype(self, read_primary: ReadPrimary) -> None:
+        text = "Diagnosis: Inguinal node: diffuse large B-cell lymphoma, germinal center type."
+        assert read_primary(text) == "GCB"
+
+    def test_non_gcb_by_immunohistochemistry_keeps_the_parent(
+        self, read_primary: ReadPrimary
+    ) -> None:
+        text = "Diagnosis: Gastric mass: diffuse large B-cell lymphoma, non-GCB type (Hans)."
+        assert read_primary(text) == "DLBCLNOS"
+
+    def test_large_b_cell_lymphoma_in_the_mediastinum_is_not_named_primary_mediastinal(
+        self, read_primary: ReadPrimary
+    ) -> None:
+        text = "Diagnosis: Anterior mediastinum, core biopsy: diffuse large B-cell lymphoma."
+        assert read_primary(text) == "DLBCLNOS"
