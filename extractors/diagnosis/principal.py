@@ -1,6 +1,7 @@
 """Choose the principal diagnosis: sum the support per type and rank the types.
 
-The first type the diagnosis section names gets a bonus; a carcinoma in situ beside an
+The first type the diagnosis section names gets a bonus; the parts of a mixed tumour are that
+tumour (rules/mixed_types.yaml); a carcinoma in situ beside an
 invasive type of its organ is its precursor, and a benign tumour beside it is not the cancer;
 a generic type's support (RCC) goes to its best-supported descendant (CCRCC). If no more
 than a class name ("carcinoma") is asserted, the pages are read again, closer (see
@@ -14,6 +15,7 @@ from collections import defaultdict
 from extractors.diagnosis.candidates import Candidate, find_candidates
 from extractors.diagnosis.facts import write_fact
 from extractors.diagnosis.resolved_types import resolve_type
+from extractors.diagnosis.tables import mixed_types
 from extractors.diagnosis.type_index import (
     ancestors,
     benign_codes,
@@ -55,7 +57,7 @@ def extract_diagnoses(pages: list[AnalyzedPage]) -> list[DiagnosisFact]:
     if first_in_diagnosis is not None:
         scores[first_in_diagnosis.code] += FIRST_DIAGNOSIS_BONUS * first_in_diagnosis.score
     options = frozenset(code for code, found in asserted.items() if all(c.option for c in found))
-    scores = _fold_into_descendants(_demote_in_situ(scores), options)
+    scores = _fold_into_descendants(_demote_in_situ(_fold_components(scores)), options)
     total = sum(scores.values())
     facts: list[DiagnosisFact] = []
     ceiling = 1.0
@@ -79,6 +81,18 @@ def extract_diagnoses(pages: list[AnalyzedPage]) -> list[DiagnosisFact]:
 def _is_asserted(candidate: Candidate) -> bool:
     flags = candidate.flags
     return not (flags.negated or flags.family or flags.hypothetical)
+
+
+def _fold_components(scores: dict[str, float]) -> dict[str, float]:
+    """Give the support of a mixed tumour's parts to it: the embryonal carcinoma and teratoma
+    a mixed germ cell tumour is made of are that tumour, not further diagnoses.
+    """
+    folded = dict(scores)
+    for code, components in mixed_types().items():
+        if code in folded:
+            for part in components & folded.keys():
+                folded[code] += folded.pop(part)
+    return folded
 
 
 def _demote_in_situ(scores: dict[str, float]) -> dict[str, float]:

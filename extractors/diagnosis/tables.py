@@ -1,5 +1,5 @@
 """Load the data files the diagnosis reads: tumour descriptors, implied types, resolved types,
-specimen sites.
+mixed types, specimen sites.
 
 Each file is validated once per process; the patterns built from them are compiled on first
 use, not when the package is imported.
@@ -64,6 +64,13 @@ class ResolvedType(_Strict):
     otherwise: str | None = None
 
 
+class MixedType(_Strict):
+    """A tumour made of several named parts, and the types its parts are named by."""
+
+    code: str
+    components: list[str]
+
+
 class SpecimenSite(_Strict):
     """A pair of organs one specimen holds, and the one such a specimen is taken for."""
 
@@ -90,6 +97,13 @@ def specimen_sites() -> list[SpecimenSite]:
 def resolved_types() -> dict[str, ResolvedType]:
     entries = load_entries("extractors.rules", "resolved_types.yaml", ResolvedType)
     return {entry.code: entry for entry in entries}
+
+
+@functools.cache
+def mixed_types() -> dict[str, frozenset[str]]:
+    """Return the components of each mixed type, by the mixed type's code."""
+    entries = load_entries("extractors.rules", "mixed_types.yaml", MixedType)
+    return {entry.code: frozenset(entry.components) for entry in entries}
 
 
 @functools.cache

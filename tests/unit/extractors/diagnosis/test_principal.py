@@ -236,3 +236,13 @@ class TestGradeAndSubtypeCodes:
     ) -> None:
         text = "Diagnosis: Anterior mediastinum, core biopsy: diffuse large B-cell lymphoma."
         assert read_primary(text) == "DLBCLNOS"
+
+    def test_the_parts_of_a_mixed_germ_cell_tumour_are_not_further_diagnoses(
+        self, read_diagnoses: ReadDiagnoses
+    ) -> None:
+        text = (
+            "DIAGNOSIS: Left testis, orchiectomy: mixed germ cell tumor of the testis, "
+            "composed of teratoma (70%) and yolk sac tumor (30%). Teratoma shows immature "
+            "elements. Residual mass, RPLND: teratoma."
+        )
+        assert [d.oncotree_code for d in read_diagnoses(text) if d.asserted] == ["MGCT"]
