@@ -106,6 +106,8 @@ def _listed_sites(page: AnalyzedPage, primary_site: str | None) -> Iterator[tupl
     region written before it ("retroperitoneal lymph nodes") as one nodal site.
     """
     text = page.text
+    if "sites of" not in text and "site of" not in text and "metastatic site" not in text:
+        return  # the pattern has no literal to be searched for fast
     site_labels, _ = labels()
     for listing in _SITES_OF_DISEASE.finditer(text):
         start, end = listing.span("list")
@@ -141,6 +143,7 @@ def _specimen_sites(page: AnalyzedPage, primary_site: str) -> Iterator[tuple[str
     site_labels, _ = labels()
     sites = page.matches_of(TermCategory.site)
     starts = [site.start for site in sites]
+    page_metastatic: bool | None = None  # whether the page calls the cancer metastatic
     for field in _SPECIMEN_FIELD.finditer(text):
         if page.context.sentence(field.start())[0] != field.start():
             continue  # a label opens its row; "the specimen ..." in prose is no field
@@ -156,7 +159,11 @@ def _specimen_sites(page: AnalyzedPage, primary_site: str) -> Iterator[tuple[str
         ):
             continue
         field_end = page.context.sentence(field.start())[1]
-        if _says_metastatic(page, field.end(), field_end) or _says_metastatic(page, 0, len(text)):
+        if _says_metastatic(page, field.end(), field_end) or (
+            page_metastatic := page_metastatic
+            if page_metastatic is not None
+            else _says_metastatic(page, 0, len(text))
+        ):
             yield label, site.start, site.end
 
 

@@ -246,3 +246,30 @@ class TestGradeAndSubtypeCodes:
             "elements. Residual mass, RPLND: teratoma."
         )
         assert [d.oncotree_code for d in read_diagnoses(text) if d.asserted] == ["MGCT"]
+
+
+class TestDiagnosisCodes:
+    def test_a_record_that_gives_only_a_diagnosis_code_has_its_type_weakly(
+        self, read_diagnoses: ReadDiagnoses
+    ) -> None:
+        text = (
+            "CITY LAB      Patient: Doe, J\n"
+            "Dx: C50.912  Malignant neoplasm of unspecified site of left female breast\n"
+            "CA 15-3 ....... 48 U/mL (H)\n"
+        )
+        diagnoses = [d for d in read_diagnoses(text) if d.asserted]
+        assert [d.oncotree_code for d in diagnoses] == ["BREAST"]
+        assert diagnoses[0].confidence < 0.7
+
+    def test_a_code_outside_a_diagnosis_field_is_not_read(
+        self, read_diagnoses: ReadDiagnoses
+    ) -> None:
+        text = "Specimen C61 received in formalin. Tube C18.7 spun at 3000 rpm.\n"
+        assert read_diagnoses(text) == []
+
+    def test_a_named_cancer_outweighs_the_code(self, read_primary: ReadPrimary) -> None:
+        text = (
+            "Diagnosis code: C61\n"
+            "FINAL DIAGNOSIS: Prostate, needle biopsies: acinar adenocarcinoma, Gleason 3+4=7.\n"
+        )
+        assert read_primary(text) == "PRAD"

@@ -92,3 +92,12 @@ class TestMixedTypes:
             assert code in known
             assert components and components <= known.keys()
             assert {find_tissue(part) for part in components} == {find_tissue(code)}
+
+
+class TestCodedTypes:
+    def test_every_code_reads_as_a_type_of_the_vocabulary(self) -> None:
+        from extractors.diagnosis.type_index import types_by_code
+
+        coded = tables.coded_types()
+        assert coded
+        assert set(coded.values()) <= types_by_code().keys()
