@@ -42,6 +42,7 @@ class Modifier:
     category: str
     direction: str
     scope: int
+    spares: int = 0  # a terminator's mask of the flags whose scope it does not end
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,16 @@ def _rule_targets() -> dict[str, RuleTarget]:
     return {
         rule.literal.lower(): (rule.category, rule.direction, rule.max_scope or DEFAULT_SCOPE)
         for rule in sorted(vocab.context_rules(), key=lambda r: -len(r.literal))
+    }
+
+
+@functools.cache
+def _spared_masks() -> dict[str, int]:
+    """Map each terminator that spares some scopes ("mother with ...") to their flags' mask."""
+    return {
+        rule.literal.lower(): _mask_of(frozenset(_FLAG_BY_CATEGORY[c] for c in rule.spares))
+        for rule in vocab.context_rules()
+        if rule.spares
     }
 
 
@@ -150,11 +161,13 @@ def find_modifiers(text: str) -> list[Modifier]:
     else:
         targets = _rule_targets()
         hits = _scan_literals(automaton, text)
+    spared = _spared_masks()
     modifiers: list[Modifier] = []
     for start, end, literal in hits:
         category, direction, scope = targets.get(literal, ("PSEUDO", "PSEUDO", 0))
         if category != "PSEUDO":
-            modifiers.append(Modifier(start, end, category, direction, scope))
+            spares = spared.get(literal, 0) if spared else 0
+            modifiers.append(Modifier(start, end, category, direction, scope, spares))
     return modifiers
 
 
@@ -179,6 +192,11 @@ class ContextIndex:
         terminators = [m for m in modifiers if m.category == "TERMINATE"]
         self._terminator_starts = [t.start for t in terminators]
         self._terminator_ends = [t.end for t in terminators]
+        # The terminators that end a flag's scope, for each flag some terminator spares.
+        self._ending: dict[int, tuple[list[int], list[int]]] = {}
+        for bit in {bit for t in terminators for bit in _BIT_BY_FLAG.values() if t.spares & bit}:
+            ending = [t for t in terminators if not t.spares & bit]
+            self._ending[bit] = ([t.start for t in ending], [t.end for t in ending])
         self._bounds = bounds
         self._sections = sections
         self._section_starts = [s.start for s in sections]
@@ -214,7 +232,7 @@ class ContextIndex:
             if modifier.start >= sentence_end:
                 break
             bit = bits[index]
-            if bit and not bit & (found | ignored) and self._reaches(modifier, start, end):
+            if bit and not bit & (found | ignored) and self._reaches(modifier, bit, start, end):
                 found |= bit
         section = self.section_at(start)
         if section is SectionKind.family_history:
@@ -223,17 +241,20 @@ class ContextIndex:
             found |= _BIT_BY_FLAG["historical"]
         return found
 
-    def _reaches(self, modifier: Modifier, start: int, end: int) -> bool:
+    def _reaches(self, modifier: Modifier, bit: int, start: int, end: int) -> bool:
         forward = modifier.direction in ("FORWARD", "BIDIRECTIONAL")
         backward = modifier.direction in ("BACKWARD", "BIDIRECTIONAL")
         if forward and modifier.end <= start and start - modifier.end <= modifier.scope:
-            return not self._terminated(modifier.end, start)
+            return not self._terminated(modifier.end, start, bit)
         if backward and modifier.start >= end and modifier.start - end <= modifier.scope:
-            return not self._terminated(end, modifier.start)
+            return not self._terminated(end, modifier.start, bit)
         return False
 
-    def _terminated(self, left: int, right: int) -> bool:
-        """Whether a terminator lies wholly within [left, right)."""
+    def _terminated(self, left: int, right: int, bit: int) -> bool:
+        """Whether a terminator that ends the scope of flag `bit` lies wholly within
+        [left, right).
+        """
+        starts, ends = self._ending.get(bit, (self._terminator_starts, self._terminator_ends))
         # Terminators do not overlap, so the first to start at or after `left` ends first.
-        index = bisect.bisect_left(self._terminator_starts, left)
-        return index < len(self._terminator_ends) and self._terminator_ends[index] <= right
+        index = bisect.bisect_left(starts, left)
+        return index < len(ends) and ends[index] <= right

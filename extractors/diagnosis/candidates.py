@@ -13,9 +13,11 @@ from typing import TypeGuard
 
 from extractors.context import ContextFlags
 from extractors.diagnosis.mentions import (
+    find_coded_mentions,
     find_implied_mentions,
     find_site_mentions,
     find_type_mentions,
+    in_coded_field,
 )
 from extractors.diagnosis.misspellings import find_misspelled_mentions
 from extractors.diagnosis.placement import choose_specimen_site, find_incidental_sites
@@ -63,8 +65,8 @@ class Candidate:
 
 
 def find_candidates(pages: list[AnalyzedPage], *, closer: bool = False) -> list[Candidate]:
-    """Read every page; with `closer`, also read words one edit from a name and the
-    measures taken for one histology only.
+    """Read every page; with `closer`, also read words one edit from a name, the measures
+    taken for one histology only, and the diagnosis codes of a record's fields.
     """
     sites = [find_site_mentions(page) for page in pages]
     readings = []
@@ -72,7 +74,12 @@ def find_candidates(pages: list[AnalyzedPage], *, closer: bool = False) -> list[
         mentions = find_type_mentions(page)
         if closer:
             mentions = sorted(
-                [*mentions, *find_misspelled_mentions(page), *find_implied_mentions(page)],
+                [
+                    *mentions,
+                    *find_misspelled_mentions(page),
+                    *find_implied_mentions(page),
+                    *find_coded_mentions(page),
+                ],
                 key=lambda m: m.start,
             )
         readings.append(read_page(page, page_sites, mentions))
@@ -113,7 +120,7 @@ def _resolve(
     confidence = 0.9 if mention.code is not None else 0.85
     if mention.misspelled:
         confidence *= MISSPELLED_CONFIDENCE
-    if mention.implied:
+    if mention.implied or in_coded_field(reading.page, mention.start):
         confidence *= IMPLIED_CONFIDENCE
     if mention.code is None and mention.histology in generic_histologies():
         weight *= GENERIC_WEIGHT

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 
 from extractors.diagnosis.tables import tumour_descriptors
 
@@ -71,8 +72,18 @@ def _laterality_pattern() -> re.Pattern[str]:
 def read_grade(text: str) -> str | None:
     """Return the first grade `text` states: "G2", or "Gleason 3+4=7"."""
     match = _search_grade(text)
-    if match is None:
-        return None
+    return None if match is None else _grade_of(match)
+
+
+def find_grades(text: str) -> Iterator[tuple[str, int, int]]:
+    """Yield each grade `text` states, with its span, in text order."""
+    position = 0
+    while (match := _search_grade(text, position)) is not None:
+        yield _grade_of(match), match.start(), match.end()
+        position = match.end()
+
+
+def _grade_of(match: re.Match[str]) -> str:
     if match.group("g1"):
         first, second = int(match.group("g1")), int(match.group("g2"))
         return f"Gleason {first}+{second}={first + second}"
@@ -82,17 +93,17 @@ def read_grade(text: str) -> str | None:
     return f"G{_ROMAN.get(grade, grade)}"
 
 
-def _search_grade(text: str) -> re.Match[str] | None:
-    """Search for the grade pattern from just before the first of its words: the same match,
-    found without trying the pattern at every character before it.
+def _search_grade(text: str, position: int = 0) -> re.Match[str] | None:
+    """Search for the grade pattern from just before the first of its words at or after
+    `position`: the same match, found without trying the pattern at every character before it.
     """
-    found = [index for index in map(text.find, _GRADE_WORDS) if index >= 0]
+    found = [index for word in _GRADE_WORDS if (index := text.find(word, position)) >= 0]
     if not found:
         return None
     start = min(found)
-    while start and text[start - 1].isspace():
+    while start > position and text[start - 1].isspace():
         start -= 1
-    match = _grade_pattern().search(text, max(0, start - _grade_lead()))
+    match = _grade_pattern().search(text, max(position, start - _grade_lead()))
     # A grade of a side effect ("grade 2 esophagitis", "CTCAE grade 3") is not the tumour's.
     while match is not None and match.group("grade") and _grades_a_toxicity(text, match):
         match = _grade_pattern().search(text, match.end())

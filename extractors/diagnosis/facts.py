@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from extractors import vocab
+from extractors.context import ContextFlags
 from extractors.diagnosis.candidates import Candidate
-from extractors.diagnosis.descriptors import find_laterality, read_grade
+from extractors.diagnosis.descriptors import find_grades, find_laterality, read_grade
 from extractors.diagnosis.type_index import labels, types_by_code
 from extractors.document import AnalyzedPage
 from models.schemas import DiagnosisFact
@@ -58,7 +59,21 @@ def _primary_site(candidate: Candidate, entry: vocab.CancerTypeEntry) -> str | N
 
 
 def _grade_page(page: AnalyzedPage, known: dict[int, str | None]) -> str | None:
-    """Grade the page once however many facts ask (it is a search of the whole text)."""
+    """Grade the page once however many facts ask (it is a search of the whole text): the
+    first grade it states as the tumour's, not one it denies or only speaks of ("features
+    of grade 3 are not present", "approved for grade 2 astrocytoma").
+    """
     if id(page) not in known:
-        known[id(page)] = read_grade(page.text)
+        known[id(page)] = next(
+            (
+                grade
+                for grade, start, end in find_grades(page.text)
+                if not _denied(page.flags(start, end))
+            ),
+            None,
+        )
     return known[id(page)]
+
+
+def _denied(flags: ContextFlags) -> bool:
+    return flags.negated or flags.hypothetical or flags.family

@@ -1,9 +1,11 @@
 """Choose the principal diagnosis: sum the support per type and rank the types.
 
-The first type the diagnosis section names gets a bonus; a carcinoma in situ beside an
-invasive type of its organ is its precursor; a generic type's support (RCC) goes to its
-best-supported descendant (CCRCC). If no more than a class name ("carcinoma") is asserted,
-the pages are read again, closer (see `find_candidates`).
+The first type the diagnosis section names gets a bonus; the parts of a mixed tumour are that
+tumour (rules/mixed_types.yaml); a carcinoma in situ beside an
+invasive type of its organ is its precursor, and a benign tumour beside it is not the cancer;
+a generic type's support (RCC) goes to its best-supported descendant (CCRCC). If no more
+than a class name ("carcinoma") is asserted, the pages are read again, closer (see
+`find_candidates`).
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from collections import defaultdict
 from extractors.diagnosis.candidates import Candidate, find_candidates
 from extractors.diagnosis.facts import write_fact
 from extractors.diagnosis.resolved_types import resolve_type
+from extractors.diagnosis.tables import mixed_types
 from extractors.diagnosis.type_index import (
     ancestors,
+    benign_codes,
     find_tissue,
     generic_histologies,
     in_situ_codes,
@@ -45,7 +49,7 @@ def extract_diagnoses(pages: list[AnalyzedPage]) -> list[DiagnosisFact]:
             first_in_diagnosis is None
             and not candidate.secondary
             and candidate.histology not in generic_histologies()
-            and candidate.code not in in_situ_codes()
+            and candidate.code not in in_situ_codes() | benign_codes()
             and candidate.page.section(candidate.start) is SectionKind.diagnosis
         ):
             first_in_diagnosis = candidate
@@ -53,7 +57,7 @@ def extract_diagnoses(pages: list[AnalyzedPage]) -> list[DiagnosisFact]:
     if first_in_diagnosis is not None:
         scores[first_in_diagnosis.code] += FIRST_DIAGNOSIS_BONUS * first_in_diagnosis.score
     options = frozenset(code for code, found in asserted.items() if all(c.option for c in found))
-    scores = _fold_into_descendants(_demote_in_situ(scores), options)
+    scores = _fold_into_descendants(_demote_in_situ(_fold_components(scores)), options)
     total = sum(scores.values())
     facts: list[DiagnosisFact] = []
     ceiling = 1.0
@@ -79,15 +83,28 @@ def _is_asserted(candidate: Candidate) -> bool:
     return not (flags.negated or flags.family or flags.hypothetical)
 
 
-def _demote_in_situ(scores: dict[str, float]) -> dict[str, float]:
-    """Weigh down a carcinoma in situ beside an invasive type of the same organ: the in situ
-    part is the invasive tumour's precursor, not the diagnosis (DCIS next to IDC).
+def _fold_components(scores: dict[str, float]) -> dict[str, float]:
+    """Give the support of a mixed tumour's parts to it: the embryonal carcinoma and teratoma
+    a mixed germ cell tumour is made of are that tumour, not further diagnoses.
     """
-    in_situ = in_situ_codes()
+    folded = dict(scores)
+    for code, components in mixed_types().items():
+        if code in folded:
+            for part in components & folded.keys():
+                folded[code] += folded.pop(part)
+    return folded
+
+
+def _demote_in_situ(scores: dict[str, float]) -> dict[str, float]:
+    """Weigh down a carcinoma in situ or a benign tumour beside an invasive type of the same
+    organ: the in situ part is the invasive tumour's precursor (DCIS next to IDC), and a
+    benign tumour (an oncocytoma beside a chromophobe carcinoma) is not the cancer.
+    """
+    lesser = in_situ_codes() | benign_codes()
     # A tissue-level code ("breast cancer") says nothing of invasion.
-    invasive = {find_tissue(code) for code in scores if code not in in_situ and ancestors()[code]}
+    invasive = {find_tissue(code) for code in scores if code not in lesser and ancestors()[code]}
     return {
-        code: score * MINOR_WEIGHT if code in in_situ and find_tissue(code) in invasive else score
+        code: score * MINOR_WEIGHT if code in lesser and find_tissue(code) in invasive else score
         for code, score in scores.items()
     }
 

@@ -1,5 +1,5 @@
-"""Load the data files the diagnosis reads: tumour descriptors, implied types, resolved types,
-specimen sites.
+"""Load the data files the diagnosis reads: tumour descriptors, implied types, coded types,
+resolved types, mixed types, specimen sites.
 
 Each file is validated once per process; the patterns built from them are compiled on first
 use, not when the package is imported.
@@ -11,7 +11,7 @@ import functools
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from extractors.vocab.loader import load_entries, load_file
 
@@ -64,6 +64,20 @@ class ResolvedType(_Strict):
     otherwise: str | None = None
 
 
+class MixedType(_Strict):
+    """A tumour made of several named parts, and the types its parts are named by."""
+
+    code: str
+    components: list[str]
+
+
+class CodedType(_Strict):
+    """An ICD-10-CM category or subcategory and the type a record coded with it has."""
+
+    icd10: str = Field(pattern=r"^C\d{2}(?:\.\d{1,2})?$")
+    code: str
+
+
 class SpecimenSite(_Strict):
     """A pair of organs one specimen holds, and the one such a specimen is taken for."""
 
@@ -90,6 +104,20 @@ def specimen_sites() -> list[SpecimenSite]:
 def resolved_types() -> dict[str, ResolvedType]:
     entries = load_entries("extractors.rules", "resolved_types.yaml", ResolvedType)
     return {entry.code: entry for entry in entries}
+
+
+@functools.cache
+def mixed_types() -> dict[str, frozenset[str]]:
+    """Return the components of each mixed type, by the mixed type's code."""
+    entries = load_entries("extractors.rules", "mixed_types.yaml", MixedType)
+    return {entry.code: frozenset(entry.components) for entry in entries}
+
+
+@functools.cache
+def coded_types() -> dict[str, str]:
+    """Return the type of each ICD-10-CM code of `rules/icd10_types.yaml`, lower case."""
+    entries = load_entries("extractors.rules", "icd10_types.yaml", CodedType)
+    return {entry.icd10.lower(): entry.code for entry in entries}
 
 
 @functools.cache

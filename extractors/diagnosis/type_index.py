@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections import defaultdict
 
 from extractors import vocab
@@ -94,4 +95,14 @@ def generic_histologies() -> dict[str, str]:
 def in_situ_codes() -> frozenset[str]:
     return frozenset(
         code for code, entry in types_by_code().items() if "in situ" in entry.name.lower()
+    )
+
+
+@functools.cache
+def benign_codes() -> frozenset[str]:
+    """Return the types ICD-10 counts as benign neoplasms (D10-D36: an oncocytoma, D30.0)."""
+    return frozenset(
+        code
+        for code, entry in types_by_code().items()
+        if entry.icd10 is not None and re.fullmatch(r"D(?:1\d|2\d|3[0-6])(?:\..*)?", entry.icd10)
     )

@@ -104,6 +104,11 @@ class ProcedureEntry(_Entry):
     synonyms: list[str] = Field(default_factory=list)
 
 
+ModifierCategory = Literal[
+    "NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "FAMILY"
+]
+
+
 class ContextRule(_Entry):
     """A medspaCy-style ConText modifier: a literal or regex, its category and its direction."""
 
@@ -120,6 +125,12 @@ class ContextRule(_Entry):
     direction: Literal["FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"]
     pattern: str | None = None
     max_scope: int | None = Field(default=None, description="characters the modifier reaches")
+    spares: list[
+        Literal["NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "FAMILY"]
+    ] = Field(
+        default_factory=list,
+        description="for a TERMINATE rule: the categories whose scope it does not end",
+    )
 
 
 _ALL_BREAKS_UP_TO = 4  # words

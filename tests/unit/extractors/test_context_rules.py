@@ -65,3 +65,57 @@ def test_checklist_wording_for_an_uninvolved_part_negates_the_tumour(text):
     page = analyze_page(Page(number=1, text=text, method=ReadMethod.plain_text))
     start = page.text.index("carcinoma")
     assert page.flags(start, start + len("carcinoma")).negated
+
+
+def _flags_of(text: str, words: str):
+    page = analyze_page(Page(number=1, text=text, method=ReadMethod.plain_text))
+    start = page.text.index(words)
+    return page.flags(start, start + len(words))
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Keratin and p40 are negative, excluding squamous cell carcinoma.", "squamous cell"),
+        ("Melan-A is negative, so melanoma is excluded.", "melanoma"),
+        ("Criteria for Burkitt lymphoma are not met.", "burkitt lymphoma"),
+        ("Follicular lymphoma was considered; the CD10 stain is negative.", "follicular"),
+        ("Seminoma is not favoured given the OCT3/4 result.", "seminoma"),
+    ],
+)
+def test_an_entity_excluded_or_not_favoured_is_not_asserted(text, words):
+    flags = _flags_of(text, words)
+    assert flags.negated or flags.hypothetical
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("The differential includes synovial sarcoma and MPNST.", "synovial sarcoma"),
+        ("Cytogenetics are sent to exclude a mantle cell lymphoma.", "mantle cell"),
+        ("Larotrectinib is approved for NTRK fusion-positive thyroid carcinoma.", "thyroid"),
+    ],
+)
+def test_an_entity_only_weighed_or_tested_for_is_hypothetical(text, words):
+    assert _flags_of(text, words).hypothetical
+
+
+def test_an_entity_not_yet_excluded_stays_possible():
+    flags = _flags_of("A small cell carcinoma has not been excluded.", "small cell")
+    assert flags.uncertain and not flags.negated
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Her brother was diagnosed with melanoma at 39.",
+        "Paternal uncle with melanoma, age unknown.",
+    ],
+)
+def test_a_relatives_clause_keeps_its_condition_in_the_family(text):
+    assert _flags_of(text, "melanoma").family
+
+
+def test_with_still_ends_a_negation():
+    # "with" spares the family scope only: "no" does not reach past it.
+    assert not _flags_of("No adenopathy with a new liver lesion.", "liver lesion").negated

@@ -45,3 +45,40 @@ def test_the_primary_organ_is_not_a_metastatic_site() -> None:
 def test_the_other_organ_of_a_pair_is_a_metastatic_site() -> None:
     text = "Lung adenocarcinoma of the right upper lobe with metastases to the contralateral lung."
     assert _sites_beside_primary(text) == ["Lung"]
+
+
+def test_a_sites_of_disease_list_names_each_site_but_the_primary() -> None:
+    text = (
+        "Diagnosis: seminoma of the left testis.\n"
+        "Sites of disease: left testis (primary), para-aortic lymph nodes (3.1 cm), liver.\n"
+    )
+    assert _sites_beside_primary(text) == ["Para-aortic lymph nodes", "Liver"]
+
+
+def test_a_sites_of_disease_list_keeps_a_denied_site_out() -> None:
+    text = "Diagnosis: colon adenocarcinoma.\nSites of disease: liver; no lung lesions.\n"
+    assert _sites_beside_primary(text) == ["Liver"]
+
+
+def test_a_specimen_from_another_organ_of_a_metastatic_cancer_is_a_metastatic_site() -> None:
+    text = (
+        "Diagnosis ..... Pancreatic ductal adenocarcinoma, metastatic\n"
+        "Specimen ...... Liver, segment VI, core biopsy\n"
+    )
+    assert _sites_beside_primary(text) == ["Liver"]
+
+
+def test_a_specimen_field_that_says_metastatic_site_is_one() -> None:
+    text = (
+        "Primary tumor: lung adenocarcinoma\n"
+        "Specimen: adrenal gland, left, core biopsy (metastatic site)\n"
+    )
+    assert _sites_beside_primary(text) == ["Adrenal gland"]
+
+
+def test_a_specimen_of_a_cancer_not_called_metastatic_is_no_metastatic_site() -> None:
+    text = (
+        "Diagnosis: lung adenocarcinoma, no evidence of metastatic disease.\n"
+        "Specimen: liver, wedge biopsy\n"
+    )
+    assert _sites_beside_primary(text) == []

@@ -80,6 +80,19 @@ class TestPrimaryOverSecondary:
         )
         assert read_primary(text) == "IDC"
 
+    def test_benign_tumour_beside_a_carcinoma_of_its_organ_is_not_the_cancer(
+        self, read_primary: ReadPrimary
+    ) -> None:
+        text = (
+            "Diagnosis: Kidney, right, nephrectomy: renal oncocytoma, 3 cm. Renal oncocytoma "
+            "abuts the capsule. A second nodule: chromophobe renal cell carcinoma, 2 cm."
+        )
+        assert read_primary(text) == "CHRCC"
+
+    def test_benign_tumour_alone_is_the_diagnosis(self, read_primary: ReadPrimary) -> None:
+        text = "Diagnosis: Kidney, left, partial nephrectomy: renal oncocytoma, 2.4 cm."
+        assert read_primary(text) == "ROCY"
+
     def test_carcinoma_in_situ_alone_is_the_diagnosis(self, read_primary: ReadPrimary) -> None:
         text = "Diagnosis: Breast, right, excision: ductal carcinoma in situ, 1.2 cm."
         assert read_primary(text) == "DCIS"
@@ -180,3 +193,83 @@ class TestSubtypeNamedApart:
         primary = next(d for d in read_diagnoses(text) if d.asserted)
         assert primary.oncotree_code == "ESCA"
         assert primary.primary_site == "Gastroesophageal junction"
+
+
+class TestGradeAndSubtypeCodes:
+    def test_idh_mutant_astrocytoma_takes_the_code_of_its_cns_who_grade(
+        self, read_primary: ReadPrimary
+    ) -> None:
+        text = "Impression: astrocytoma, IDH-mutant, CNS WHO grade 2, left insular."
+        assert read_primary(text) == "ASTR2"
+
+    def test_oligodendroglioma_takes_the_code_of_its_grade(self, read_primary: ReadPrimary) -> None:
+        text = "DIAGNOSIS: Right frontal lobe, resection: oligodendroglioma, WHO grade 3."
+        assert read_primary(text) == "ODG3"
+
+    def test_a_grade_the_report_denies_or_only_quotes_does_not_resolve_the_type(
+        self, read_primary: ReadPrimary
+    ) -> None:
+        text = (
+            "DIAGNOSIS: Left temporal lobe: astrocytoma, IDH-mutant. Necrosis of grade 4 is "
+            "not identified. Vorasidenib is approved for grade 2 gliomas."
+        )
+        assert read_primary(text) == "ASTR"
+
+    def test_hodgkin_subtype_written_after_the_type_is_the_subtype(
+        self, read_primary: ReadPrimary
+    ) -> None:
+        text = "Diagnosis: Cervical node, excision: classic Hodgkin lymphoma, nodular sclerosis."
+        assert read_primary(text) == "NSCHL"
+
+    def test_germinal_center_type_names_the_gcb_subtype(self, read_primary: ReadPrimary) -> None:
+        text = "Diagnosis: Inguinal node: diffuse large B-cell lymphoma, germinal center type."
+        assert read_primary(text) == "GCB"
+
+    def test_non_gcb_by_immunohistochemistry_keeps_the_parent(
+        self, read_primary: ReadPrimary
+    ) -> None:
+        text = "Diagnosis: Gastric mass: diffuse large B-cell lymphoma, non-GCB type (Hans)."
+        assert read_primary(text) == "DLBCLNOS"
+
+    def test_large_b_cell_lymphoma_in_the_mediastinum_is_not_named_primary_mediastinal(
+        self, read_primary: ReadPrimary
+    ) -> None:
+        text = "Diagnosis: Anterior mediastinum, core biopsy: diffuse large B-cell lymphoma."
+        assert read_primary(text) == "DLBCLNOS"
+
+    def test_the_parts_of_a_mixed_germ_cell_tumour_are_not_further_diagnoses(
+        self, read_diagnoses: ReadDiagnoses
+    ) -> None:
+        text = (
+            "DIAGNOSIS: Left testis, orchiectomy: mixed germ cell tumor of the testis, "
+            "composed of teratoma (70%) and yolk sac tumor (30%). Teratoma shows immature "
+            "elements. Residual mass, RPLND: teratoma."
+        )
+        assert [d.oncotree_code for d in read_diagnoses(text) if d.asserted] == ["MGCT"]
+
+
+class TestDiagnosisCodes:
+    def test_a_record_that_gives_only_a_diagnosis_code_has_its_type_weakly(
+        self, read_diagnoses: ReadDiagnoses
+    ) -> None:
+        text = (
+            "CITY LAB      Patient: Doe, J\n"
+            "Dx: C50.912  Malignant neoplasm of unspecified site of left female breast\n"
+            "CA 15-3 ....... 48 U/mL (H)\n"
+        )
+        diagnoses = [d for d in read_diagnoses(text) if d.asserted]
+        assert [d.oncotree_code for d in diagnoses] == ["BREAST"]
+        assert diagnoses[0].confidence < 0.7
+
+    def test_a_code_outside_a_diagnosis_field_is_not_read(
+        self, read_diagnoses: ReadDiagnoses
+    ) -> None:
+        text = "Specimen C61 received in formalin. Tube C18.7 spun at 3000 rpm.\n"
+        assert read_diagnoses(text) == []
+
+    def test_a_named_cancer_outweighs_the_code(self, read_primary: ReadPrimary) -> None:
+        text = (
+            "Diagnosis code: C61\n"
+            "FINAL DIAGNOSIS: Prostate, needle biopsies: acinar adenocarcinoma, Gleason 3+4=7.\n"
+        )
+        assert read_primary(text) == "PRAD"

@@ -38,7 +38,7 @@ class TestWhereAMentionStands:
             "Glioblastoma suspected on imaging. Possible glioblastoma. "
             "Diagnosis. Anaplastic astrocytoma, WHO grade III."
         )
-        assert read_primary(text) == "ASTR"
+        assert read_primary(text) == "ASTR3"
 
     def test_background_of_a_molecular_test_is_not_the_diagnosis(
         self, read_primary: ReadPrimary

@@ -79,3 +79,25 @@ class TestResolvedTypes:
             for code in [*entry.by_grade.values(), *filter(None, [entry.otherwise])]:
                 assert code in known
                 assert find_tissue(code) == find_tissue(entry.code)
+
+
+class TestMixedTypes:
+    def test_a_mixed_type_and_its_components_are_types_of_one_tissue(self) -> None:
+        from extractors.diagnosis.type_index import find_tissue, types_by_code
+
+        known = types_by_code()
+        mixed = tables.mixed_types()
+        assert mixed
+        for code, components in mixed.items():
+            assert code in known
+            assert components and components <= known.keys()
+            assert {find_tissue(part) for part in components} == {find_tissue(code)}
+
+
+class TestCodedTypes:
+    def test_every_code_reads_as_a_type_of_the_vocabulary(self) -> None:
+        from extractors.diagnosis.type_index import types_by_code
+
+        coded = tables.coded_types()
+        assert coded
+        assert set(coded.values()) <= types_by_code().keys()
