@@ -54,7 +54,7 @@ from extractors.biomarkers.values import (
     read_tmb,
     read_vaf,
 )
-from extractors.biomarkers.variants import find_variant
+from extractors.biomarkers.variants import coding_change, find_variant
 from extractors.document import AnalyzedPage
 
 _ORIGIN = re.compile(r"\b(?P<origin>germline|somatic|gbrca|sbrca)\b")
@@ -184,6 +184,10 @@ class Reader:
         if not (decisive and (decisive.aspect or aspect) and decisive.sign):
             result = relabel_result(key, entry.kind, result)
         value, result = self._value(key, entry.kind, scope, result, used, index)
+        if value is None and variant and variant.text.startswith("p."):
+            # "BRCA2 c.6275_6276del (p.Leu2092Profs*7)": the protein change is the variant,
+            # the coding change the value, as germline reports name a variant by it.
+            value = coding_change(scope.text)
         if variant:
             used.append(variant)
         regions = [
