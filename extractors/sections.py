@@ -92,9 +92,10 @@ def find_sections(text: str) -> list[Section]:
         if (match.group("stop") or match.group("alone")) and not text[match.start(1)].isupper():
             continue
         kind = kind_by_header[_header_key(match.group(1))]
-        if sections and sections[-1].kind is SectionKind.other and sections[-1].start > match.start(1):
-            sections.pop()  # a paragraph's end found past this header: the header ends it
-        sections.append(Section(match.start(1) - 1, kind))
+        start = match.start(1) - 1
+        if sections and sections[-1].kind is SectionKind.other and sections[-1].start >= start:
+            sections.pop()  # the run-in section ends at this header, not at a later paragraph
+        sections.append(Section(start, kind))
         if kind is SectionKind.family_history and _INLINE.match(text, match.end(1)):
             # "Family history: sister with breast cancer at 46; ..." written as a run-in
             # label ends with its paragraph; what follows the blank line is the patient's.

@@ -56,7 +56,7 @@ def _page_biomarkers(page: AnalyzedPage) -> list[BiomarkerFact]:
         sentence_start, _ = page.context.sentence(group[0].start)
         lead_start = max(sentence_start, consumed, group[0].start - WINDOW_BEFORE)
         tail_end = find_tail_end(page, group[-1].end, next_start)
-        reader = Reader(page, group, lead_start, tail_end)
+        reader = Reader(page, group, lead_start, tail_end, sentence_start)
         consumed = group[-1].end
         for index, mention in enumerate(group):
             reading = reader.read(mention, index)

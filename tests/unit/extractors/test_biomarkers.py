@@ -252,7 +252,11 @@ class TestBrcaAndHomologousRecombination:
     def test_germline_variant_in_hgvs(self, extract):
         text = "Germline BRCA2 pathogenic variant c.5946delT (p.Ser1982fs)."
         brca2 = _one(_read(extract, text), "BRCA2")
-        assert (brca2.result, brca2.value, brca2.variant) == ("mutated", "germline", "p.S1982fs")
+        assert (brca2.result, brca2.value, brca2.variant) == (
+            "mutated",
+            "c.5946delT, germline",
+            "p.S1982fs",
+        )
 
     def test_somatic_and_negative_germline(self, extract):
         facts = _read(
