@@ -72,6 +72,7 @@ _LEVELS = frozenset({"normal", "high", "low", "stable"})
 # A heading that classes the variants listed after it ("Variants of uncertain significance:
 # ARID1A p.S1071N") gives each its class; AMP/ASCO/CAP tier III is never a pathogenic result.
 _CLASSING_LABELS = frozenset({"uncertain significance"})
+_BRACKETS = re.compile(r"\([^()]*\)")
 # An aside in brackets right after a marker: "ERBB2 (no amplification)".
 _ASIDE = re.compile(r"\s*\([^()]*\)")
 # Between a marker and the alteration named after it: spaces, a colon or a dash.
@@ -198,7 +199,9 @@ class Reader:
         if decisive is None and variant and not only_after and not assay:
             kind = FUSION if "::" in variant.text else MUTATION
             decisive = Decisive(None, kind, 1, variant.start, variant.end)
-        if DEFINITION.search(self.tail) or len(set(SCALE_ENTRY.findall(self.tail))) >= 2:
+        if DEFINITION.search(self._unbracketed_tail(decisive)) or (
+            len(set(SCALE_ENTRY.findall(self.tail))) >= 2
+        ):
             return None
         if decisive and (self._generic(decisive, mention) or self._band(decisive)):
             return None
@@ -313,6 +316,14 @@ class Reader:
             return False
         original_start, original_end = self.page.norm.span_to_original(mention.end, drugs[0].start)
         return bool(_COLUMN_JOIN.search(self.page.page.text, original_start, original_end))
+
+    def _unbracketed_tail(self, decisive: Decisive | None) -> str:
+        """The tail without the brackets after its result: "NOT detected (4% of nuclei;
+        cut-off 20%)" gives the assay's threshold beside a result, not a definition."""
+        if decisive is None or decisive.end <= self.tail_start:
+            return self.tail
+        split = decisive.end - self.tail_start
+        return self.tail[:split] + _BRACKETS.sub(" ", self.tail[split:])
 
     def _aside(self, decisive: Decisive) -> bool:
         """Whether the deciding word stands in brackets right after the group's last marker."""

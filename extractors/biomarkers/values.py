@@ -55,6 +55,9 @@ _VAF = re.compile(
     r"(?:vaf|variant\s+allele\s+frequency|allele\s+frequency)\s*(?:of|:|=|is)?\s*"
     r"(?P<vaf>\d{1,3}(?:\.\d+)?)\s?%|(?P<vaf2>\d{1,3}(?:\.\d+)?)\s?%\s*(?:vaf|variant\s+allele)"
 )
+_NUCLEI_SHARE = re.compile(
+    r"(?P<share>\d{1,3}(?:\.\d+)?)\s?%\s*(?:of\s+)?(?:the\s+)?(?:scored\s+)?(?P<what>nuclei|cells)\b"
+)
 _RESPECTIVELY = re.compile(r"\brespectively\b")
 _SPACES = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
@@ -225,6 +228,11 @@ def read_vaf(scope: Scope, result: str | None, used: list[Found]) -> tuple[str |
     """Return (value, result) of a gene or signature: its variant allele frequency, if given."""
     found = scope.search(_VAF)
     if found is None:
-        return None, result
+        # A FISH result gives the share of nuclei with the abnormality: "68% of nuclei".
+        share = scope.search(_NUCLEI_SHARE)
+        if share is None:
+            return None, result
+        used.append(share[1])
+        return f"{share[0].group('share')}% of {share[0].group('what')}", result
     used.append(found[1])
     return f"VAF {found[0].group('vaf') or found[0].group('vaf2')}%", result
