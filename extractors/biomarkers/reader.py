@@ -73,6 +73,11 @@ _LEVELS = frozenset({"normal", "high", "low", "stable"})
 # ARID1A p.S1071N") gives each its class; AMP/ASCO/CAP tier III is never a pathogenic result.
 _CLASSING_LABELS = frozenset({"uncertain significance"})
 _BRACKETS = re.compile(r"\([^()]*\)")
+# The words before a group when it continues a list: only list words, symbols and asides
+# (the first perhaps cut by the window: "...than the VUS above), AXIN2, ").
+_LISTED_LEAD = re.compile(
+    r"(?:[^()]{0,60}\))?[\s,]*(?:[\w./+-]+(?:\s*\([^()]{0,60}\))?\s*(?:,|\band\b|\bor\b)\s*)*"
+)
 # An aside in brackets right after a marker: "ERBB2 (no amplification)".
 _ASIDE = re.compile(r"\s*\([^()]*\)")
 # Between a marker and the alteration named after it: spaces, a colon or a dash.
@@ -127,7 +132,11 @@ class Reader:
         panel = PANEL_NEGATION.search(self.lead)
         if panel:
             return self.lead_start + panel.start(), self.lead_start + panel.end()
-        if sentence_start is None or sentence_start >= self.lead_start:
+        if (
+            sentence_start is None
+            or sentence_start >= self.lead_start
+            or not _LISTED_LEAD.fullmatch(self.lead)
+        ):
             return None
         start = self.group[0].start
         listed = PANEL_LIST.search(self.page.text, sentence_start, start)
@@ -307,15 +316,12 @@ class Reader:
         """Whether the row pairs the marker with drugs, as a table of therapies matched to
         alterations does: a leader or a column gap, then a drug, and no result between."""
         end = self.tail_start + len(self.tail)
-        drugs = [
-            match
-            for match in self.page.matches_of(TermCategory.drug)
-            if mention.end <= match.start < end
-        ]
-        if not drugs:
+        original_start, original_end = self.page.norm.span_to_original(mention.end, end)
+        join = _COLUMN_JOIN.search(self.page.page.text, original_start, original_end)
+        if join is None:
             return False
-        original_start, original_end = self.page.norm.span_to_original(mention.end, drugs[0].start)
-        return bool(_COLUMN_JOIN.search(self.page.page.text, original_start, original_end))
+        joined = self.page.norm.to_normalized(join.start())
+        return any(joined <= match.start < end for match in self.page.matches_of(TermCategory.drug))
 
     def _unbracketed_tail(self, decisive: Decisive | None) -> str:
         """The tail without the brackets after its result: "NOT detected (4% of nuclei;
