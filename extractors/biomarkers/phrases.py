@@ -17,6 +17,7 @@ LEAD = re.compile(
     r"|reactive|loss|lost|retained|intact|preserved|absent|absence|lack|no|without|mutations?|equivocal"
     r"|mutated|mutant|(?:pathogenic\s+)?variants?|alterations?|amplification|amplified"
     r"|overexpression|overexpressed|methylated|unmethylated|methylation|wild[- ]?type|high|low"
+    r"|elevated|raised|rising|increased"
     r"|deficient|deficiency|proficient|ha[sd]|have|harbou?r(?:s|ing)?|carr(?:ies|ying)|with"
     r"|show(?:s|ed|ing)?|demonstrat\w*|reveal\w*|confirm\w*|germline|somatic)"
     r"(?:\s+(?:nuclear|cytoplasmic|membranous|strong(?:ly)?|weak(?:ly)?|diffuse(?:ly)?"

@@ -64,9 +64,11 @@ _ORIGIN = re.compile(r"\b(?P<origin>germline|somatic|gbrca|sbrca)\b")
 _SIGN_REACH = 6
 # Room between a marker and the variant its assay is named after: "IDH1 R132H", "BRAF (V600E)".
 _ASSAY_VARIANT_GAP = 3
-# What a positive and a negative mean for an assay named after a variant: the protein it stains
-# was seen or not ("IDH1 R132H (IHC): negative" is not detected), never a sequenced mutation.
-_ASSAY_RESULTS = {1: "detected", -1: "not detected"}
+# What a positive and a negative mean for an assay named after a variant. Its antibody binds
+# the mutant protein only (IDH1 R132H clone H09, BRAF V600E clone VE1, H3 K27M; WHO CNS 2021),
+# so a positive stain is that mutation found; a negative is only that variant not detected,
+# never the gene wild type ("IDH1 R132H (IHC): negative" leaves IDH1 R132C and IDH2 open).
+_ASSAY_RESULTS = {1: "mutated", -1: "not detected"}
 # Level words, which a gene with a variant on its row takes from another column.
 _LEVELS = frozenset({"normal", "high", "low", "stable"})
 # A heading that classes the variants listed after it ("Variants of uncertain significance:

@@ -94,9 +94,9 @@ class TestAssayNamedAfterAVariant:
         facts = _read(extract, "IDH1 R132H (IHC) ............ Negative\n")
         assert _results(facts, "IDH1") == {"not detected"}
 
-    def test_positive_mutation_specific_stain_is_detected_not_mutated(self, extract):
+    def test_positive_mutation_specific_stain_is_the_mutation_found(self, extract):
         facts = _read(extract, "BRAF V600E (clone VE1) immunostain: positive in tumor cells.")
-        assert _results(facts, "BRAF") == {"detected"}
+        assert _results(facts, "BRAF") == {"mutated"}
 
     def test_variant_named_as_a_drug_target_is_not_a_result(self, extract):
         facts = _read(extract, "KRAS G12C-directed inhibitors are not an option here.")

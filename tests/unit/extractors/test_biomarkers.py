@@ -180,7 +180,7 @@ class TestLists:
         assert [(f.marker, f.result, f.value, f.method) for f in facts] == [
             ("ER", "positive", "95%", "IHC"),
             ("PR", "negative", "<1%", "IHC"),
-            ("HER2", "equivocal", "2+", "IHC"),
+            ("HER2", "low", "2+", "IHC"),  # settled by the FISH row (ASCO/CAP 2018)
             ("HER2", "not amplified", "ratio 1.3", "FISH"),
             ("Ki-67", None, "30%", "IHC"),
         ]
