@@ -93,11 +93,17 @@ def _names_gene(page: AnalyzedPage, match: TermMatch, matches: list[TermMatch]) 
     )
 
 
+# The result of one stain and a comma before the next in a panel: " positive, ", " (+), ".
+_PANEL_ITEM_GAP = re.compile(r"\s*(?:[\w()+-]+\s*){1,3}[,;]\s*")
+
+
 def _listed_between(page: AnalyzedPage, start: int, end: int) -> bool:
-    """Whether only list words, or gene symbols in capitals, stand between two markers."""
-    return bool(LIST_GAP.fullmatch(page.text, start, end)) or _unknown_symbols_between(
-        page, start, end
-    )
+    """Whether only list words, gene symbols in capitals, or one marker's result and a comma
+    ("desmin positive, SMA positive") stand between two markers."""
+    return bool(
+        LIST_GAP.fullmatch(page.text, start, end)
+        or _PANEL_ITEM_GAP.fullmatch(page.text, start, end)
+    ) or _unknown_symbols_between(page, start, end)
 
 
 def find_mentions(page: AnalyzedPage) -> list[Mention]:

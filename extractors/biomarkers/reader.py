@@ -60,6 +60,8 @@ from extractors.document import AnalyzedPage
 from extractors.terms import TermCategory
 
 _ORIGIN = re.compile(r"\b(?P<origin>germline|somatic|gbrca|sbrca)\b")
+# A stain's intensity written alone after a protein in a panel: "PAX5 weak", "CD20 dim".
+_INTENSITY_ONLY = re.compile(r"\s+(weak(?:ly)?|dim|bright)\s*(?=$|[,;.)/])")
 # Room after a marker for an attached sign: "ER+", "HER2 (-)".
 _SIGN_REACH = 6
 # Room between a marker and the variant its assay is named after: "IDH1 R132H", "BRAF (V600E)".
@@ -75,6 +77,7 @@ _LEVELS = frozenset({"normal", "high", "low", "stable"})
 # ARID1A p.S1071N") gives each its class; AMP/ASCO/CAP tier III is never a pathogenic result.
 _CLASSING_LABELS = frozenset({"uncertain significance"})
 _BRACKETS = re.compile(r"\([^()]*\)")
+_NUMBER = re.compile(r"\d")
 # The words before a group when it continues a list: only list words, symbols and asides
 # (the first perhaps cut by the window: "...than the VUS above), AXIN2, ").
 _LISTED_LEAD = re.compile(
@@ -173,9 +176,13 @@ class Reader:
             decisive, only_after = None, True
         elif decisive is None:
             sign = SIGN.match(text, mention.end, mention.end + _SIGN_REACH)
+            intensity = _INTENSITY_ONLY.match(text, mention.end)
             if sign:
                 polarity = 1 if (sign.group("a") or sign.group("b")) == "+" else -1
                 decisive = Decisive(None, None, polarity, sign.start(), sign.end())
+            elif intensity and entry.kind == "protein":
+                # "CD30+, CD15+, CD20-, PAX5 weak": a stain's intensity alone says it stained.
+                decisive = Decisive(None, None, 1, intensity.start(1), intensity.end(1))
             else:
                 only_after = not self.tail_tokens and bool(TEST_NOUN.match(self.tail))
         if decisive is None and not only_after and self.panel:
@@ -328,10 +335,20 @@ class Reader:
     def _unbracketed_tail(self, decisive: Decisive | None) -> str:
         """The tail without the brackets after its result: "NOT detected (4% of nuclei;
         cut-off 20%)" gives the assay's threshold beside a result, not a definition."""
-        if decisive is None or decisive.end <= self.tail_start:
-            return self.tail
-        split = decisive.end - self.tail_start
+        if decisive is not None and decisive.end > self.tail_start:
+            split = decisive.end - self.tail_start
+        else:
+            # "CPS 15 (threshold for positivity CPS >= 1)": the value comes first.
+            number = _NUMBER.search(self.tail)
+            if number is None or _BRACKETS.match(self.tail, self._bracket_start(number.start())):
+                return self.tail
+            split = number.end()
         return self.tail[:split] + _BRACKETS.sub(" ", self.tail[split:])
+
+    def _bracket_start(self, position: int) -> int:
+        """The start of the bracket that holds `position` in the tail, or `position`."""
+        opened = self.tail.rfind("(", 0, position)
+        return opened if opened >= 0 and ")" not in self.tail[opened:position] else position
 
     def _aside(self, decisive: Decisive) -> bool:
         """Whether the deciding word stands in brackets right after the group's last marker."""

@@ -24,12 +24,22 @@ PERCENT = re.compile(
 )
 _PD_L1_SCORE = re.compile(
     r"\b(?P<kind>tps|tumou?r\s+proportion\s+score|cps|combined\s+positive\s+score|ic"
-    r"|immune\s+cells?(?:\s+score)?|tc)\s*(?:score)?\s*(?:of|:|=|is|was)?\s*"
+    r"|immune\s+cells?(?:\s+score)?|tc)\s*(?:score)?\s*(?:\((?:tps|cps|ic|tc)\)\s*)?"
+    r"(?:of|:|=|is|was)?\s*"
     r"(?P<value>[<>≤≥]?\s?\d{1,3}(?:\.\d+)?\s?%?)"
 )
 # The PD-L1 score each first word of `_PD_L1_SCORE` names: tumour proportion score, combined
 # positive score, immune cells, tumour cells.
-_PD_L1_KIND = {"tps": "TPS", "cps": "CPS", "ic": "IC", "tc": "TC", "tumor": "TPS", "tumour": "TPS"}
+_PD_L1_KIND = {
+    "tps": "TPS",
+    "cps": "CPS",
+    "ic": "IC",
+    "tc": "TC",
+    "tumor": "TPS",
+    "tumour": "TPS",
+    "combined": "CPS",
+    "immune": "IC",
+}
 _ALLRED = re.compile(
     r"allred(?:\s+score)?\s*(?:of|:|=|is)?\s*(?P<score>[0-8])(?:\s*/\s*8)?"
     r"|(?P<score2>[0-8])\s*/\s*8\s*\(?\s*allred"
