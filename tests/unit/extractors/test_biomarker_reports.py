@@ -363,3 +363,9 @@ class TestSerumLevels:
         (fact,) = _read(extract, text)["CA 19-9"]
         assert fact.value is not None
         assert (fact.result, fact.value.split(" on ")[0]) == ("high", "71 U/mL")
+
+    def test_within_the_reference_interval_is_normal(self, extract):
+        (fact,) = _read(extract, "CEA has stayed within the reference interval since surgery.")[
+            "CEA"
+        ]
+        assert fact.result == "normal"
