@@ -133,3 +133,26 @@ def _panel_cells(line: str) -> list[int]:
     if len(pairs) < 2 or not all(_PANEL_RESULT.search(result) for _, result in pairs):
         return []
     return [start for start, _ in pairs[1:]]
+
+
+# A heading that opens a key to results, not results: "Interpretive key (ASCO/CAP 2018):",
+# "Legend:", "Scoring criteria:", "Reference ranges:" alone on its line.
+_KEY_HEADING = re.compile(
+    r"^[ \t]*[^\n:]{0,60}\b(?:key|legend|criteria|cut-?offs?|thresholds?|reference\s+ranges?)"
+    r"\b[^\n:]{0,60}:[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def key_blocks(text: str) -> list[tuple[int, int]]:
+    """Return the spans of `text` that a key's heading opens, each up to the next blank line.
+
+    The rows of a key ("Group 1  ratio >= 2.0 ... Amplified (positive)") read like results;
+    they define the results, so no fact is read in them.
+    """
+    blocks: list[tuple[int, int]] = []
+    for heading in _KEY_HEADING.finditer(text):
+        blank = _BLANK_LINE.search(text, heading.end())
+        blocks.append((heading.start(), blank.start() if blank else len(text)))
+    return blocks

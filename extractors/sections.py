@@ -87,8 +87,24 @@ def find_sections(text: str) -> list[Section]:
     if len(lowered) != len(text):  # "İ" lower-cases to two characters: keep the offsets
         lowered = "".join(character.lower()[0] for character in text)
     kind_by_header = _kind_by_header()
-    return [
-        Section(match.start(1) - 1, kind_by_header[_header_key(match.group(1))])
-        for match in _header_pattern().finditer(lowered)
-        if not (match.group("stop") or match.group("alone")) or text[match.start(1)].isupper()
-    ]
+    sections: list[Section] = []
+    for match in _header_pattern().finditer(lowered):
+        if (match.group("stop") or match.group("alone")) and not text[match.start(1)].isupper():
+            continue
+        kind = kind_by_header[_header_key(match.group(1))]
+        start = match.start(1) - 1
+        if sections and sections[-1].kind is SectionKind.other and sections[-1].start >= start:
+            sections.pop()  # the run-in section ends at this header, not at a later paragraph
+        sections.append(Section(start, kind))
+        if kind is SectionKind.family_history and _INLINE.match(text, match.end(1)):
+            # "Family history: sister with breast cancer at 46; ..." written as a run-in
+            # label ends with its paragraph; what follows the blank line is the patient's.
+            paragraph_end = _PARAGRAPH_END.search(text, match.end(1))
+            if paragraph_end:
+                sections.append(Section(paragraph_end.end() - 1, SectionKind.other))
+    return sections
+
+
+# A run-in label: the section's words follow its colon on the same line.
+_INLINE = re.compile(r"[ \t]*:[ \t]*\S")
+_PARAGRAPH_END = re.compile(r"\n[ \t]*\n")

@@ -17,7 +17,8 @@ _LONG_WHITESPACE = re.compile(r"\s{2,}")
 # reports put ". " mid-sentence, so scopes are also bounded by characters (see context.py).
 # The last dot of a leader ("MLH1 ........ Retained") ends no sentence: the row's result
 # follows it (rows themselves are bounded by extractors/layout.py).
-_SENTENCE_END = re.compile(r"[.!?;](?<!\.\.\.)\s+|\n\s*\n|\n(?=\s*[-•*]\s)")
+# A semicolon inside a short bracket ends no sentence: "1,240 U/mL (H; ref < 35)".
+_SENTENCE_END = re.compile(r"[.!?](?<!\.\.\.)\s+|;(?![^()\n]{0,40}\))\s+|\n\s*\n|\n(?=\s*[-•*]\s)")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,10 @@ from extractors.biomarkers.scope import Found, Scope
 
 _FUSION_NAME = re.compile(r"[a-z][a-z0-9]{1,9}(?:::|-)[a-z][a-z0-9]{1,9}")
 _FUSION_LEFT = re.compile(r"[a-z][a-z0-9]{1,9}(?:::|-)$")
-_FUSION_PAIR = re.compile(r"\b(?P<left>[a-z][a-z0-9]{1,9})(?:::|-)(?P<right>[a-z][a-z0-9]{1,9})\b")
+# A space may stand on either side of "::" where a scope joins the term to its tail.
+_FUSION_PAIR = re.compile(
+    r"\b(?P<left>[a-z][a-z0-9]{1,9})(?:\s?::\s?|-)(?P<right>[a-z][a-z0-9]{1,9})\b"
+)
 # Room before a gene for its partner and the joining "-" or "::" ("cd74-", "eml4::").
 _PARTNER_BEFORE = 12
 

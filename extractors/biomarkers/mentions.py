@@ -85,12 +85,25 @@ def _names_gene(page: AnalyzedPage, match: TermMatch, matches: list[TermMatch]) 
     return any(
         other is not match
         and (
-            (other.end <= match.start and LIST_GAP.fullmatch(text, other.end, match.start))
-            or (other.start >= match.end and LIST_GAP.fullmatch(text, match.end, other.start))
+            (other.end <= match.start and _listed_between(page, other.end, match.start))
+            or (other.start >= match.end and _listed_between(page, match.end, other.start))
         )
         and "," in text[min(other.end, match.end) : max(other.start, match.start)] + ","
         for other in matches
     )
+
+
+# The result of one stain and a comma before the next in a panel: " positive, ", " (+), ".
+_PANEL_ITEM_GAP = re.compile(r"\s*(?:[\w()+-]+\s*){1,3}[,;]\s*")
+
+
+def _listed_between(page: AnalyzedPage, start: int, end: int) -> bool:
+    """Whether only list words, gene symbols in capitals, or one marker's result and a comma
+    ("desmin positive, SMA positive") stand between two markers."""
+    return bool(
+        LIST_GAP.fullmatch(page.text, start, end)
+        or _PANEL_ITEM_GAP.fullmatch(page.text, start, end)
+    ) or _unknown_symbols_between(page, start, end)
 
 
 def find_mentions(page: AnalyzedPage) -> list[Mention]:

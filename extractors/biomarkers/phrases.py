@@ -17,6 +17,7 @@ LEAD = re.compile(
     r"|reactive|loss|lost|retained|intact|preserved|absent|absence|lack|no|without|mutations?|equivocal"
     r"|mutated|mutant|(?:pathogenic\s+)?variants?|alterations?|amplification|amplified"
     r"|overexpression|overexpressed|methylated|unmethylated|methylation|wild[- ]?type|high|low"
+    r"|elevated|raised|rising|increased"
     r"|deficient|deficiency|proficient|ha[sd]|have|harbou?r(?:s|ing)?|carr(?:ies|ying)|with"
     r"|show(?:s|ed|ing)?|demonstrat\w*|reveal\w*|confirm\w*|germline|somatic)"
     r"(?:\s+(?:nuclear|cytoplasmic|membranous|strong(?:ly)?|weak(?:ly)?|diffuse(?:ly)?"
@@ -71,14 +72,22 @@ DEFINITION = re.compile(
 # A panel of genes named after one negative statement: "negative for pathogenic variants in
 # BRCA1, BRCA2 and PALB2", "No reportable alterations in: ALK, BRAF, ...", "no mutations were
 # identified in the following genes: ...". The genes already listed before the group count.
-PANEL_NEGATION = re.compile(
+_PANEL_HEAD = (
     r"(?<![a-z])(?:no|without|negative\s+for|absence\s+of)\s+(?:[\w/-]+\s+){0,4}?"
     r"(?:variants?|alterations?|mutations?|fusions?|rearrangements?|amplifications?"
     r"|abnormalities|findings)"
     r"(?:\s+(?:were|was|are|is|have\s+been|has\s+been))?"
     r"(?:\s+(?:identified|detected|found|observed|reported|seen))?"
-    r"\s+(?:in|for|of|involving|within)(?:\s+the)?(?:\s+following)?(?:\s+genes?)?\s*:?\s*"
-    r"(?:[\w./+-]+\s*(?:,|\band\b|\bor\b)\s*){0,12}$"
+    r"(?:\s+(?:in|for|of|involving|within)(?:\s+the)?(?:\s+following)?(?:\s+genes?)?\s*:?"
+    # "Genes with no reportable alterations: ALK, ...": the list follows the colon at once.
+    r"|\s*:)\s*"
+)
+PANEL_NEGATION = re.compile(_PANEL_HEAD + r"(?:[\w./+-]+\s*(?:,|\band\b|\bor\b)\s*){0,12}$")
+# The phrase of a panel negation, then the list of genes up to the group being read, however
+# long: each member may carry its own aside ("ATM (other than the VUS above)", "ERBB2 (no
+# amplification)"), which is that member's alone.
+PANEL_LIST = re.compile(
+    _PANEL_HEAD + r"(?:[\w./+-]+(?:\s*\([^()]{0,60}\))?\s*(?:,|\band\b|\bor\b)\s*)*$"
 )
 # A negation right before the phrase that leads into a marker: "No loss of MLH1".
 NEGATION_BEFORE = re.compile(r"(?<![a-z])(?:no|not|without|absence\s+of|lack\s+of)\s+$")

@@ -26,6 +26,7 @@ from extractors.biomarkers.phrases import (
     LEAD,
     LEAD_NEGATION,
     NEGATION_BEFORE,
+    PANEL_LIST,
     PANEL_NEGATION,
     PRESENCE_VERB,
     SCALE_ENTRY,
@@ -54,22 +55,41 @@ from extractors.biomarkers.values import (
     read_tmb,
     read_vaf,
 )
-from extractors.biomarkers.variants import find_variant
+from extractors.biomarkers.variants import coding_change, find_variant
 from extractors.document import AnalyzedPage
+from extractors.terms import TermCategory
 
 _ORIGIN = re.compile(r"\b(?P<origin>germline|somatic|gbrca|sbrca)\b")
+# A stain's intensity written alone after a protein in a panel: "PAX5 weak", "CD20 dim".
+_INTENSITY_ONLY = re.compile(r"\s+(weak(?:ly)?|dim|bright)\s*(?=$|[,;.)/])")
 # Room after a marker for an attached sign: "ER+", "HER2 (-)".
 _SIGN_REACH = 6
 # Room between a marker and the variant its assay is named after: "IDH1 R132H", "BRAF (V600E)".
 _ASSAY_VARIANT_GAP = 3
-# What a positive and a negative mean for an assay named after a variant: the protein it stains
-# was seen or not ("IDH1 R132H (IHC): negative" is not detected), never a sequenced mutation.
-_ASSAY_RESULTS = {1: "detected", -1: "not detected"}
+# What a positive and a negative mean for an assay named after a variant. Its antibody binds
+# the mutant protein only (IDH1 R132H clone H09, BRAF V600E clone VE1, H3 K27M; WHO CNS 2021),
+# so a positive stain is that mutation found; a negative is only that variant not detected,
+# never the gene wild type ("IDH1 R132H (IHC): negative" leaves IDH1 R132C and IDH2 open).
+_ASSAY_RESULTS = {1: "mutated", -1: "not detected"}
 # Level words, which a gene with a variant on its row takes from another column.
 _LEVELS = frozenset({"normal", "high", "low", "stable"})
 # A heading that classes the variants listed after it ("Variants of uncertain significance:
 # ARID1A p.S1071N") gives each its class; AMP/ASCO/CAP tier III is never a pathogenic result.
 _CLASSING_LABELS = frozenset({"uncertain significance"})
+_BRACKETS = re.compile(r"\([^()]*\)")
+_NUMBER = re.compile(r"\d")
+# The words before a group when it continues a list: only list words, symbols and asides
+# (the first perhaps cut by the window: "...than the VUS above), AXIN2, ").
+_LISTED_LEAD = re.compile(
+    r"(?:[^()]{0,60}\))?[\s,]*(?:[\w./+-]+(?:\s*\([^()]{0,60}\))?\s*(?:,|\band\b|\bor\b)\s*)*"
+)
+# An aside in brackets right after a marker: "ERBB2 (no amplification)".
+_ASIDE = re.compile(r"\s*\([^()]*\)")
+# Between a marker and the alteration named after it: spaces, a colon or a dash.
+_HEAD_GAP = re.compile(r"[\s:-]*")
+_STATUS_AFTER = re.compile(r"\s*(?:status|testing|test)\b")
+# A leader or a column gap joining a row's cells: "FGFR2 fusion ........ pemigatinib".
+_COLUMN_JOIN = re.compile(r"\.{3,}|_{3,}|…|\S {2,}\S|\t")
 # A test's name, not its result: "IGHV mutation status".
 _STATUS = re.compile(r"\bstatus$")
 
@@ -89,7 +109,14 @@ class Reading:
 class Reader:
     """Read one group of markers that share a result, on one page."""
 
-    def __init__(self, page: AnalyzedPage, group: list[Mention], lead_start: int, tail_end: int):
+    def __init__(
+        self,
+        page: AnalyzedPage,
+        group: list[Mention],
+        lead_start: int,
+        tail_end: int,
+        sentence_start: int | None = None,
+    ):
         self.page = page
         self.group = group
         text = page.text
@@ -101,6 +128,24 @@ class Reader:
         self.lead_match = LEAD.search(self.lead)
         negation = LEAD_NEGATION.search(self.lead)
         self.lead_negation = negation.start() if negation else None
+        self.panel = self._find_panel(sentence_start)
+
+    def _find_panel(self, sentence_start: int | None) -> tuple[int, int] | None:
+        """The page span of a panel negation that the group's list continues: in the lead, or
+        earlier in the sentence when the list of genes is long ("No pathogenic variants were
+        detected in: APC, ATM, AXIN2, ... BRCA1, ...")."""
+        panel = PANEL_NEGATION.search(self.lead)
+        if panel:
+            return self.lead_start + panel.start(), self.lead_start + panel.end()
+        if (
+            sentence_start is None
+            or sentence_start >= self.lead_start
+            or not _LISTED_LEAD.fullmatch(self.lead)
+        ):
+            return None
+        start = self.group[0].start
+        listed = PANEL_LIST.search(self.page.text, sentence_start, start)
+        return (listed.start(), listed.end()) if listed else None
 
     def read(self, mention: Mention, index: int) -> Reading | None:
         """Return what the page says of the group's `index`-th mention, or None if nothing."""
@@ -120,6 +165,8 @@ class Reader:
         decisive = decide(self.tail_tokens)
         if decisive and self._negates_another(decisive, variant):
             decisive = None
+        if decisive and self.panel and index < len(self.group) - 1 and self._aside(decisive):
+            decisive = None  # "KRAS, BRAF, ERBB2 (no amplification)": the aside is ERBB2's
         if decisive and entry.kind == "gene" and variant and decisive.label in _LEVELS:
             decisive = None  # "TP53  p.R273H ... copy number 2 (normal)": another column's word
         # "HER2 IHC 2+, FISH pending", "HER2 testing: IHC 3+": nothing more than the words
@@ -129,19 +176,22 @@ class Reader:
             decisive, only_after = None, True
         elif decisive is None:
             sign = SIGN.match(text, mention.end, mention.end + _SIGN_REACH)
+            intensity = _INTENSITY_ONLY.match(text, mention.end)
             if sign:
                 polarity = 1 if (sign.group("a") or sign.group("b")) == "+" else -1
                 decisive = Decisive(None, None, polarity, sign.start(), sign.end())
+            elif intensity and entry.kind == "protein":
+                # "CD30+, CD15+, CD20-, PAX5 weak": a stain's intensity alone says it stained.
+                decisive = Decisive(None, None, 1, intensity.start(1), intensity.end(1))
             else:
                 only_after = not self.tail_tokens and bool(TEST_NOUN.match(self.tail))
-        if decisive is None and not only_after:
-            panel = PANEL_NEGATION.search(self.lead)
-            if panel:
-                # "No pathogenic variants detected in: BRCA1, BRCA2, ...": each is not found.
-                phrase = read_tokens(self.lead[panel.start() : panel.end()], self.lead_start)
-                panel_aspect = next((t.aspect for t, _, _ in phrase if t.aspect), MUTATION)
-                panel_start = self.lead_start + panel.start()
-                decisive = Decisive(None, panel_aspect, -1, panel_start, panel_start + 2)
+        if decisive is None and not only_after and self.panel:
+            # "No pathogenic variants detected in: BRCA1, BRCA2, ...": each is not found.
+            panel_start, panel_end = self.panel
+            phrase = read_tokens(text[panel_start:panel_end], panel_start)
+            panel_aspect = next((t.aspect for t, _, _ in phrase if t.aspect), MUTATION)
+            decisive = Decisive(None, panel_aspect, -1, panel_start, panel_start + 2)
+            if panel_start >= self.lead_start:
                 start = min(start, panel_start)
         if decisive is None and variant and not only_after:
             decisive = self._classing_label()
@@ -159,11 +209,17 @@ class Reader:
                 decisive = None
             if decisive is None and term_aspect and not _STATUS.search(term):
                 decisive = Decisive(None, term_aspect, 1, mention.start, mention.end)
+            if decisive is None and term_aspect is None:
+                decisive = self._named_alteration()
+            if decisive and decisive.label is None and self._names_therapy(mention):
+                return None  # "IDH1 mutation ....... ivosidenib": a drug for the alteration
         assay = variant is not None and self._names_assay(mention, variant, decisive)
         if decisive is None and variant and not only_after and not assay:
             kind = FUSION if "::" in variant.text else MUTATION
             decisive = Decisive(None, kind, 1, variant.start, variant.end)
-        if DEFINITION.search(self.tail) or len(set(SCALE_ENTRY.findall(self.tail))) >= 2:
+        if DEFINITION.search(self._unbracketed_tail(decisive)) or (
+            len(set(SCALE_ENTRY.findall(self.tail))) >= 2
+        ):
             return None
         if decisive and (self._generic(decisive, mention) or self._band(decisive)):
             return None
@@ -184,6 +240,11 @@ class Reader:
         if not (decisive and (decisive.aspect or aspect) and decisive.sign):
             result = relabel_result(key, entry.kind, result)
         value, result = self._value(key, entry.kind, scope, result, used, index)
+        coding = None
+        if value is None and variant and variant.text.startswith("p."):
+            # "BRCA2 c.6275_6276del (p.Leu2092Profs*7)": the protein change is the variant,
+            # the coding change the value, as germline reports name a variant by it.
+            coding = coding_change(scope.text)
         if variant:
             used.append(variant)
         regions = [
@@ -198,6 +259,8 @@ class Reader:
             if origin:
                 word = origin.group("origin")
                 value = {"gbrca": "germline", "sbrca": "somatic"}.get(word, word)
+        if coding:
+            value = f"{coding}, {value}" if value else coding
         if result is None and value is None:
             return None
         if entry.kind == "serum" and value is None and result not in serum_results():
@@ -242,6 +305,55 @@ class Reader:
             return False
         before = [t for t, start, _ in self.tail_tokens if start < decisive.start and t.aspect]
         return bool(before) or (variant is not None and variant.end <= decisive.start)
+
+    def _named_alteration(self) -> Decisive | None:
+        """The alteration named right after the marker, as a table's cell or a finding:
+        "PDGFRA   amplification   -   9", "CDKN2A/B homozygous deletion"; not a test's name
+        ("EGFR mutation analysis", "MGMT methylation status")."""
+        if not self.tail_tokens:
+            return None
+        token, start, end = self.tail_tokens[0]
+        if token.aspect is None or token.sign or token.label:
+            return None
+        if not _HEAD_GAP.fullmatch(self.page.text, self.tail_start, start):
+            return None
+        if TEST_NOUN.match(self.page.text, end) or _STATUS_AFTER.match(self.page.text, end):
+            return None
+        return Decisive(None, token.aspect, 1, start, end)
+
+    def _names_therapy(self, mention: Mention) -> bool:
+        """Whether the row pairs the marker with drugs, as a table of therapies matched to
+        alterations does: a leader or a column gap, then a drug, and no result between."""
+        end = self.tail_start + len(self.tail)
+        original_start, original_end = self.page.norm.span_to_original(mention.end, end)
+        join = _COLUMN_JOIN.search(self.page.page.text, original_start, original_end)
+        if join is None:
+            return False
+        joined = self.page.norm.to_normalized(join.start())
+        return any(joined <= match.start < end for match in self.page.matches_of(TermCategory.drug))
+
+    def _unbracketed_tail(self, decisive: Decisive | None) -> str:
+        """The tail without the brackets after its result: "NOT detected (4% of nuclei;
+        cut-off 20%)" gives the assay's threshold beside a result, not a definition."""
+        if decisive is not None and decisive.end > self.tail_start:
+            split = decisive.end - self.tail_start
+        else:
+            # "CPS 15 (threshold for positivity CPS >= 1)": the value comes first.
+            number = _NUMBER.search(self.tail)
+            if number is None or _BRACKETS.match(self.tail, self._bracket_start(number.start())):
+                return self.tail
+            split = number.end()
+        return self.tail[:split] + _BRACKETS.sub(" ", self.tail[split:])
+
+    def _bracket_start(self, position: int) -> int:
+        """The start of the bracket that holds `position` in the tail, or `position`."""
+        opened = self.tail.rfind("(", 0, position)
+        return opened if opened >= 0 and ")" not in self.tail[opened:position] else position
+
+    def _aside(self, decisive: Decisive) -> bool:
+        """Whether the deciding word stands in brackets right after the group's last marker."""
+        opened = _ASIDE.match(self.tail)
+        return opened is not None and decisive.start < self.tail_start + opened.end()
 
     def _band(self, decisive: Decisive) -> bool:
         """Whether the result word is followed by its band, as in a key: "High (>= 10)"."""

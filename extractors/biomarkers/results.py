@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from extractors import vocab
 from extractors.vocab.loader import load_file
 
-Aspect = Literal["mutation", "amplification", "fusion", "methylation", "codeletion"]
+Aspect = Literal["mutation", "amplification", "fusion", "methylation", "codeletion", "deletion"]
 MUTATION: Aspect = "mutation"
 AMPLIFICATION: Aspect = "amplification"
 FUSION: Aspect = "fusion"

@@ -42,8 +42,11 @@ def _serum_value() -> re.Pattern[str]:
     )
 
 
+# Between two levels of a trend: "35 to 120", "1,240 (H) on 01/06, 612", "2,310 U/mL at
+# diagnosis, 48 U/mL".
 _SERUM_TO = re.compile(
-    r"\s*(?:\([^()]{0,30}\)\s*)?(?:(?:on|in)\s+\S+?\s*)?(?:to|->|\u2192|,)\s*(?=[<>]?\d)"
+    r"\s*(?:\([^()]{0,30}\)\s*)?(?:(?:on|in)\s+\S+?\s*|at\s+(?:diagnosis|baseline|presentation)\s*)?"
+    r"(?:to|->|\u2192|,)\s*(?=[<>]?\d)"
 )
 # A laboratory's flag after a level and its unit: "5.84  H", "1,240 U/mL (H; ref < 35)".
 _FLAG = re.compile(
@@ -53,7 +56,8 @@ _FLAG_RESULTS = {"h": "high", "hh": "high", "high": "high", "critical high": "hi
 # A reference range on the level's row: "0.0 - 3.0", "ref < 35", "up to 5.0".
 _RANGE = re.compile(
     r"(?P<low>\d+(?:\.\d+)?)\s*(?:-|\u2013|to)\s*(?P<high>\d+(?:\.\d+)?)(?!\s*/)"
-    r"|(?:<|\u2264|less\s+than|up\s+to)\s*(?P<upper>\d+(?:\.\d+)?)"
+    r"|(?:(?P<below><|less\s+than)(?!=)|<=|\u2264|up\s+to|uln|upper\s+limit\s+of\s+normal)\s*:?\s*"
+    r"(?P<upper>\d+(?:\.\d+)?)"
 )
 # Room after a level for its flag and reference range on a laboratory's row.
 _RANGE_REACH = 45
@@ -141,7 +145,10 @@ def _flagged(
     if level is None or bounds is None:
         return None
     if bounds.group("upper"):
-        return "high" if level >= float(bounds.group("upper")) else "normal"
+        upper = float(bounds.group("upper"))
+        # "< 35": 35 is above the range; "<= 93", "ULN 250": the bound is within it.
+        above = level >= upper if bounds.group("below") else level > upper
+        return "high" if above else "normal"
     low, high = float(bounds.group("low")), float(bounds.group("high"))
     if low >= high:
         return None

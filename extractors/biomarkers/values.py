@@ -24,12 +24,22 @@ PERCENT = re.compile(
 )
 _PD_L1_SCORE = re.compile(
     r"\b(?P<kind>tps|tumou?r\s+proportion\s+score|cps|combined\s+positive\s+score|ic"
-    r"|immune\s+cells?(?:\s+score)?|tc)\s*(?:score)?\s*(?:of|:|=|is|was)?\s*"
+    r"|immune\s+cells?(?:\s+score)?|tc)\s*(?:score)?\s*(?:\((?:tps|cps|ic|tc)\)\s*)?"
+    r"(?:of|:|=|is|was)?\s*"
     r"(?P<value>[<>≤≥]?\s?\d{1,3}(?:\.\d+)?\s?%?)"
 )
 # The PD-L1 score each first word of `_PD_L1_SCORE` names: tumour proportion score, combined
 # positive score, immune cells, tumour cells.
-_PD_L1_KIND = {"tps": "TPS", "cps": "CPS", "ic": "IC", "tc": "TC", "tumor": "TPS", "tumour": "TPS"}
+_PD_L1_KIND = {
+    "tps": "TPS",
+    "cps": "CPS",
+    "ic": "IC",
+    "tc": "TC",
+    "tumor": "TPS",
+    "tumour": "TPS",
+    "combined": "CPS",
+    "immune": "IC",
+}
 _ALLRED = re.compile(
     r"allred(?:\s+score)?\s*(?:of|:|=|is)?\s*(?P<score>[0-8])(?:\s*/\s*8)?"
     r"|(?P<score2>[0-8])\s*/\s*8\s*\(?\s*allred"
@@ -54,6 +64,9 @@ _HRD_SCORE = re.compile(
 _VAF = re.compile(
     r"(?:vaf|variant\s+allele\s+frequency|allele\s+frequency)\s*(?:of|:|=|is)?\s*"
     r"(?P<vaf>\d{1,3}(?:\.\d+)?)\s?%|(?P<vaf2>\d{1,3}(?:\.\d+)?)\s?%\s*(?:vaf|variant\s+allele)"
+)
+_NUCLEI_SHARE = re.compile(
+    r"(?P<share>\d{1,3}(?:\.\d+)?)\s?%\s*(?:of\s+)?(?:the\s+)?(?:scored\s+)?(?P<what>nuclei|cells)\b"
 )
 _RESPECTIVELY = re.compile(r"\brespectively\b")
 _SPACES = re.compile(r"\s+")
@@ -225,6 +238,11 @@ def read_vaf(scope: Scope, result: str | None, used: list[Found]) -> tuple[str |
     """Return (value, result) of a gene or signature: its variant allele frequency, if given."""
     found = scope.search(_VAF)
     if found is None:
-        return None, result
+        # A FISH result gives the share of nuclei with the abnormality: "68% of nuclei".
+        share = scope.search(_NUCLEI_SHARE)
+        if share is None:
+            return None, result
+        used.append(share[1])
+        return f"{share[0].group('share')}% of {share[0].group('what')}", result
     used.append(found[1])
     return f"VAF {found[0].group('vaf') or found[0].group('vaf2')}%", result

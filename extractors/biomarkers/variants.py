@@ -92,13 +92,18 @@ def variant_pattern() -> re.Pattern[str]:
     return re.compile(
         r"(?<![\w.*])(?:p\.\(?(?P<protein>(?:" + three + r"|[a-z*])\d{1,4}"
         r"(?:_(?:" + three + r"|[a-z])\d{1,4})?"
-        r"(?:delins[a-z*]*|del[a-z]*|dup|ins[a-z]*|fs(?:\*|ter)?\d*|" + three + r"|[a-z*]|=)?)\)?"
+        r"(?:delins[a-z*]*|del[a-z]*|dup|ins[a-z]*|(?:" + three + r"|[a-z])?fs(?:\*|ter)?\d*"
+        r"|" + three + r"|[a-z*]|=)?)\)?"
         r"|(?P<three>(?:" + three + r")\d{1,4}(?:" + three + r"|fs))"
         r"|(?P<bare>[acdefghiklmnpqrstvwy]\d{2,4}[acdefghiklmnpqrstvwy*])"
         r"|exon\s*(?P<exon>\d{1,2})(?:\s+(?P<exon_kind>deletions?|del|insertions?|ins|skipping"
         r"|duplications?|dup))?"
         r"|ex(?P<short_exon>\d{1,2})\s?(?P<short_kind>del|ins|skipping)"
-        r"|del\s?(?P<del19>19))(?![\w])"
+        r"|del\s?(?P<del19>19)"
+        # HGVS coding DNA changes, intronic and promoter positions included: "c.224-1G>A",
+        # "c.-124C>T", "c.6275_6276del" (HGVS nomenclature, varnomen.hgvs.org).
+        r"|(?P<coding>c\.(?:[-*]?\d+(?:[+-]\d+)?)(?:_[-*]?\d+(?:[+-]\d+)?)?"
+        r"(?:[acgt]>[acgt]|delins[acgt]+|del[acgt]*|dup[acgt]*|ins[acgt]+)))(?![\w])"
     )
 
 
@@ -116,6 +121,7 @@ def _protein_parts() -> re.Pattern[str]:
 
 
 _TERMINATION = re.compile(r"ter(?=\d)")
+_FRAMESHIFT = re.compile(r"(?P<new>[a-z]{3}|[a-z])?fs(?P<tail>.*)")
 _CHANGE_KIND = re.compile(r"delins|del|dup|ins|fs")
 
 
@@ -132,6 +138,8 @@ def _variant_label(key: str, match: re.Match[str]) -> tuple[int, str | None]:
         return 0, "p." + _protein_change(match.group("three"))
     if match.group("bare"):
         return 1, "p." + _protein_change(match.group("bare"))
+    if match.group("coding"):
+        return 3, _coding_change(match.group("coding"))
     exon = match.group("exon") or match.group("short_exon") or match.group("del19")
     kind = (
         match.group("exon_kind")
@@ -151,12 +159,32 @@ def _protein_change(change: str) -> str:
     if parts.group("ref2"):
         out += "_" + _amino_acid(parts.group("ref2")) + parts.group("pos2")
     rest = parts.group("rest")
+    shift = _FRAMESHIFT.fullmatch(rest)
+    if shift:  # "Leu2092Profs*7": the first new amino acid, then the frameshift
+        new = _amino_acid(shift.group("new")) if shift.group("new") else ""
+        return out + new + "fs" + _TERMINATION.sub("*", shift.group("tail")).upper()
     if rest.startswith(("del", "dup", "ins", "fs")):
         rest = _TERMINATION.sub("*", rest)
         kind = _CHANGE_KIND.match(rest)
         head = kind.group(0) if kind else ""
         return out + head + rest[len(head) :].upper()
     return out + (_amino_acid(rest) if rest else "")
+
+
+_BASES = re.compile(r"(?<![a-z])[acgt]>[acgt]|(?<=del|dup|ins)[acgt]+")
+
+
+def _coding_change(change: str) -> str:
+    """Write a coding DNA change the way reports do, bases in capitals: "c.224-1G>A"."""
+    return _BASES.sub(lambda m: m.group(0).upper(), change)
+
+
+def coding_change(text: str) -> str | None:
+    """Return the first coding DNA change in `text` ("c.6275_6276del"), or None."""
+    for match in variant_pattern().finditer(text):
+        if match.group("coding"):
+            return _coding_change(match.group("coding"))
+    return None
 
 
 def _amino_acid(code: str) -> str:

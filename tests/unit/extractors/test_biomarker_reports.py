@@ -94,9 +94,9 @@ class TestAssayNamedAfterAVariant:
         facts = _read(extract, "IDH1 R132H (IHC) ............ Negative\n")
         assert _results(facts, "IDH1") == {"not detected"}
 
-    def test_positive_mutation_specific_stain_is_detected_not_mutated(self, extract):
+    def test_positive_mutation_specific_stain_is_the_mutation_found(self, extract):
         facts = _read(extract, "BRAF V600E (clone VE1) immunostain: positive in tumor cells.")
-        assert _results(facts, "BRAF") == {"detected"}
+        assert _results(facts, "BRAF") == {"mutated"}
 
     def test_variant_named_as_a_drug_target_is_not_a_result(self, extract):
         facts = _read(extract, "KRAS G12C-directed inhibitors are not an option here.")
@@ -211,3 +211,161 @@ def test_sequencing_that_excludes_mutations_is_not_detected(extract):
     facts = _read(extract, text)
     assert _results(facts, "KRAS") == {"not detected"}
     assert _results(facts, "NRAS") == {"not detected"}
+
+
+class TestCodingChanges:
+    def test_intronic_splice_change_in_a_row_is_a_mutation(self, extract):
+        text = "PALB2     c.3350+1G>T (splice donor)     41.5%     -     II\n"
+        (fact,) = _read(extract, text)["PALB2"]
+        assert (fact.result, fact.variant) == ("mutated", "c.3350+1G>T")
+
+    def test_promoter_change_upstream_of_the_start_is_a_mutation(self, extract):
+        (fact,) = _read(extract, "TERT    promoter c.-146C>T     28.0%\n")["TERT"]
+        assert (fact.result, fact.variant) == ("mutated", "c.-146C>T")
+
+    def test_coding_change_beside_a_frameshift_is_the_value(self, extract):
+        text = "MSH6    c.3261dup (p.Phe1088Leufs*5)    Heterozygous    Pathogenic\n"
+        (fact,) = _read(extract, text)["MSH6"]
+        assert (fact.result, fact.value, fact.variant) == ("mutated", "c.3261dup", "p.F1088Lfs*5")
+
+
+class TestLongPanels:
+    def test_every_gene_of_a_long_negative_list_is_not_detected(self, extract):
+        text = (
+            "Genes tested with no pathogenic variant found:\n"
+            "APC, BARD1 (deletion/duplication only), BRIP1, CDH1, CHEK2, EPCAM, GREM1, HOXB13,\n"
+            "MUTYH, NBN, PALB2, PTEN, RAD51D, SMAD4, STK11, TP53.\n"
+        )
+        facts = _read(extract, text)
+        assert _results(facts, "PALB2") == {"not detected"}
+        assert _results(facts, "TP53") == {"not detected"}
+
+    def test_aside_after_the_last_gene_of_a_negative_list_is_its_own(self, extract):
+        text = "Genes with no reportable alterations: KRAS, NRAS, MET (no amplification), RET."
+        facts = _read(extract, text)
+        assert _results(facts, "KRAS") == {"not detected"}
+        assert _results(facts, "NRAS") == {"not detected"}
+
+    def test_symbol_that_is_a_word_is_a_gene_between_unknown_symbols(self, extract):
+        text = "No reportable alterations in: ATM, FANCA, PALB2, RAD51B."
+        assert _results(_read(extract, text), "ATM") == {"not detected"}
+
+
+class TestAlterationRows:
+    def test_amplification_in_the_cell_after_a_gene_is_found(self, extract):
+        text = "Gene      Alteration        Copy number\nMET       amplification     14\n"
+        assert _results(_read(extract, text), "MET") == {"amplified"}
+
+    def test_alteration_paired_with_drugs_by_a_leader_is_no_result(self, extract):
+        text = "Therapies by alteration:\n  BRAF mutation ........ dabrafenib, trametinib\n"
+        assert "BRAF" not in _read(extract, text)
+
+    def test_homozygous_deletion_found_and_not_found(self, extract):
+        found = _read(extract, "PTEN: homozygous deletion.")
+        absent = _read(extract, "CDKN2A/B: no homozygous deletion identified.")
+        assert _results(found, "PTEN") == {"detected"}
+        assert _results(absent, "CDKN2A") == {"not detected"}
+
+    def test_truncating_variant_is_a_mutation(self, extract):
+        assert _results(_read(extract, "ARID1A truncating (VAF 30%)."), "ARID1A") == {"mutated"}
+
+    def test_not_mutated_is_wild_type(self, extract):
+        assert _results(_read(extract, "KRAS not mutated by PCR."), "KRAS") == {"wild type"}
+
+    def test_abnormal_p53_stain_is_positive(self, extract):
+        assert _results(_read(extract, "p53 abnormal (null pattern)."), "TP53") == {"positive"}
+
+    def test_fusion_partner_pair_of_fgfr2(self, extract):
+        (fact,) = _read(extract, "FGFR2::AHCYL1 fusion detected by RNA sequencing.")["FGFR2"]
+        assert fact.variant == "FGFR2::AHCYL1"
+
+
+class TestHer2SettledByIsh:
+    def test_equivocal_ihc_with_ish_not_amplified_is_low(self, extract):
+        text = "HER2 IHC ....... 2+ (equivocal)\nHER2 FISH ...... not amplified (ratio 1.2)\n"
+        assert "low" in _results(_read(extract, text), "HER2")
+        assert "equivocal" not in _results(_read(extract, text), "HER2")
+
+    def test_equivocal_ihc_with_ish_amplified_is_positive(self, extract):
+        text = "HER2 IHC: 2+ (equivocal).\nHER2 SISH: amplified, ratio 2.8.\n"
+        assert "positive" in _results(_read(extract, text), "HER2")
+
+    def test_conflicting_ish_results_leave_the_equivocal_score(self, extract):
+        text = (
+            "HER2 IHC: 2+ (equivocal).\nHER2 FISH: amplified.\nHER2 repeat FISH: not amplified.\n"
+        )
+        assert "equivocal" in _results(_read(extract, text), "HER2")
+
+    def test_erbb2_amplification_result_is_reported_as_her2(self, extract):
+        facts = _read(extract, "Molecular: ERBB2 not amplified; KRAS wild type.")
+        assert _results(facts, "HER2") == {"not amplified"}
+        assert "ERBB2" not in facts
+
+    def test_rows_under_an_interpretive_key_are_not_results(self, extract):
+        text = (
+            "HER2 FISH ........ NOT AMPLIFIED\n\n"
+            "Scoring criteria (dual probe):\n"
+            "  ratio >= 2.0 and HER2 >= 4.0 ...... Amplified\n\n"
+        )
+        assert _results(_read(extract, text), "HER2") == {"not amplified"}
+
+
+class TestStainsAndAssays:
+    def test_positive_stain_named_after_a_variant_is_the_mutation(self, extract):
+        facts = _read(extract, "H3 K27M (IHC) .......... positive (diffuse)\n")
+        assert "mutated" in {f.result for fs in facts.values() for f in fs}
+
+    def test_intensity_alone_after_a_stain_is_positive(self, extract):
+        facts = _read(extract, "Reed-Sternberg cells: CD30+, CD15+, PAX5 dim, CD45-.")
+        assert _results(facts, "PAX5") == {"positive"}
+
+    def test_alk1_antibody_names_alk(self, extract):
+        assert _results(_read(extract, "ALK1 ......... negative\n"), "ALK") == {"negative"}
+
+    def test_short_symbol_stained_in_a_panel_after_another_result(self, extract):
+        facts = _read(extract, "Immunostains: desmin positive, SMA positive, S100 negative.")
+        assert _results(facts, "SMA") == {"positive"}
+
+    def test_combined_positive_score_is_a_name_not_a_result(self, extract):
+        (fact,) = _read(extract, "PD-L1 (22C3) combined positive score (CPS) <1.")["PD-L1"]
+        assert (fact.result, fact.value) == ("negative", "CPS <1")
+
+    def test_threshold_in_brackets_after_a_score_is_no_definition(self, extract):
+        text = "PD-L1 CPS 12 (threshold for positivity: CPS >= 10)."
+        (fact,) = _read(extract, text)["PD-L1"]
+        assert (fact.result, fact.value) == ("positive", "CPS 12")
+
+    def test_share_of_nuclei_is_the_value_of_a_fish_result(self, extract):
+        (fact,) = _read(extract, "del(13q14) ....... DETECTED in 41% of nuclei\n")["del(13q)"]
+        assert (fact.result, fact.value) == ("detected", "41% of nuclei")
+
+
+class TestSerumLevels:
+    def test_level_above_an_upper_limit_of_normal_is_high(self, extract):
+        (fact,) = _read(extract, "LDH 388 U/L (ULN 246).")["LDH"]
+        assert fact.result == "high"
+
+    def test_level_at_a_bound_written_with_less_or_equal_is_normal(self, extract):
+        (fact,) = _read(extract, "AFP 8 ng/mL (ref <= 8).")["AFP"]
+        assert fact.result == "normal"
+
+    def test_elevated_before_the_marker_is_high(self, extract):
+        (fact,) = _read(extract, "Referred for an elevated CEA (11.2 ng/mL).")["CEA"]
+        assert fact.result == "high"
+
+    def test_level_after_one_at_diagnosis_is_the_latest(self, extract):
+        (fact,) = _read(extract, "CA-125 880 U/mL at diagnosis, 21 U/mL after cycle 3.")["CA-125"]
+        assert fact.value is not None
+        assert fact.value.startswith("21")
+
+    def test_flag_and_range_in_one_bracket_do_not_end_the_sentence(self, extract):
+        text = "CA 19-9: 96 U/mL (H; ref < 37) on 02/03, 71 U/mL on 02/10."
+        (fact,) = _read(extract, text)["CA 19-9"]
+        assert fact.value is not None
+        assert (fact.result, fact.value.split(" on ")[0]) == ("high", "71 U/mL")
+
+    def test_within_the_reference_interval_is_normal(self, extract):
+        (fact,) = _read(extract, "CEA has stayed within the reference interval since surgery.")[
+            "CEA"
+        ]
+        assert fact.result == "normal"

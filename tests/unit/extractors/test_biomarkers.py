@@ -180,7 +180,7 @@ class TestLists:
         assert [(f.marker, f.result, f.value, f.method) for f in facts] == [
             ("ER", "positive", "95%", "IHC"),
             ("PR", "negative", "<1%", "IHC"),
-            ("HER2", "equivocal", "2+", "IHC"),
+            ("HER2", "low", "2+", "IHC"),  # settled by the FISH row (ASCO/CAP 2018)
             ("HER2", "not amplified", "ratio 1.3", "FISH"),
             ("Ki-67", None, "30%", "IHC"),
         ]
@@ -252,7 +252,11 @@ class TestBrcaAndHomologousRecombination:
     def test_germline_variant_in_hgvs(self, extract):
         text = "Germline BRCA2 pathogenic variant c.5946delT (p.Ser1982fs)."
         brca2 = _one(_read(extract, text), "BRCA2")
-        assert (brca2.result, brca2.value, brca2.variant) == ("mutated", "germline", "p.S1982fs")
+        assert (brca2.result, brca2.value, brca2.variant) == (
+            "mutated",
+            "c.5946delT, germline",
+            "p.S1982fs",
+        )
 
     def test_somatic_and_negative_germline(self, extract):
         facts = _read(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from extractors.layout import unit_bounds
+from extractors.layout import key_blocks, unit_bounds
 
 
 def _units(text: str) -> list[str]:
@@ -92,3 +92,13 @@ def test_a_row_wrapped_after_a_comma_or_onto_a_bracket_stays_whole() -> None:
         " medical team",
         "- Hypofractionated RT with concurrent temozolomide,\n  01/2024-02/2024 - completed",
     ]
+
+
+def test_a_key_heading_opens_a_block_up_to_the_blank_line() -> None:
+    text = "PD-L1 TPS 60%\n\nInterpretation key:\n  TPS >= 50% .... high\n\nSigned.\n"
+    ((start, end),) = key_blocks(text)
+    assert text[start:end].strip() == "Interpretation key:\n  TPS >= 50% .... high"
+
+
+def test_a_result_line_with_a_colon_is_no_key() -> None:
+    assert key_blocks("HER2 status: NEGATIVE\nThreshold of 2.0 applied\n") == []

@@ -79,3 +79,9 @@ class TestFindSections:
     )
     def test_longest_heading_decides_the_kind(self, text: str, kind: SectionKind) -> None:
         assert [section.kind for section in find_sections(text)] == [kind]
+
+
+def test_run_in_family_history_ends_with_its_paragraph() -> None:
+    text = "Family history: brother with colon cancer at 50.\n\nLABS: CEA 12 ng/mL (high)."
+    kinds = [section.kind for section in find_sections(text)]
+    assert kinds == [SectionKind.family_history, SectionKind.other]
