@@ -2,16 +2,17 @@
 
 FastAPI's own page loads Swagger UI from a CDN and starts it with an inline script; the
 Content-Security-Policy (`default-src 'self'`) blocks both, so the page stays blank. Here the
-assets come from `swagger-ui-bundle` under `/static/swagger-ui` and the start-up script is a
+assets come from `swagger-ui-py` (Swagger UI 5, which reads OpenAPI 3.1) under `/static/swagger-ui` and the start-up script is a
 file of ours.
 """
 
 from __future__ import annotations
 
+from importlib.resources import files
+
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from swagger_ui_bundle import swagger_ui_path
 
 ASSETS = "/static/swagger-ui"
 
@@ -25,6 +26,7 @@ _PAGE = f"""<!doctype html>
 <title>Oncology record intake: API</title>
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="{ASSETS}/swagger-ui.css">
+<link rel="stylesheet" href="/static/swagger-overrides.css">
 <style>.visually-hidden {{ position: absolute; width: 1px; height: 1px; overflow: hidden;
 clip-path: inset(50%); white-space: nowrap; }}</style>
 </head>
@@ -44,4 +46,5 @@ def api_reference() -> HTMLResponse:
 
 def mount_assets(app: FastAPI) -> None:
     """Serve Swagger UI's files; call before mounting `/static`, which would hide them."""
-    app.mount(ASSETS, StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")
+    folder = files("swagger_ui") / "static"
+    app.mount(ASSETS, StaticFiles(directory=str(folder)), name="swagger-ui")

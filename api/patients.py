@@ -34,8 +34,7 @@ from intake import erasure, profiles
 from intake.appointments import appointment_summary_pdf
 from intake.document_pages import load_pages, open_document_file, open_document_page
 from intake.timeline import profile_events
-from intake.uploads import accept_upload
-from models.errors import UploadRejected
+from intake.uploads import accept_upload, size_limit_text, too_large
 from models.repo import documents
 from models.schemas import DocumentRead, ProfileRead
 from workers.enqueue import enqueue_after_commit
@@ -52,9 +51,7 @@ async def read_limited(file: UploadFile, limit: int) -> bytes:
     while chunk := await file.read(READ_CHUNK):
         size += len(chunk)
         if size > limit:
-            raise UploadRejected(
-                f"This file is larger than the {limit / 1e6:.0f} MB limit.", reason="too_large"
-            )
+            raise too_large(limit)
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -206,6 +203,7 @@ def records_page(
         view=view,
         timeline=Markup(timeline_svg(events)),
         evidence_base="/documents",
+        upload_limit=size_limit_text(settings.max_upload_bytes),
     )
 
 
