@@ -2,8 +2,8 @@
 
 FastAPI's own page loads Swagger UI from a CDN and starts it with an inline script; the
 Content-Security-Policy (`default-src 'self'`) blocks both, so the page stays blank. Here the
-assets come from `swagger-ui-py` (Swagger UI 5, which reads OpenAPI 3.1) under `/static/swagger-ui` and the start-up script is a
-file of ours.
+assets come from the `swagger-ui-py` package (Swagger UI 5, which reads OpenAPI 3.1) under
+`/static/swagger-ui`, and the start-up script is a file of ours.
 """
 
 from __future__ import annotations

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
@@ -53,7 +52,7 @@ def _sign_up(page, server, name: str, email: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def world(browser, server, tmp_path_factory) -> Iterator[World]:
+def world(browser, server, tmp_path_factory) -> World:
     """A patient whose record is read, and a failed upload for the admin's page."""
     folder = tmp_path_factory.mktemp("records")
     record = folder / "pathology report.pdf"
@@ -73,7 +72,7 @@ def world(browser, server, tmp_path_factory) -> Iterator[World]:
     context.close()
     server.create_user("dr.lee@example.org", PASSWORD, "clinician")
     server.create_user("ops.kim@example.org", PASSWORD, "admin")
-    yield world
+    return world
 
 
 def _pages(role: str, world: World) -> list[tuple[str, str]]:
