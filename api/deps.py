@@ -44,6 +44,14 @@ async def app_settings() -> Settings:
 
 
 SettingsDep = Annotated[Settings, Depends(app_settings)]
+
+
+def settings_of(app: Any) -> Settings:
+    """The settings an app's dependencies get, for code outside a request's dependencies."""
+    override = app.dependency_overrides.get(app_settings)
+    return override() if override else get_settings()
+
+
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
 

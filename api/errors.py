@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.pages import error_page, sign_in_redirect
 from api.ratelimit import RateLimited
 from models.errors import (
     Conflict,
@@ -61,18 +62,33 @@ def status_for(error: IntakeError) -> int:
     return next((code for kind, code in _STATUS if isinstance(error, kind)), 400)
 
 
-async def _handle(_request: Request, error: Exception) -> JSONResponse:
+# Everything else is a web page: its errors are pages, and signing in is a redirect.
+_JSON_PREFIXES = ("/api/", "/healthz", "/readyz", "/metrics", "/openapi.json", "/static/")
+
+
+def is_page(request: Request) -> bool:
+    """Whether the request is for a web page rather than the JSON API."""
+    return not request.url.path.startswith(_JSON_PREFIXES)
+
+
+async def _handle(request: Request, error: Exception) -> Response:
     assert isinstance(error, IntakeError)
     status = status_for(error)
+    if is_page(request):
+        if status == 401:
+            return sign_in_redirect(request)
+        return error_page(request, status, error.message)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(
         {"detail": error.message, "reason": error.reason}, status_code=status, headers=headers
     )
 
 
-async def _handle_http(_request: Request, error: Exception) -> JSONResponse:
+async def _handle_http(request: Request, error: Exception) -> Response:
     # FastAPI's own errors (a body that is not JSON, an unknown path) in the same shape as ours.
     assert isinstance(error, StarletteHTTPException)
+    if is_page(request):
+        return error_page(request, error.status_code, str(error.detail))
     return JSONResponse(
         {"detail": str(error.detail), "reason": f"http_{error.status_code}"},
         status_code=error.status_code,

@@ -10,17 +10,11 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api import admins, articles, auth, clinicians, health, metrics, pages, patients, status_reads
-from api.deps import app_settings
+from api import admins, articles, auth, clinicians, docs, health, metrics, pages, patients
+from api import status_reads
+from api.deps import app_settings, settings_of
 from api.errors import install_error_handlers
 from api.middleware import RequestMetrics, SecurityHeaders, UploadSizeGuard
-from intake.settings import Settings, get_settings
-
-
-def _settings_of(app: FastAPI) -> Settings:
-    """The settings the app's dependencies get (tests override them)."""
-    override = app.dependency_overrides.get(app_settings)
-    return override() if override else get_settings()
 
 
 @asynccontextmanager
@@ -30,7 +24,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # request in flight for tens of milliseconds; frozen, it is never walked.
     gc.collect()
     gc.freeze()
-    app.state.status_pool = await status_reads.open_pool(_settings_of(app))
+    app.state.status_pool = await status_reads.open_pool(settings_of(app))
     yield
     if app.state.status_pool is not None:
         await app.state.status_pool.close()
@@ -43,9 +37,12 @@ def create_app() -> FastAPI:
         description="Upload medical records; get an evidence-linked profile. "
         "General information, not medical advice.",
         version="0.1.0",
+        # Our own /docs (api/docs.py) serves Swagger UI from its package; ReDoc would need a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     install_error_handlers(app)
-    app.add_middleware(UploadSizeGuard, settings=lambda: _settings_of(app))
+    app.add_middleware(UploadSizeGuard, settings=lambda: settings_of(app))
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestMetrics)
     for router in (
@@ -57,12 +54,14 @@ def create_app() -> FastAPI:
         admins.router,
         articles.router,
         pages.router,
+        docs.router,
         patients.pages,
         clinicians.pages,
         admins.pages,
         articles.pages,
     ):
         app.include_router(router)
+    docs.mount_assets(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app
 

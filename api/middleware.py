@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.metrics import LATENCY, REQUESTS
 from intake.settings import Settings
+from intake.uploads import too_large
 
 # Pages load nothing from outside: hospital deployments may have no internet.
 SECURITY_HEADERS = {
@@ -65,12 +66,9 @@ class UploadSizeGuard:
             declared = Headers(scope=scope).get("content-length", "")
             limit = self.settings().max_upload_bytes
             if declared.isdigit() and int(declared) > limit + MULTIPART_OVERHEAD:
+                error = too_large(limit)
                 response = JSONResponse(
-                    {
-                        "detail": f"This file is larger than the {limit / 1e6:.0f} MB limit.",
-                        "reason": "too_large",
-                    },
-                    status_code=413,
+                    {"detail": error.message, "reason": error.reason}, status_code=413
                 )
                 await response(scope, receive, send)
                 return

@@ -5,14 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from api import ratelimit
-from api.deps import SESSION_COOKIE, CurrentUser, SessionDep, SettingsDep, csrf_token
+from api.deps import (
+    SESSION_COOKIE,
+    CurrentUser,
+    SessionDep,
+    SettingsDep,
+    csrf_token,
+    settings_of,
+)
 from api.security import issue_token
 from api.terms import install as install_page_helpers
 from intake import accounts
@@ -23,6 +31,7 @@ from models.schemas import Role, UserCreate
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 install_page_helpers(templates.env)  # glossary terms, fact keys: api/terms.py
+STATIC = Path(__file__).parent / "static"
 
 HOME_BY_ROLE = {Role.patient: "/records", Role.clinician: "/review", Role.admin: "/admin"}
 
@@ -36,8 +45,56 @@ def render(
     return templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
-def _signed_in(request: Request, user_id: Any, role: str, settings: Settings) -> Response:
-    response = RedirectResponse(HOME_BY_ROLE[Role(role)], status_code=303)
+_PAGE_TITLES = {403: "You can't open this page", 404: "Page not found"}
+_PAGE_MESSAGES = {404: "We could not find this page. It may have been deleted."}
+
+
+def error_page(request: Request, status_code: int, message: str) -> Response:
+    """An error on a web page, shown as a page (JSON is for the API)."""
+    settings = settings_of(request.app)
+    if status_code == 404 and message in ("Not Found", "Not found."):
+        message = _PAGE_MESSAGES[404]
+    title = _PAGE_TITLES.get(status_code, "Something went wrong")
+    return render(
+        request, "error.html", settings, status_code=status_code, title=title, message=message
+    )
+
+
+def safe_next(target: str | None) -> str | None:
+    """The page to return to after signing in: a path on this site, or None.
+
+    Only a relative path is kept: "//host" and "/\\host" are other sites to a browser.
+    """
+    if not target or len(target) > 2000 or not target.startswith("/"):
+        return None
+    if target.startswith(("//", "/\\")) or "\\" in target:
+        return None
+    if any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def sign_in_redirect(request: Request) -> Response:
+    """Send a signed-out visitor to the sign-in page, to come back to this page afterwards."""
+    location = "/"
+    if request.method in ("GET", "HEAD"):
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if safe_next(here) and here != "/":
+            location = f"/?next={quote(here, safe='/')}"
+    response = RedirectResponse(location, status_code=303)
+    if SESSION_COOKIE in request.cookies:
+        # An expired or revoked session: the sign-in page should not offer to sign out.
+        response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+def _signed_in(
+    request: Request, user_id: Any, role: str, settings: Settings, next_page: str | None = None
+) -> Response:
+    response = RedirectResponse(next_page or HOME_BY_ROLE[Role(role)], status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
         issue_token(user_id, role, settings),
@@ -50,8 +107,14 @@ def _signed_in(request: Request, user_id: Any, role: str, settings: Settings) ->
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, settings: SettingsDep) -> Response:
-    return render(request, "login.html", settings, error=None)
+def home(request: Request, settings: SettingsDep, next: str | None = None) -> Response:
+    return render(request, "login.html", settings, error=None, next_page=safe_next(next))
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    # Browsers ask for /favicon.ico before reading a page's <link rel="icon">.
+    return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
 
 
 @router.get("/me")
@@ -66,17 +129,31 @@ def login(
     password: Annotated[str, Form()],
     session: SessionDep,
     settings: SettingsDep,
+    next: Annotated[str | None, Form()] = None,
 ) -> Response:
+    next_page = safe_next(next)
     try:
         ratelimit.check(settings, settings.login_rate_limit, "login", email.lower())
     except ratelimit.RateLimited as error:
-        return render(request, "login.html", settings, status_code=429, error=error.message)
+        return render(
+            request,
+            "login.html",
+            settings,
+            status_code=429,
+            error=error.message,
+            next_page=next_page,
+        )
     user = accounts.authenticate(session, email=email, password=password)
     if user is None:
         return render(
-            request, "login.html", settings, status_code=401, error="Wrong email or password."
+            request,
+            "login.html",
+            settings,
+            status_code=401,
+            error="Wrong email or password.",
+            next_page=next_page,
         )
-    return _signed_in(request, user.id, user.role, settings)
+    return _signed_in(request, user.id, user.role, settings, next_page)
 
 
 @router.get("/signup", response_class=HTMLResponse)

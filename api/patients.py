@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response, UploadFile, status
@@ -23,16 +24,17 @@ from api.deps import (
     own_patient,
     run_in_session,
 )
+from api.downloads import content_disposition, delivery
 from api.errors import ERROR_RESPONSES
 from api.evidence import evidence_context
 from api.pages import render
 from api.responses import model_json
 from api.svg import TimelineEvent, timeline_svg
 from intake import erasure, profiles
-from intake.document_pages import load_pages, open_document_page
+from intake.appointments import appointment_summary_pdf
+from intake.document_pages import load_pages, open_document_file, open_document_page
 from intake.timeline import profile_events
-from intake.uploads import accept_upload
-from models.errors import UploadRejected
+from intake.uploads import accept_upload, size_limit_text, too_large
 from models.repo import documents
 from models.schemas import DocumentRead, ProfileRead
 from workers.enqueue import enqueue_after_commit
@@ -49,9 +51,7 @@ async def read_limited(file: UploadFile, limit: int) -> bytes:
     while chunk := await file.read(READ_CHUNK):
         size += len(chunk)
         if size > limit:
-            raise UploadRejected(
-                f"This file is larger than the {limit / 1e6:.0f} MB limit.", reason="too_large"
-            )
+            raise too_large(limit)
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -126,10 +126,41 @@ async def read_document(
     return await run_in_session(settings, read)
 
 
+@router.get(
+    "/documents/{document_id}/file",
+    response_class=Response,
+    responses={200: {"description": "The file as uploaded", "content": {"application/pdf": {}}}},
+)
+def read_document_file(
+    document_id: UUID, session: SessionDep, storage: StorageDep, patient: CurrentPatient
+) -> Response:
+    """The original file as uploaded, for its owner to open or download."""
+    document, data = open_document_file(
+        session, storage, document_id=document_id, patient_id=patient.id, reader_id=patient.user_id
+    )
+    media_type, headers = delivery(document.filename, document.content_type)
+    return Response(data, media_type=media_type, headers=headers)
+
+
 @router.get("/profile", response_model=ProfileRead)
 def read_profile(session: SessionDep, patient: CurrentPatient) -> Response:
     view = profiles.read_profile(session, patient_id=patient.id, reader_id=patient.user_id)
     return model_json(view)
+
+
+@router.get(
+    "/profile/summary.pdf",
+    response_class=Response,
+    responses={200: {"description": "A summary to take along", "content": {"application/pdf": {}}}},
+)
+def read_appointment_summary(session: SessionDep, patient: CurrentPatient) -> Response:
+    """A one-to-two-page PDF of the profile, its sources and questions for the next appointment."""
+    pdf = appointment_summary_pdf(
+        session, patient=patient, reader_id=patient.user_id, day=dt.date.today()
+    )
+    filename = f"appointment-summary-{dt.date.today().isoformat()}.pdf"
+    headers = {"Content-Disposition": content_disposition(filename, inline=True)}
+    return Response(pdf, media_type="application/pdf", headers=headers)
 
 
 @router.delete("/documents/{document_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -172,6 +203,7 @@ def records_page(
         view=view,
         timeline=Markup(timeline_svg(events)),
         evidence_base="/documents",
+        upload_limit=size_limit_text(settings.max_upload_bytes),
     )
 
 

@@ -47,8 +47,9 @@ def bar_chart_svg(
     top = max(values, default=0) or 1
     bar_width = (width - 40) / max(len(values), 1)
     parts = [
+        # The viewBox lets a narrow screen scale the chart down instead of cutting it off.
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
-        f'height="{height + 30}" aria-label="{escape(title)}">'
+        f'height="{height + 30}" viewBox="0 0 {width} {height + 30}" aria-label="{escape(title)}">'
     ]
     for index, (value, label) in enumerate(zip(values, labels, strict=True)):
         bar = (value / top) * (height - 20)

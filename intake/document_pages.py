@@ -1,4 +1,5 @@
-"""The pages read from a document, stored beside its file, and opened for a person to read."""
+"""The pages read from a document, stored beside its file, and opened for a person to read;
+and the uploaded file itself, as its owner sent it."""
 
 from __future__ import annotations
 
@@ -51,3 +52,25 @@ def open_document_page(
         patient_id=patient_id,
     )
     return document
+
+
+def open_document_file(
+    session: Session,
+    storage: Storage,
+    *,
+    document_id: UUID,
+    patient_id: UUID,
+    reader_id: UUID | None,
+) -> tuple[Document, bytes]:
+    """Return the patient's own document and its decrypted file, recording who opened it."""
+    document = documents.get_own(session, document_id, patient_id=patient_id)
+    data = storage.get(document.storage_key)
+    audit.record(
+        session,
+        actor_id=reader_id,
+        action=AuditAction.read,
+        subject_type=AuditSubject.document_file,
+        subject_id=str(document.id),
+        patient_id=patient_id,
+    )
+    return document, data

@@ -38,7 +38,8 @@ class Settings(BaseSettings):
     )
     environment: str = "local"
 
-    max_upload_bytes: int = 50 * 1024 * 1024
+    # 50 MB of a million bytes each, as the README, the upload page and the refusal say.
+    max_upload_bytes: int = 50_000_000
     max_pages: int = 500
     token_minutes: int = 60
     broker_poll_seconds: float = 0.1

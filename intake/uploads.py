@@ -27,6 +27,18 @@ class Accepted:
     queue: Queue  # where its job goes; the caller sends it there after committing
 
 
+def size_limit_text(limit_bytes: int) -> str:
+    """The upload limit as people read it: megabytes of a million bytes, as the README says."""
+    return f"{limit_bytes / 1e6:g} MB"
+
+
+def too_large(limit_bytes: int) -> UploadRejected:
+    """The one refusal of a file over the limit, wherever it is noticed."""
+    return UploadRejected(
+        f"This file is larger than the {size_limit_text(limit_bytes)} limit.", reason="too_large"
+    )
+
+
 def safe_filename(filename: str | None) -> str:
     name = PurePath((filename or "upload").replace("\\", "/")).name
     name = _UNSAFE.sub("_", name).strip(" .") or "upload"
@@ -75,11 +87,7 @@ def _accept(
     settings: Settings,
 ) -> Accepted:
     if len(data) > settings.max_upload_bytes:
-        raise UploadRejected(
-            f"This file is {len(data) / 1e6:.1f} MB; the limit is "
-            f"{settings.max_upload_bytes / 1e6:.0f} MB.",
-            reason="too_large",
-        )
+        raise too_large(settings.max_upload_bytes)
     sha256 = hashlib.sha256(data).hexdigest()
     existing = documents.find_by_sha256(session, patient_id=patient.id, sha256=sha256)
     if existing is not None:

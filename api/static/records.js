@@ -12,7 +12,8 @@ async function upload(files) {
     const data = await response.json();
     message.textContent = response.ok ? `${file.name}: ${data.duplicate ? "already uploaded" : "received"}` : `${file.name}: ${data.detail}`;
   }
-  poll();
+  document.getElementById("print-page")?.addEventListener("click", () => window.print());
+poll();
 }
 
 async function poll() {
@@ -41,4 +42,5 @@ drop.addEventListener("drop", e => { e.preventDefault(); drop.classList.remove("
 for (const form of document.querySelectorAll("form.confirm")) {
   form.addEventListener("submit", e => { if (!confirm(form.dataset.confirm)) e.preventDefault(); });
 }
+document.getElementById("print-page")?.addEventListener("click", () => window.print());
 poll();
