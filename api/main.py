@@ -10,9 +10,19 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api import admins, articles, auth, clinicians, docs, health, metrics, pages, patients
-from api import status_reads
-from api.deps import app_settings, settings_of
+from api import (
+    admins,
+    articles,
+    auth,
+    clinicians,
+    docs,
+    health,
+    metrics,
+    pages,
+    patients,
+    status_reads,
+)
+from api.deps import settings_of
 from api.errors import install_error_handlers
 from api.middleware import RequestMetrics, SecurityHeaders, UploadSizeGuard
 
