@@ -120,24 +120,12 @@ def build_appointment_summary(
     return AppointmentSummary(
         patient_name=patient_name,
         day=day,
-        plain_summary=_plain_summary(view.model_dump(mode="json").get("summary")),
+        plain_summary=[sentence.text for sentence in view.summary if sentence.text.strip()],
         sections=sections,
         questions=_questions(
             ((a.title, article_bodies.get(a.slug, "")) for a in view.articles),
         ),
     )
-
-
-def _plain_summary(items: Any) -> list[str]:
-    """The profile's plain-language sentences, when the view has them (strings or objects)."""
-    if not isinstance(items, list):
-        return []
-    sentences = []
-    for item in items:
-        text = item.get("text") if isinstance(item, dict) else item
-        if isinstance(text, str) and text.strip():
-            sentences.append(text.strip())
-    return sentences
 
 
 def _questions(articles: Iterable[tuple[str, str]]) -> list[ArticleQuestions]:

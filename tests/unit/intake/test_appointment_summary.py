@@ -24,6 +24,7 @@ from models.schemas import (
     Origin,
     Profile,
     ProfileRead,
+    SummarySentence,
 )
 
 DOCUMENT = uuid.uuid4()
@@ -124,15 +125,12 @@ def test_family_history_stays_a_finding_about_relatives():
     assert all("ovarian" not in line.text for line in diagnosis.lines)
 
 
-def test_a_plain_language_summary_is_included_when_the_view_has_one():
-    class WithSummary(ProfileRead):
-        summary: list[dict[str, object]]
-
-    view = WithSummary(
-        **_view().model_dump(), summary=[{"text": "Your records describe breast cancer."}]
+def test_the_plain_language_summary_of_the_view_is_included():
+    view = _view().model_copy(
+        update={"summary": [SummarySentence(text="Your records describe breast cancer.")]}
     )
     assert _summary(view).plain_summary == ["Your records describe breast cancer."]
-    assert _summary(_view()).plain_summary == []
+    assert _summary(_view().model_copy(update={"summary": []})).plain_summary == []
 
 
 def _pdf_text(data: bytes) -> tuple[int, str]:
