@@ -26,6 +26,8 @@ class SectionKind(StrEnum):
     synoptic = "synoptic"
     preliminary = "preliminary"  # frozen section and other diagnoses the final one supersedes
     methods = "methods"  # a test's description and background, not about this patient
+    # A sequencing report's list of variants of uncertain significance (AMP/ASCO/CAP tier III).
+    uncertain_variants = "uncertain_variants"
 
 
 class SectionHeaders(BaseModel):

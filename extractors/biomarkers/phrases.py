@@ -29,7 +29,9 @@ LEAD = re.compile(
     r"\s*$"
 )
 LEAD_NEGATION = re.compile(
-    r"(?<![a-z])(?:no|without|absence\s+of|lack\s+of|negative\s+for)"
+    # "no IHC evidence of MSI-H", "no molecular evidence of": a test named before "evidence".
+    r"(?<![a-z])(?:no|without|absence\s+of|lack\s+of|negative\s+for"
+    r"|no(?:\s+[a-z/-]+){1,2}?\s+evidence\s+of)"
     r"(?:\s+(?:evidence\s+of|an?|any|the|pathogenic|deleterious|detectable|activating|somatic"
     r"|germline))*\s*$"
 )

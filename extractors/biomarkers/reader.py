@@ -57,6 +57,7 @@ from extractors.biomarkers.values import (
 )
 from extractors.biomarkers.variants import coding_change, find_variant
 from extractors.document import AnalyzedPage
+from extractors.sections import SectionKind
 from extractors.terms import TermCategory
 
 _ORIGIN = re.compile(r"\b(?P<origin>germline|somatic|gbrca|sbrca)\b")
@@ -75,7 +76,8 @@ _ASSAY_RESULTS = {1: "mutated", -1: "not detected"}
 _LEVELS = frozenset({"normal", "high", "low", "stable"})
 # A heading that classes the variants listed after it ("Variants of uncertain significance:
 # ARID1A p.S1071N") gives each its class; AMP/ASCO/CAP tier III is never a pathogenic result.
-_CLASSING_LABELS = frozenset({"uncertain significance"})
+_UNCERTAIN = "uncertain significance"
+_CLASSING_LABELS = frozenset({_UNCERTAIN})
 _BRACKETS = re.compile(r"\([^()]*\)")
 _NUMBER = re.compile(r"\d")
 # The words before a group when it continues a list: only list words, symbols and asides
@@ -194,15 +196,13 @@ class Reader:
             if panel_start >= self.lead_start:
                 start = min(start, panel_start)
         if decisive is None and variant and not only_after:
-            decisive = self._classing_label()
+            decisive = self._classing_label(mention.start)
+        from_lead = False
         if decisive is None and self.lead_match and not only_after:
             decisive = self._lead_decisive()
+            from_lead = decisive is not None
             if decisive:
                 start = min(start, decisive.start)
-        elif decisive and decisive.sign > 0 and self.lead_negation is not None:
-            # "No EGFR mutation was identified."
-            decisive = Decisive(None, decisive.aspect, -1, decisive.start, decisive.end)
-            start = min(start, self.lead_start + self.lead_negation)
         if decisive is None and not only_after:
             decisive = decide(term_tokens)
             if decisive and decisive.label is None and not decisive.sign:
@@ -217,6 +217,15 @@ class Reader:
         if decisive is None and variant and not only_after and not assay:
             kind = FUSION if "::" in variant.text else MUTATION
             decisive = Decisive(None, kind, 1, variant.start, variant.end)
+        if decisive and self.lead_negation is not None and not from_lead:
+            # "No EGFR mutation was identified", "no evidence of BRAF p.V600E": the negation
+            # before the marker turns what it names around; one it cannot name with
+            # confidence ("no IHC evidence of MSI-H") leaves the marker unread.
+            negated = _negate(decisive)
+            if negated is None:
+                return None
+            decisive = negated
+            start = min(start, self.lead_start + self.lead_negation)
         if DEFINITION.search(self._unbracketed_tail(decisive)) or (
             len(set(SCALE_ENTRY.findall(self.tail))) >= 2
         ):
@@ -370,10 +379,12 @@ class Reader:
             return True
         return bool(GENERIC.search(text, decisive.end, mention.start))
 
-    def _classing_label(self) -> Decisive | None:
+    def _classing_label(self, position: int) -> Decisive | None:
         for token, start, end in read_tokens(self.lead, self.lead_start):
             if token.label in _CLASSING_LABELS:
                 return Decisive(token.label, None, 0, start, end)
+        if self.page.section(position) is SectionKind.uncertain_variants:
+            return Decisive(_UNCERTAIN, None, 0, position, position)
         return None
 
     def _lead_decisive(self) -> Decisive | None:

@@ -31,9 +31,36 @@ class TestVariantClasses:
         facts = _read(extract, text)
         assert _results(facts, "PIK3CA") == {"uncertain significance"}
 
+    def test_variants_in_an_uncertain_significance_section_are_not_mutations(self, extract):
+        text = (
+            "GENOMIC FINDINGS\n"
+            "  KRAS   p.G12D   VAF 31%\n"
+            "\n"
+            "VARIANTS OF UNKNOWN SIGNIFICANCE\n"
+            "  PTCH1   p.A1380V   VAF 40%\n"
+            "  PIK3CA  p.N345K    VAF 12%\n"
+        )
+        facts = _read(extract, text)
+        assert _results(facts, "KRAS") == {"mutated"}
+        assert _results(facts, "PIK3CA") == {"uncertain significance"}
+
     def test_a_pathogenic_variant_row_stays_mutated(self, extract):
         facts = _read(extract, "Pathogenic variants detected: PIK3CA p.H1047R (VAF 22%)\n")
         assert _results(facts, "PIK3CA") == {"mutated"}
+
+
+class TestNegationBeforeTheMarker:
+    def test_no_evidence_of_a_mutation_named_with_its_test_is_not_detected(self, extract):
+        facts = _read(extract, "There is no molecular evidence of EGFR mutation.\n")
+        assert _results(facts, "EGFR") == {"not detected"}
+
+    def test_no_evidence_of_a_named_variant_is_not_detected(self, extract):
+        facts = _read(extract, "No evidence of BRAF p.V600E.\n")
+        assert _results(facts, "BRAF") == {"not detected"}
+
+    def test_a_negated_result_that_cannot_be_named_is_left_unread(self, extract):
+        facts = _read(extract, "Mismatch repair intact; no IHC evidence of MSI-H.\n")
+        assert "high" not in _results(facts, "MSI")
 
 
 class TestPanelsNamedInOneSentence:
