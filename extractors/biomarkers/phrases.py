@@ -11,6 +11,14 @@ import re
 
 # "ER+/PR+/HER2-", "HER2 (-)": a sign attached to the marker, not a dash between words.
 SIGN = re.compile(r"(?:(?P<a>[+-])(?=$|[\s/,;:.)])|\s*\(\s*(?P<b>[+-])\s*\))")
+# A sign set apart right after the marker, after its bracketed alias, or after the alias inside
+# its brackets, is its result whatever words follow: "CD117 (c-kit) +, vimentin neg",
+# "CD20 -, CD3 +". A dash followed by a word is a separator ("ER - positive"), so a minus must
+# end its cell.
+ADJACENT_SIGN = re.compile(
+    r"(?:\s*\([^()]{1,20}\)|\))?\s+(?:(?P<plus>\+)(?=\s*(?:$|[,;/).]|[a-z]))"
+    r"|(?P<minus>-)(?=\s*(?:$|[,;/).])))"
+)
 # A phrase that gives the result of the marker right after it.
 LEAD = re.compile(
     r"(?<![a-z])(?P<cue>positive|negative|pos|neg|immunopositive|immunonegative|immunoreactive"

@@ -15,6 +15,7 @@ from extractors import vocab
 from extractors.biomarkers.mentions import Mention, marker_entries
 from extractors.biomarkers.methods import clone_pattern, read_methods
 from extractors.biomarkers.phrases import (
+    ADJACENT_SIGN,
     ASSAY_WORDS,
     BAND_AFTER,
     DEFINITION,
@@ -165,6 +166,11 @@ class Reader:
             return None
 
         decisive = decide(self.tail_tokens)
+        adjacent = ADJACENT_SIGN.match(text, mention.end)
+        if adjacent:
+            which = "plus" if adjacent.group("plus") else "minus"
+            polarity = 1 if which == "plus" else -1
+            decisive = Decisive(None, None, polarity, adjacent.start(which), adjacent.end(which))
         if decisive and self._negates_another(decisive, variant):
             decisive = None
         if decisive and self.panel and index < len(self.group) - 1 and self._aside(decisive):

@@ -49,6 +49,19 @@ class TestVariantClasses:
         assert _results(facts, "PIK3CA") == {"mutated"}
 
 
+class TestSignsSetApart:
+    def test_a_sign_after_the_alias_beats_the_next_cells_result(self, extract):
+        facts = _read(extract, "CK7 +, CD117 (c-kit) +, vimentin neg, CAIX neg\n")
+        assert _results(facts, "KIT") == {"positive"}
+
+    def test_a_minus_ending_its_cell_is_negative(self, extract):
+        facts = _read(extract, "CD20 -, CD3 +, CD5 +\n")
+        assert (_results(facts, "CD20"), _results(facts, "CD3")) == ({"negative"}, {"positive"})
+
+    def test_a_dash_before_a_word_is_a_separator(self, extract):
+        assert _results(_read(extract, "ER - positive (90%)\n"), "ER") == {"positive"}
+
+
 class TestNegationBeforeTheMarker:
     def test_no_evidence_of_a_mutation_named_with_its_test_is_not_detected(self, extract):
         facts = _read(extract, "There is no molecular evidence of EGFR mutation.\n")
