@@ -142,6 +142,12 @@ _KEY_HEADING = re.compile(
     r"\b[^\n:]{0,60}:[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
+# A key whose bands follow its label on the same line: "PD-L1 scoring key (TPS): <1% = no
+# expression | 1-49% = low expression |", with its wrapped rest indented below.
+_KEY_LINE = re.compile(
+    r"^[ \t]*[^\n:]{0,40}\b(?:key|legend|criteria)\b[^\n:]{0,30}:[ \t]*\S",
+    re.IGNORECASE | re.MULTILINE,
+)
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
@@ -149,10 +155,26 @@ def key_blocks(text: str) -> list[tuple[int, int]]:
     """Return the spans of `text` that a key's heading opens, each up to the next blank line.
 
     The rows of a key ("Group 1  ratio >= 2.0 ... Amplified (positive)") read like results;
-    they define the results, so no fact is read in them.
+    they define the results, so no fact is read in them. A key written on its label's line ends
+    with the lines indented under it.
     """
     blocks: list[tuple[int, int]] = []
     for heading in _KEY_HEADING.finditer(text):
         blank = _BLANK_LINE.search(text, heading.end())
         blocks.append((heading.start(), blank.start() if blank else len(text)))
-    return blocks
+    for line in _KEY_LINE.finditer(text):
+        blocks.append((line.start(), _end_of_indented(text, line.start())))
+    return sorted(blocks)
+
+
+def _end_of_indented(text: str, start: int) -> int:
+    """The end of the line at `start` and of the lines below it indented deeper than it."""
+    indent = len(text[start:]) - len(text[start:].lstrip(" \t"))
+    end = text.find("\n", start)
+    while end != -1:
+        next_end = text.find("\n", end + 1)
+        following = text[end + 1 : next_end if next_end != -1 else len(text)]
+        if not following.strip() or len(following) - len(following.lstrip(" \t")) <= indent:
+            return end
+        end = next_end
+    return len(text)

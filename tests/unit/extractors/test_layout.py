@@ -102,3 +102,19 @@ def test_a_key_heading_opens_a_block_up_to_the_blank_line() -> None:
 
 def test_a_result_line_with_a_colon_is_no_key() -> None:
     assert key_blocks("HER2 status: NEGATIVE\nThreshold of 2.0 applied\n") == []
+
+
+def test_a_key_written_on_its_labels_line_ends_with_the_lines_indented_under_it() -> None:
+    from extractors.layout import key_blocks
+
+    text = (
+        "PD-L1 (22C3): TPS 60%\n"
+        "Scoring key (TPS): <1% = no expression | 1-49% = low |\n"
+        "                   >=50% = high expression\n"
+        "Comment: high expression.\n"
+    )
+    [(start, end)] = key_blocks(text)
+    assert text[start:end] == (
+        "Scoring key (TPS): <1% = no expression | 1-49% = low |\n"
+        "                   >=50% = high expression"
+    )
