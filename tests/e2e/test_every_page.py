@@ -64,7 +64,7 @@ def world(browser, server, tmp_path_factory) -> World:
     page = context.new_page()
     _sign_up(page, server, "Alex Rivera", "alex@example.org")
     page.set_input_files("#file", [str(record), str(empty)])
-    page.wait_for_selector("text=Breast Invasive Ductal Carcinoma", timeout=60_000)
+    page.wait_for_selector("text=Breast Invasive Ductal Carcinoma", timeout=120_000)
     link = page.get_by_role("link", name="where we found this").first.get_attribute("href")
     world.evidence_path = str(link)
     world.document_id = str(re.search(r"/documents/([0-9a-f-]+)/", world.evidence_path).group(1))
@@ -168,8 +168,9 @@ def test_patient_takes_the_summary_and_the_original_to_the_doctor(browser, serve
     page = context.new_page()
     _sign_in(page, server, EMAILS["patient"])
     page.wait_for_url(re.compile(r".*/records$"))
-    # Reached by the keyboard alone, as every control on the page is.
-    for _ in range(40):
+    # Reached by the keyboard alone, as every control on the page is, past however many
+    # glossary terms and links stand before it.
+    for _ in range(400):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.textContent") == "Download the summary (PDF)":
             break

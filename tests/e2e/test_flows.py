@@ -31,7 +31,7 @@ def test_patient_uploads_a_record_and_reads_the_profile(page, server, tmp_path):
     record = tmp_path / "pathology.pdf"
     record.write_bytes(text_pdf([RECORD_PAGE_1, RECORD_PAGE_2]))
     page.set_input_files("#file", str(record))
-    page.wait_for_selector("text=Breast Invasive Ductal Carcinoma", timeout=60_000)
+    page.wait_for_selector("text=Breast Invasive Ductal Carcinoma", timeout=120_000)
     assert page.get_by_text("not medical advice").first.is_visible()
     assert page.locator("svg[aria-label^='Timeline']").count() == 1
     summary = page.locator("section.summary")
