@@ -25,14 +25,9 @@ intent: adjuvant". A date written as a month or a year stands for its first day.
 from __future__ import annotations
 
 import bisect
-import datetime as dt
-import functools
 import re
-from dataclasses import dataclass
 
-from extractors import vocab
 from extractors.context import ContextFlags
-from extractors.dates import find_dates
 from extractors.document import AnalyzedPage
 from extractors.sections import SectionKind
 from extractors.terms import TermCategory, TermMatch
@@ -42,6 +37,15 @@ from extractors.treatment_cues import (
     before_cue,
     conditional_cue,
     intent_pattern,
+)
+from extractors.treatment_dates import date_lines, read_dates
+from extractors.treatment_mentions import (
+    Group,
+    Treatment,
+    find_groups,
+    regimen_by_drugs,
+    site_labels,
+    treatments_of,
 )
 from models.schemas import TreatmentFact, TreatmentKind, TreatmentStatus
 
@@ -76,19 +80,6 @@ _LINE_WORDS = {
     "first": 1, "front": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
     "fourth": 4, "4th": 4, "fifth": 5, "5th": 5, "sixth": 6, "6th": 6,
 }  # fmt: skip
-_DATE_CUE = re.compile(
-    r"(?:(?P<start>since|from|starting|started(?:\s+on)?|start(?:ed)?\s+date:?|began|begun"
-    r"|beginning|initiated(?:\s+on)?|commenced|c1d1:?)"
-    r"|(?P<end>until|to|through|thru|till|completed(?:\s+(?:on|in))?|finished(?:\s+(?:on|in))?"
-    r"|ended(?:\s+(?:on|in))?|stopped(?:\s+(?:on|in))?|discontinued(?:\s+(?:on|in))?"
-    r"|last\s+dose(?:\s+on)?:?|-|\u2013|and)"
-    r"|(?P<neutral>on|in|dated|during|of|\(|,))\s*$"
-)
-_DATE_LINK = re.compile(r"\s*(?:-|\u2013|\u2014|\u2192|->|to|until|through|thru|and)\s*")
-# "02/2025 - present": begun and not ended.
-_UNTIL_NOW = re.compile(
-    r"\s*(?:-|\u2013|\u2014|\u2192|->|to|until|through)\s*(?:present|ongoing|now|current|today)\b"
-)
 _RADIATION_DOSE = re.compile(
     r"(?P<dose>\d{1,5}(?:\.\d+)?)\s?(?P<unit>c?gy)\b"
     r"(?:\s*(?:in|/|x|over|delivered\s+in)\s*(?P<fractions>\d{1,2})\s*"
@@ -100,19 +91,6 @@ _RADIATION_SITE = re.compile(
     r"(?:\s+(?!(?:with|for|in|at|on|from|and|completed|given|using|via|of|over|to|at|was|were"
     r"|is|totaling|total)\b)[a-z0-9][a-z0-9/-]*){0,3})"
 )
-# Only a real list word joins treatments: "post mastectomy radiation" is two groups. A dose
-# or schedule may stand between them: "carboplatin AUC 6 + paclitaxel 200 mg/m2".
-_DOSE = (
-    r"(?:\s*(?:\(\s*)?(?:auc\s*\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:mg|g|mcg|\u00b5g|units?|iu)"
-    r"(?:\s*/\s*(?:m2|m\u00b2|kg|day|d))?|q\d+w|daily|weekly|bid|tid|iv|po|sc|im)(?:\s*\))?)*"
-)
-_SCHEDULE = r"(?:(?:weekly|daily|oral|iv|intravenous|dose-dense|concurrent|low-dose|high-dose)\s+)*"
-_LIST_GAP = re.compile(
-    _DOSE + r"\s*(?:[,/&+]\s*(?:(?:and|or|plus|with)\s+)?|(?:and|or|plus|with)\s+)" + _SCHEDULE
-)
-# "nivolumab or pembrolizumab": one of them, not both ("and/or" joins both).
-_ALTERNATIVE_GAP = re.compile(r"(?<!and/)\bor\b")
-_ALIAS_GAP = re.compile(r"\s*[(/]\s*")
 # A full stop after a title or an abbreviation, or in a leader, ends no clause: "given by
 # Dr. Lee", "Rituximab ....... completed".
 _CLAUSE_STOP = re.compile(
@@ -128,151 +106,6 @@ _UNSURE = frozenset({CueKind.option, CueKind.declined})
 _STATUS_COLUMN = re.compile(r"\s[-\u2013\u2014]\s")
 # A unit that ends in a leader or a title runs on into the next: its full stops end nothing.
 _RUN_ON_END = re.compile(r"(?:\.{3,}|\u2026+|\b(?:dr|mr|mrs|ms|prof)\.)\s*$")
-# A line of a treatment summary that holds only the entry's dates.
-_DATE_LINE_LENGTH = 80
-_DATE_LINE_WORDS = re.compile(
-    r"(?:[\s,;:/()\-\u2013\u2014\u2192>]|present|ongoing|now|current|today|to|until|through"
-    r"|from|since|start|end|dates?)*"
-)
-
-
-@functools.cache
-def _drugs() -> dict[str, vocab.DrugEntry]:
-    return {entry.generic: entry for entry in vocab.drugs()}
-
-
-@functools.cache
-def _regimens() -> dict[str, vocab.RegimenEntry]:
-    return {entry.name: entry for entry in vocab.regimens()}
-
-
-@functools.cache
-def _procedures() -> dict[str, vocab.ProcedureEntry]:
-    return {entry.name: entry for entry in vocab.procedures()}
-
-
-@functools.cache
-def _regimen_by_drugs() -> dict[frozenset[str], str]:
-    """Name the regimen a written list of drugs makes ("carboplatin + pemetrexed")."""
-    found: dict[frozenset[str], str] = {}
-    for regimen in vocab.regimens():
-        if len(regimen.drugs) > 1:
-            found.setdefault(frozenset(regimen.drugs), regimen.name)
-    return found
-
-
-@functools.cache
-def _site_labels() -> dict[str, str]:
-    return {site.key: site.label for site in vocab.sites()}
-
-
-_GENERIC_CAR_T = "car t-cell therapy"
-_CAR_T_PRODUCT_REACH = 40
-_TREATMENT_CATEGORIES = frozenset({TermCategory.drug, TermCategory.regimen, TermCategory.procedure})
-
-
-@dataclass(frozen=True, slots=True)
-class _Treatment:
-    """One treatment a mention names: a drug, one drug of a regimen, or a procedure."""
-
-    name: str
-    kind: TreatmentKind
-    drug_class: str | None = None
-    regimen: str | None = None
-
-
-@dataclass(slots=True)
-class _Group:
-    matches: list[TermMatch]
-    status: TreatmentStatus | None = None
-    from_cue: bool = False
-    progressed: bool = False
-    line: int | None = None
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
-    # Where the evidence of a stopped treatment ends when the reason follows it.
-    reason_end: int | None = None
-    switched: bool = False  # "switched from X": the treatment after "to" replaces it
-    # The scope may never give it: an option or a condition, or a refusal or ruling out.
-    hypothetical: bool = False
-    negated: bool = False
-    alternatives: bool = False  # joined by "or": one of them, not each
-    condition_met: bool = False  # "if tolerated, continue X": the condition does not hold it
-
-    @property
-    def asserted(self) -> bool:
-        return not (self.hypothetical or self.negated)
-
-    @property
-    def start(self) -> int:
-        return self.matches[0].start
-
-    @property
-    def end(self) -> int:
-        return self.matches[-1].end
-
-
-def _treatments_of(match: TermMatch) -> list[_Treatment]:
-    if match.category is TermCategory.drug:
-        drug = _drugs()[match.key]
-        return [_Treatment(drug.generic, TreatmentKind(drug.kind), drug.drug_class)]
-    if match.category is TermCategory.regimen:
-        regimen = _regimens()[match.key]
-        return [
-            _Treatment(
-                generic,
-                TreatmentKind(_drugs()[generic].kind),
-                _drugs()[generic].drug_class,
-                regimen.name,
-            )
-            for generic in regimen.drugs
-        ]
-    procedure = _procedures()[match.key]
-    return [_Treatment(procedure.name, TreatmentKind(procedure.kind))]
-
-
-def _treatment_matches(page: AnalyzedPage) -> list[TermMatch]:
-    """Treatment mentions in text order, each once; "CAR T-cell therapy" next to a named
-    product ("axi-cel CAR T-cell therapy") is that product."""
-    matches: list[TermMatch] = []
-    seen: set[tuple[int, int, str]] = set()
-    for match in page.matches:
-        identity = (match.start, match.end, match.key)
-        if match.category in _TREATMENT_CATEGORIES and identity not in seen:
-            seen.add(identity)
-            matches.append(match)
-    products = [m.start for m in matches if _is_car_t_product(m)]
-    if not products:
-        return matches
-    return [
-        m
-        for m in matches
-        if m.key != _GENERIC_CAR_T
-        or all(abs(start - m.start) > _CAR_T_PRODUCT_REACH for start in products)
-    ]
-
-
-def _is_car_t_product(match: TermMatch) -> bool:
-    if match.category is not TermCategory.drug or match.key == _GENERIC_CAR_T:
-        return False
-    return _drugs()[match.key].drug_class == "CAR T-cell therapy"
-
-
-def _groups(page: AnalyzedPage) -> list[_Group]:
-    text = page.text
-    groups: list[_Group] = []
-    for match in _treatment_matches(page):
-        if groups:
-            last = groups[-1].matches[-1]
-            if last.key == match.key and _ALIAS_GAP.fullmatch(text, last.end, match.start):
-                continue  # "teclistamab (Tecvayli)" names one drug once
-        if groups and _LIST_GAP.fullmatch(text, groups[-1].end, match.start):
-            if _ALTERNATIVE_GAP.search(text, groups[-1].end, match.start):
-                groups[-1].alternatives = True
-            groups[-1].matches.append(match)
-        else:
-            groups.append(_Group([match]))
-    return groups
 
 
 def _last_cue(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
@@ -294,7 +127,7 @@ class _PageReader:
     def _entry_start(self, position: int) -> int | None:
         """Where the entry of a treatment summary begins when a line of dates heads it."""
         if self._lines is None:
-            self._lines = _date_lines(self.page)
+            self._lines = date_lines(self.page)
         starts, dated = self._lines
         line = bisect.bisect_right(starts, position) - 1
         return starts[line - 1] if line >= 1 and dated[line - 1] else None
@@ -302,14 +135,14 @@ class _PageReader:
     def _next_entry(self, position: int) -> int | None:
         """Where the next entry of a treatment summary begins: its line of dates."""
         if self._lines is None:
-            self._lines = _date_lines(self.page)
+            self._lines = date_lines(self.page)
         starts, dated = self._lines
         line = bisect.bisect_right(starts, position)
         return next((starts[i] for i in range(line, len(starts)) if dated[i]), None)
 
-    def read(self, groups: list[_Group]) -> list[TreatmentFact]:
+    def read(self, groups: list[Group]) -> list[TreatmentFact]:
         facts: list[TreatmentFact] = []
-        previous: _Group | None = None
+        previous: Group | None = None
         for number, group in enumerate(groups):
             next_start = groups[number + 1].start if number + 1 < len(groups) else None
             sentence_start, sentence_end = self.page.context.sentence(group.start)
@@ -347,7 +180,7 @@ class _PageReader:
             previous = group
         return facts
 
-    def _conditional(self, group: _Group, sentence_start: int) -> bool:
+    def _conditional(self, group: Group, sentence_start: int) -> bool:
         """Whether the clause puts the group under a condition ("if progression, consider X");
         a `current` cue after the condition ("if tolerated, continue X") keeps it given."""
         clause_start = sentence_start
@@ -364,7 +197,7 @@ class _PageReader:
         group.status, group.from_cue, group.hypothetical = TreatmentStatus.mentioned, True, True
         return True
 
-    def _status(self, group: _Group, lead: str, tail: str, previous: _Group | None) -> None:
+    def _status(self, group: Group, lead: str, tail: str, previous: Group | None) -> None:
         cue = _last_cue(before_cue(), lead)
         after = after_cue().match(tail)
         on = _ON_BEFORE.search(lead)
@@ -412,14 +245,14 @@ class _PageReader:
         elif status is not None:
             group.status, group.from_cue = TreatmentStatus(status), True
 
-    def _sequencing_in_plan(self, cue: re.Match[str], group: _Group) -> bool:
+    def _sequencing_in_plan(self, cue: re.Match[str], group: Group) -> bool:
         """In a plan, "after" and "following" order the steps: "TCHP after surgery"."""
         return (
             cue.group(0) in _SEQUENCE_WORDS and self.page.section(group.start) is SectionKind.plan
         )
 
-    def _dates(self, group: _Group, lead: str, tail: str) -> None:
-        found = _read_dates(tail, near_end=False) or _read_dates(lead, near_end=True)
+    def _dates(self, group: Group, lead: str, tail: str) -> None:
+        found = read_dates(tail, near_end=False) or read_dates(lead, near_end=True)
         if found is None:
             return
         group.start_date, group.end_date = found.start, found.end
@@ -437,7 +270,7 @@ class _PageReader:
             elif found.ongoing:
                 group.status = TreatmentStatus.current
 
-    def _line(self, group: _Group, lead: str, tail: str) -> None:
+    def _line(self, group: Group, lead: str, tail: str) -> None:
         explicit = _last_cue(_LINE, lead)
         if explicit is None:
             head = _LINE_AFTER.search(tail)
@@ -464,20 +297,20 @@ class _PageReader:
         if group.progressed:
             self.progression_end = group.end
 
-    def _facts(self, group: _Group, lead: str, lead_start: int, tail: str) -> list[TreatmentFact]:
+    def _facts(self, group: Group, lead: str, lead_start: int, tail: str) -> list[TreatmentFact]:
         facts: list[TreatmentFact] = []
         drug_names = {
             treatment.name
             for match in group.matches
             if match.category is TermCategory.drug
-            for treatment in _treatments_of(match)
+            for treatment in treatments_of(match)
         }
         listed_regimen = (
-            _regimen_by_drugs().get(frozenset(drug_names)) if len(drug_names) > 1 else None
+            regimen_by_drugs().get(frozenset(drug_names)) if len(drug_names) > 1 else None
         )
         for match in group.matches:
             end = max(match.end, group.reason_end or 0)
-            for treatment in _treatments_of(match):
+            for treatment in treatments_of(match):
                 regimen = treatment.regimen
                 if regimen is None and match.category is TermCategory.drug:
                     regimen = listed_regimen
@@ -489,7 +322,7 @@ class _PageReader:
         return facts
 
     def _radiation(
-        self, group: _Group, lead: str, lead_start: int, tail: str
+        self, group: Group, lead: str, lead_start: int, tail: str
     ) -> tuple[str | None, int]:
         """Describe a course of radiation: "50 Gy in 25 fractions; site: left breast; intent:
         adjuvant"."""
@@ -529,7 +362,7 @@ class _PageReader:
             parts.append(f"intent: {intent.group('intent')}")
         return ("; ".join(parts) or None), end
 
-    def _nearby_site(self, group: _Group) -> str | None:
+    def _nearby_site(self, group: Group) -> str | None:
         """A site named in the same clause: "left breast radiation", "radiation to the breast"."""
         sentence_start, sentence_end = self.page.context.sentence(group.start)
         best: TermMatch | None = None
@@ -542,13 +375,13 @@ class _PageReader:
             ):
                 best = match
                 break
-        return _site_labels().get(best.key) if best else None
+        return site_labels().get(best.key) if best else None
 
     def _fact(
         self,
-        group: _Group,
+        group: Group,
         match: TermMatch,
-        treatment: _Treatment,
+        treatment: Treatment,
         regimen: str | None,
         end: int,
     ) -> TreatmentFact:
@@ -601,76 +434,9 @@ class _PageReader:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class _Dates:
-    start: dt.date | None
-    end: dt.date | None
-    ongoing: bool  # "since 03/2024", "C1D1 01/15/2024": started and not said to have ended
-
-
-def _date_lines(page: AnalyzedPage) -> tuple[list[int], list[bool]]:
-    """The starts of the page's lines in the normalised text, and which hold only dates."""
-    original = page.page.text
-    if "\n" not in original:  # flattened text has no lines to head an entry
-        return [0], [False]
-    starts: list[int] = []
-    dated: list[bool] = []
-    position = 0
-    for line in original.splitlines(keepends=True):
-        starts.append(position)
-        dated.append(_is_date_line(line.lower()))
-        position += len(line)
-    return page.norm.many_to_normalized(starts), dated
-
-
-def _is_date_line(line: str) -> bool:
-    if len(line) > _DATE_LINE_LENGTH or not any(character.isdigit() for character in line):
-        return False
-    dates = find_dates(line, bare_years=True)
-    if not dates or (dates[0].precision == "year" and len(dates) == 1):
-        return False
-    rest = (
-        "".join(
-            line[previous.end if previous else 0 : date.start]
-            for previous, date in zip([None, *dates[:-1]], dates, strict=True)
-        )
-        + line[dates[-1].end :]
-    )
-    rest = re.sub(r"\([^()]*\)", " ", rest)  # "2023-04 (during 1st line)"
-    return _DATE_LINE_WORDS.fullmatch(rest.strip()) is not None
-
-
-def _read_dates(text: str, *, near_end: bool) -> _Dates | None:
-    """Read a start and an end date from the words on one side of a treatment mention.
-
-    Before a mention (`near_end`) only a date close to it counts: "In 2021 she received X",
-    not "Diagnosed in 2021 with ..., she received X".
-    """
-    dates = find_dates(text, bare_years=True)
-    if not dates:
-        return None
-    first = dates[-1] if near_end else dates[0]
-    if near_end and len(dates) > 1 and _DATE_LINK.fullmatch(text, dates[-2].end, first.start):
-        first = dates[-2]  # "from Jan 2023 to June 2023 she received ..."
-    if near_end and len(text) - first.end > 40:
-        return None
-    cue = _DATE_CUE.search(text, max(0, first.start - 30), first.start)
-    role = cue.lastgroup if cue else None
-    after = dates[dates.index(first) + 1] if first is not dates[-1] else None
-    if after is not None and _DATE_LINK.fullmatch(text, first.end, after.start):
-        return _Dates(first.date, after.date, ongoing=False)  # "2015-2020", "from X to Y"
-    if _UNTIL_NOW.match(text, first.end):
-        return _Dates(first.date, None, ongoing=True)  # "03/2025 - present"
-    if role is None and (first.precision == "year" or (not near_end and first.start > 25)):
-        return None
-    if role == "end" and cue is not None and cue.group("end") not in ("and", "-", "\u2013"):
-        return _Dates(None, first.date, ongoing=False)
-    return _Dates(first.date, None, ongoing=role == "start")
-
-
 def extract_treatments(pages: list[AnalyzedPage]) -> list[TreatmentFact]:
     """Return every treatment mention on the pages, asserted or not, each with its evidence."""
     facts: list[TreatmentFact] = []
     for page in pages:
-        facts.extend(_PageReader(page).read(_groups(page)))
+        facts.extend(_PageReader(page).read(find_groups(page)))
     return facts

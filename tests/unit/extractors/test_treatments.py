@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from extractors.treatments import find_dates
+from extractors.dates import find_dates
 from models.schemas import Extraction, TreatmentFact
 
 Extract = Callable[..., Extraction]
