@@ -7,7 +7,6 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request, Response, UploadFile, status
 from fastapi.responses import HTMLResponse, RedirectResponse
-from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from api import ratelimit, status_reads
@@ -29,7 +28,6 @@ from api.errors import ERROR_RESPONSES
 from api.evidence import evidence_context
 from api.pages import render
 from api.responses import model_json
-from api.svg import TimelineEvent, timeline_svg
 from intake import erasure, profiles
 from intake.appointments import appointment_summary_pdf
 from intake.document_pages import load_pages, open_document_file, open_document_page
@@ -194,14 +192,13 @@ def records_page(
     view = profiles.read_profile(session, patient_id=patient.id, reader_id=patient.user_id)
     owned = documents.list_for_patient(session, patient_id=patient.id)
     order = {str(d.id): index for index, d in enumerate(reversed(owned))}
-    events = [TimelineEvent(e.label, e.kind, e.when) for e in profile_events(view.profile, order)]
     return render(
         request,
         "patient_records.html",
         settings,
         documents=owned,
         view=view,
-        timeline=Markup(timeline_svg(events)),
+        timeline=profile_events(view.profile, order),
         evidence_base="/documents",
         upload_limit=size_limit_text(settings.max_upload_bytes),
     )
