@@ -17,11 +17,6 @@ AWAITING_PLAINER_WORDS = frozenset(
         "brca-and-hrd", "cancer-vaccines", "checkpoint-inhibitors", "early-stage-lung-cancer",
         "fertility-and-cancer-treatment", "head-and-neck-cancer", "her2-positive-breast-cancer",
         "idh-mutations", "kidney-cancer", "leukemia", "liver-and-bile-duct-cancer", "lymphoma",
-        "melanoma", "metastatic-breast-cancer", "metastatic-lung-cancer", "msi-high-and-dmmr",
-        "ovarian-cancer", "pancreatic-cancer", "pik3ca-mutations", "prostate-cancer",
-        "ros1-positive-lung-cancer", "small-cell-lung-cancer", "stem-cell-transplant",
-        "stomach-and-esophageal-cancer", "thyroid-cancer", "triple-negative-breast-cancer",
-        "uterine-cancer",
     }
 )  # fmt: skip
 
