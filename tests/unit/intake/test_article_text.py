@@ -9,17 +9,6 @@ from intake.matcher import library
 
 # "About grade 6 to 8": the mean of Coleman-Liau and ARI, with a rounding margin above 8.
 GRADE_CEILING = 9.0
-# Articles that still read above the ceiling and wait to be rewritten in plainer words. The list
-# only shrinks: a listed article that reads at the ceiling or below fails until it is taken out.
-AWAITING_PLAINER_WORDS = frozenset(
-    {
-        "melanoma", "metastatic-breast-cancer", "metastatic-lung-cancer", "msi-high-and-dmmr",
-        "ovarian-cancer", "pancreatic-cancer", "pik3ca-mutations", "prostate-cancer",
-        "ros1-positive-lung-cancer", "small-cell-lung-cancer", "stem-cell-transplant",
-        "stomach-and-esophageal-cancer", "thyroid-cancer", "triple-negative-breast-cancer",
-        "uterine-cancer",
-    }
-)  # fmt: skip
 
 
 def test_raw_html_is_escaped_and_unsafe_links_are_refused() -> None:
@@ -56,10 +45,7 @@ def test_short_plain_sentences_read_at_a_low_grade() -> None:
 @pytest.mark.parametrize("article", library(), ids=lambda a: a.slug)
 def test_every_shipped_article_reads_at_about_grade_6_to_8(article) -> None:  # type: ignore[no-untyped-def]
     grade = reading_grade(render_article(article.body).plain_text)
-    if article.slug in AWAITING_PLAINER_WORDS:
-        assert grade > GRADE_CEILING, f"{article.slug} now reads at {grade}: take it off the list"
-    else:
-        assert grade <= GRADE_CEILING, f"{article.slug} reads at grade {grade}"
+    assert grade <= GRADE_CEILING, f"{article.slug} reads at grade {grade}"
 
 
 @pytest.mark.parametrize("article", library(), ids=lambda a: a.slug)
