@@ -9,35 +9,25 @@ down. Scanned copies (OCR) are scored in benchmarks only.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[3] / "benchmarks"
+from tests.unit.benchmarks.scripts import load_benchmark
+
+ROOT = Path(__file__).resolve().parents[3]
 SHARE_RIGHT_FLOOR = 0.979
 INVERTED_CEILING = 0
-HOLDOUT = BENCHMARKS.parent / "tests" / "records_holdout"
+HOLDOUT = ROOT / "tests" / "records_holdout"
 HOLDOUT_SHARE_RIGHT_FLOOR = 0.868
 HOLDOUT_INVERTED_CEILING = 2
 
 
-def _load_eval() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("eval_records", BENCHMARKS / "eval_records.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def eval_records() -> ModuleType:
-    return _load_eval()
+    return load_benchmark("eval_records")
 
 
 @pytest.fixture(scope="module")

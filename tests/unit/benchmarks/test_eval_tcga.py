@@ -7,17 +7,14 @@ The floors are the strict figures the extractors reach today on each fixed half 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
-import sys
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-EVAL_PATH = Path(__file__).resolve().parents[3] / "benchmarks" / "eval_tcga.py"
+from tests.unit.benchmarks.scripts import load_benchmark
 
 # half -> (type micro, stage from text alone, stage with age), strict scoring, rounded down.
 FLOORS = {
@@ -26,19 +23,9 @@ FLOORS = {
 }
 
 
-def _load_eval() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("eval_tcga", EVAL_PATH)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def eval_tcga() -> ModuleType:
-    return _load_eval()
+    return load_benchmark("eval_tcga")
 
 
 @pytest.fixture(scope="module")
