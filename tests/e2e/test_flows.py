@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import re
 
+import pdfplumber
 import pytest
 
 from tests.e2e.conftest import screenshot
@@ -33,7 +35,7 @@ def test_patient_uploads_a_record_and_reads_the_profile(page, server, tmp_path):
     page.set_input_files("#file", str(record))
     page.wait_for_selector("text=Breast Invasive Ductal Carcinoma", timeout=120_000)
     assert page.get_by_text("not medical advice").first.is_visible()
-    assert page.locator("svg[aria-label^='Timeline']").count() == 1
+    assert page.locator("ol.timeline li").count() >= 1
     summary = page.locator("section.summary")
     assert "Your records say you have" in summary.inner_text()
     assert "mother had ovarian cancer" in summary.inner_text()
@@ -63,6 +65,20 @@ def test_patient_uploads_a_record_and_reads_the_profile(page, server, tmp_path):
     wide = page.evaluate("document.documentElement.scrollWidth")
     assert wide <= 390
     screenshot(page, "patient-article-390")
+    # To the doctor: the summary as a PDF, and the original file as it was uploaded.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.go_back()
+    summary_link = page.get_by_role("link", name="Download the summary (PDF)")
+    pdf = page.request.get(f"{server.url}{summary_link.get_attribute('href')}")
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    with pdfplumber.open(io.BytesIO(pdf.body())) as document:
+        text = "\n".join(p.extract_text() or "" for p in document.pages)
+    assert "Breast Invasive Ductal Carcinoma" in text
+    assert "Questions to ask your oncologist" in text
+    assert "not medical advice" in text
+    original = page.get_by_role("link", name=re.compile("Open the original pathology"))
+    upload = page.request.get(f"{server.url}{original.get_attribute('href')}")
+    assert upload.ok and upload.body() == record.read_bytes()
 
 
 def test_clinician_confirms_a_flagged_item(page, server, tmp_path):
