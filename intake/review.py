@@ -201,8 +201,8 @@ def _stage_inconsistent(profile: Profile, _inputs: ReviewInputs) -> Iterable[Rev
         yield ReviewFlag(
             reason=ReviewReason.stage_inconsistent,
             severity=Severity.high,
-            message=f"Stage {stage.group} is stated, but {stage.t} {stage.n or ''} "
-            f"{stage.m or ''} gives stage {derived.group} in the AJCC table.",
+            message=f"Stage {stage.group} is stated, but {_categories(stage)} gives stage "
+            f"{derived.group} in the AJCC table.",
             facts=[stage],
         )
 
@@ -215,7 +215,7 @@ def _stage_derived(profile: Profile, _inputs: ReviewInputs) -> Iterable[ReviewFl
             reason=ReviewReason.stage_derived,
             severity=Severity.medium,
             message=f"Stage {stage.group or '(no group)'} was derived from "
-            f"{stage.t} {stage.n or ''} {stage.m or ''}, not stated.{assumed}",
+            f"{_categories(stage)}, not stated.{assumed}",
             facts=[stage],
         )
 
@@ -282,6 +282,10 @@ def _low_confidence(_profile: Profile, inputs: ReviewInputs) -> Iterable[ReviewF
                 + (" from a poor-quality scan." if scanned else "."),
                 facts=[fact],
             )
+
+
+def _categories(stage: StageFact) -> str:
+    return " ".join(category for category in (stage.t, stage.n, stage.m) if category)
 
 
 def _level(group: str | None) -> str | None:

@@ -101,6 +101,15 @@ class TestStage:
     def test_a_derived_stage_is_flagged(self):
         assert "stage_derived" in reasons([IDC, stage("IIB", method="derived")])
 
+    def test_the_derived_stage_message_names_only_the_categories_given(self):
+        facts = [IDC, stage("IIB", method="derived")]
+        (flag,) = [
+            f
+            for f in flag_for_review(assemble_profile(facts), ReviewInputs(facts=facts))
+            if f.reason == "stage_derived"
+        ]
+        assert flag.message.startswith("Stage IIB was derived from pT2 pN1a, not stated.")
+
     def test_a_stated_stage_is_not_flagged_as_derived(self):
         assert "stage_derived" not in reasons([IDC, stage("IIB")])
 
