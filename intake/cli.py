@@ -205,10 +205,37 @@ def worker_argv(
     return argv
 
 
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def _default_key_refusal(settings: Settings, *, exposed: str | None) -> str | None:
+    """Why the embedded default key must not be used here, or None when it may."""
+    from intake.settings import DEFAULT_SECRET
+
+    if exposed is None or settings.secret_key != DEFAULT_SECRET:
+        return None
+    return (
+        f"intake: refusing to start with the embedded default INTAKE_SECRET_KEY {exposed}; "
+        "set INTAKE_SECRET_KEY to a long random value"
+    )
+
+
+def _worker_exposure(settings: Settings) -> str | None:
+    if settings.database_url is not None or settings.broker_url is not None:
+        return "with a shared database or broker"
+    return None
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
+    settings = _settings()
+    refusal = _default_key_refusal(settings, exposed=_worker_exposure(settings))
+    if refusal is not None:
+        print(refusal, file=sys.stderr)
+        return 2
+
     from workers.app import app
 
-    app.worker_main(worker_argv(_settings(), args.concurrency, args.queues, beat=not args.no_beat))
+    app.worker_main(worker_argv(settings, args.concurrency, args.queues, beat=not args.no_beat))
     return 0
 
 
@@ -217,6 +244,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import subprocess
 
     import uvicorn
+
+    exposed = None if args.host in _LOOPBACK_HOSTS else f"on the public address {args.host}"
+    refusal = _default_key_refusal(_settings(), exposed=exposed)
+    if refusal is not None:
+        print(refusal, file=sys.stderr)
+        return 2
 
     cmd_db_upgrade(args)
     worker = None

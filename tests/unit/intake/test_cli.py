@@ -72,3 +72,71 @@ def test_files_shared_among_processes_print_as_one_process_would(tmp_path, capsy
     ]
     assert shared.err == alone.err
     assert "missing.txt: cannot open the file" in shared.err
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch, settings_loads: list[int]) -> list[str]:
+    """Record what would start in place of the server, its worker and the migrations."""
+    import uvicorn
+
+    from workers.app import app
+
+    starts: list[str] = []
+    monkeypatch.setattr(cli, "cmd_db_upgrade", lambda _args: starts.append("upgrade"))
+    monkeypatch.setattr(uvicorn, "run", lambda *_a, **_k: starts.append("server"))
+    monkeypatch.setattr(app, "worker_main", lambda _argv: starts.append("worker"))
+    monkeypatch.delenv("INTAKE_DATABASE_URL", raising=False)
+    monkeypatch.delenv("INTAKE_BROKER_URL", raising=False)
+    return starts
+
+
+def _use_default_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTAKE_SECRET_KEY", settings.DEFAULT_SECRET)
+    monkeypatch.setenv("INTAKE_ENVIRONMENT", "local")
+
+
+@pytest.mark.filterwarnings("ignore:INTAKE_SECRET_KEY is the embedded default")
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "intake.example.org"])
+def test_serve_on_a_public_address_refuses_the_default_key(host, monkeypatch, capsys, started):
+    _use_default_key(monkeypatch)
+    assert cli.main(["serve", "--no-worker", "--host", host]) != 0
+    err = capsys.readouterr().err
+    assert "INTAKE_SECRET_KEY" in err
+    assert host in err
+    assert started == []
+
+
+@pytest.mark.filterwarnings("ignore:INTAKE_SECRET_KEY is the embedded default")
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1", "localhost"])
+def test_serve_on_loopback_allows_the_default_key(host, monkeypatch, started):
+    _use_default_key(monkeypatch)
+    assert cli.main(["serve", "--no-worker", "--host", host]) == 0
+    assert started == ["upgrade", "server"]
+
+
+def test_serve_on_a_public_address_starts_with_a_key_of_its_own(monkeypatch, started):
+    monkeypatch.setenv("INTAKE_SECRET_KEY", "a-key-of-this-deployment-only")
+    assert cli.main(["serve", "--no-worker", "--host", "0.0.0.0"]) == 0
+    assert started == ["upgrade", "server"]
+
+
+@pytest.mark.filterwarnings("ignore:INTAKE_SECRET_KEY is the embedded default")
+@pytest.mark.parametrize(
+    "setting",
+    [("INTAKE_DATABASE_URL", "postgresql://db/intake"), ("INTAKE_BROKER_URL", "redis://q")],
+)
+def test_worker_on_a_shared_database_or_broker_refuses_the_default_key(
+    setting, monkeypatch, capsys, started
+):
+    _use_default_key(monkeypatch)
+    monkeypatch.setenv(*setting)
+    assert cli.main(["worker", "--no-beat"]) != 0
+    assert "INTAKE_SECRET_KEY" in capsys.readouterr().err
+    assert started == []
+
+
+@pytest.mark.filterwarnings("ignore:INTAKE_SECRET_KEY is the embedded default")
+def test_worker_on_the_embedded_defaults_allows_the_default_key(monkeypatch, started):
+    _use_default_key(monkeypatch)
+    assert cli.main(["worker", "--no-beat"]) == 0
+    assert started == ["worker"]
