@@ -120,11 +120,12 @@ def cmd_read(args: argparse.Namespace) -> int:
 
 def cmd_db_upgrade(_args: argparse.Namespace) -> int:
     from intake.articles_library import seed_library
+    from intake.settings import create_home
     from models.db import session_scope
     from models.migrate import upgrade
 
     settings = _settings()
-    settings.home.mkdir(parents=True, exist_ok=True)
+    create_home(settings)
     upgrade(settings.resolved_database_url)
     with session_scope(settings.resolved_database_url) as session:
         seed_library(session)
@@ -200,7 +201,9 @@ def worker_argv(
     if beat:
         # An embedded beat sends the periodic reaper, so a deployment without a separate beat
         # process still recovers lost and stuck jobs; a Redis lock lets one reaper run at a time.
-        settings.home.mkdir(parents=True, exist_ok=True)
+        from intake.settings import create_home
+
+        create_home(settings)
         argv += ["--beat", f"--schedule={settings.home / 'celerybeat-schedule'}"]
     return argv
 

@@ -99,6 +99,13 @@ class Settings(BaseSettings):
         return self.resolved_broker_url.startswith("sqla+")
 
 
+def create_home(settings: Settings) -> Path:
+    """Create INTAKE_HOME, or tighten an existing one, so only its owner can enter it (0700)."""
+    settings.home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    settings.home.chmod(0o700)
+    return settings.home
+
+
 @functools.cache
 def get_settings() -> Settings:
     return Settings()

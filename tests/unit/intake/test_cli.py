@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -140,3 +144,37 @@ def test_worker_on_the_embedded_defaults_allows_the_default_key(monkeypatch, sta
     _use_default_key(monkeypatch)
     assert cli.main(["worker", "--no-beat"]) == 0
     assert started == ["worker"]
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    """A umask that would leave new files readable by everyone."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_db_upgrade_keeps_the_home_and_database_to_their_owner(
+    tmp_path, monkeypatch, open_umask, settings_loads
+):
+    home = tmp_path / "deep" / "home"
+    monkeypatch.setenv("INTAKE_HOME", str(home))
+    monkeypatch.delenv("INTAKE_DATABASE_URL", raising=False)
+    assert cli.main(["db", "upgrade"]) == 0
+    assert _mode(home) == 0o700
+    assert _mode(home / "intake.sqlite") == 0o600
+
+
+def test_an_existing_open_home_is_tightened(tmp_path, monkeypatch, open_umask, settings_loads):
+    home = tmp_path / "home"
+    home.mkdir(mode=0o755)
+    (home / "intake.sqlite").touch(mode=0o644)
+    monkeypatch.setenv("INTAKE_HOME", str(home))
+    monkeypatch.delenv("INTAKE_DATABASE_URL", raising=False)
+    assert cli.main(["db", "upgrade"]) == 0
+    assert _mode(home) == 0o700
+    assert _mode(home / "intake.sqlite") == 0o600
