@@ -62,6 +62,11 @@ class Settings(BaseSettings):
         le=30,
         description="requests per API process that use the database at once; more wait a turn",
     )
+    metrics_token: str | None = Field(
+        default=None,
+        description="None: /metrics answers loopback clients only; otherwise it needs this "
+        "bearer token",
+    )
     ocr_dpi: int = 300
     ocr_language: str = "eng"
 
