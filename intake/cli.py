@@ -272,6 +272,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             workers=args.api_workers,
             # /metrics counts every request; a log line per request costs a few per cent.
             access_log=args.access_log,
+            # No `server: uvicorn` banner telling a scanner what to try.
+            server_header=False,
         )
     finally:
         if worker is not None:

@@ -41,6 +41,7 @@ def test_security_headers_are_set(api):
     assert "default-src 'self'" in headers["content-security-policy"]
     assert headers["x-frame-options"] == "DENY"
     assert headers["x-content-type-options"] == "nosniff"
+    assert "camera=(), " in headers["permissions-policy"]
 
 
 def test_patient_signs_up_uploads_and_sees_evidence(api):

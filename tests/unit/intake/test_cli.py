@@ -87,7 +87,12 @@ def started(monkeypatch: pytest.MonkeyPatch, settings_loads: list[int]) -> list[
 
     starts: list[str] = []
     monkeypatch.setattr(cli, "cmd_db_upgrade", lambda _args: starts.append("upgrade"))
-    monkeypatch.setattr(uvicorn, "run", lambda *_a, **_k: starts.append("server"))
+
+    def run(*_args: object, **options: object) -> None:
+        assert options["server_header"] is False, "no `server: uvicorn` banner"
+        starts.append("server")
+
+    monkeypatch.setattr(uvicorn, "run", run)
     monkeypatch.setattr(app, "worker_main", lambda _argv: starts.append("worker"))
     monkeypatch.delenv("INTAKE_DATABASE_URL", raising=False)
     monkeypatch.delenv("INTAKE_BROKER_URL", raising=False)
