@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from api.deps import CurrentAdmin, SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES
+from api.forms import validated
 from api.pages import render
 from api.svg import bar_chart_svg
 from intake import accounts, operations
@@ -197,7 +198,8 @@ def create_user_page(
     session: SessionDep,
     admin: CurrentAdmin,
 ) -> Response:
-    create_user(
-        StaffCreate(email=email, password=password, full_name=full_name, role=role), session, admin
+    body = validated(
+        lambda: StaffCreate(email=email, password=password, full_name=full_name, role=role)
     )
+    create_user(body, session, admin)
     return RedirectResponse("/admin", status_code=303)

@@ -12,6 +12,7 @@ from pydantic import TypeAdapter
 from api.deps import CurrentClinician, SessionDep, SettingsDep, StorageDep
 from api.errors import ERROR_RESPONSES
 from api.evidence import evidence_context, render_page_png
+from api.forms import form_choice, form_integer, validated
 from api.pages import render
 from intake import decisions
 from intake.document_pages import load_pages, open_document_page
@@ -121,12 +122,13 @@ async def decide_page(
 ) -> Response:
     form = await request.form()
     item = review.get(session, item_id)
-    kind = ReviewDecisionKind(str(form.get("decision")))
+    kind = form_choice(form, "decision", ReviewDecisionKind)
     value = None
     if kind is ReviewDecisionKind.correct:
         value = decisions.correct_fact(_FACT.validate_python(item.facts[0]), form)
     comment = str(form.get("comment", "")).strip() or None
-    decide(item_id, ReviewDecision(decision=kind, value=value, comment=comment), session, clinician)
+    decision = validated(lambda: ReviewDecision(decision=kind, value=value, comment=comment))
+    decide(item_id, decision, session, clinician)
     return RedirectResponse(f"/review/patients/{item.patient_id}", status_code=303)
 
 
@@ -204,10 +206,11 @@ async def add_fact_page(
     page = next((p for p in load_pages(document, storage) if p.number == page_number), None)
     if page is None:
         raise NotFound("No such page.", reason="page_not_found")
-    start, end = int(str(form.get("start", 0))), int(str(form.get("end", 0)))
+    start, end = form_integer(form, "start"), form_integer(form, "end")
     fact = decisions.fact_from_selection(
         page, document_id=document_id, start=start, end=end, values=form
     )
     comment = str(form.get("comment", "")).strip() or None
-    add_patient_fact(patient_id, FactAdd(fact=fact, comment=comment), session, clinician)
+    body = validated(lambda: FactAdd(fact=fact, comment=comment))
+    add_patient_fact(patient_id, body, session, clinician)
     return RedirectResponse(f"/review/patients/{patient_id}", status_code=303)

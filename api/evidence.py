@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from models.errors import NotFound
 from models.schemas import Page, ReadMethod
 from models.tables import Document
 
@@ -12,17 +13,23 @@ from models.tables import Document
 def evidence_context(
     document: Document, pages: list[Page], page_number: int, start: int, end: int
 ) -> dict[str, Any]:
-    """Split a page's text into the part before the evidence, the evidence and the rest."""
+    """Split a page's text into the part before the evidence, the evidence and the rest.
+
+    A page the document does not have (0, -1, past its end, or any page of a document not
+    read yet) is not found rather than shown empty.
+    """
     page = next((p for p in pages if p.number == page_number), None)
-    text = page.text if page else ""
+    if page is None:
+        raise NotFound("This document has no such page.", reason="page_not_found")
+    text = page.text
     start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
     start = min(start, end)
     return {
         "document": document,
         "page_number": page_number,
         "page_count": len(pages),
-        "scanned": page is not None and page.method is ReadMethod.ocr,
-        "quality": page.quality if page else None,
+        "scanned": page.method is ReadMethod.ocr,
+        "quality": page.quality,
         "before": text[:start],
         "highlight": text[start:end],
         "after": text[end:],

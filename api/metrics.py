@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+import hmac
+import ipaddress
+
+from fastapi import APIRouter, Depends, Request, Response
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -13,7 +16,8 @@ from prometheus_client import (
 )
 from prometheus_client import REGISTRY as PROCESS_REGISTRY
 
-from api.deps import SessionDep
+from api.deps import SessionDep, SettingsDep
+from models.errors import NotAuthenticated, NotPermitted
 from models.repo import jobs
 
 router = APIRouter(include_in_schema=False)
@@ -32,7 +36,36 @@ LATENCY = Histogram(
 JOBS = Gauge("intake_jobs", "Jobs by state", ["status"], registry=REGISTRY)
 
 
-@router.get("/metrics")
+def _is_loopback(host: str | None) -> bool:
+    if host is None:
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_loopback
+
+
+async def allow_scrape(request: Request, settings: SettingsDep) -> None:
+    """Let a scraper read /metrics: by its bearer token if one is set, else from loopback only."""
+    if settings.metrics_token is not None:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        # Compared in constant time, so the token cannot be guessed a byte at a time.
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            token.strip().encode(), settings.metrics_token.encode()
+        ):
+            raise NotAuthenticated("The metrics need their bearer token.", reason="metrics_token")
+        return
+    if not _is_loopback(request.client.host if request.client else None):
+        raise NotPermitted(
+            "The metrics answer only this machine unless INTAKE_METRICS_TOKEN is set.",
+            reason="metrics_loopback_only",
+        )
+
+
+@router.get("/metrics", dependencies=[Depends(allow_scrape)])
 def metrics(session: SessionDep) -> Response:
     JOBS.clear()
     for status, count in jobs.count_by_status(session).items():

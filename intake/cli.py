@@ -120,11 +120,12 @@ def cmd_read(args: argparse.Namespace) -> int:
 
 def cmd_db_upgrade(_args: argparse.Namespace) -> int:
     from intake.articles_library import seed_library
+    from intake.settings import create_home
     from models.db import session_scope
     from models.migrate import upgrade
 
     settings = _settings()
-    settings.home.mkdir(parents=True, exist_ok=True)
+    create_home(settings)
     upgrade(settings.resolved_database_url)
     with session_scope(settings.resolved_database_url) as session:
         seed_library(session)
@@ -200,15 +201,44 @@ def worker_argv(
     if beat:
         # An embedded beat sends the periodic reaper, so a deployment without a separate beat
         # process still recovers lost and stuck jobs; a Redis lock lets one reaper run at a time.
-        settings.home.mkdir(parents=True, exist_ok=True)
+        from intake.settings import create_home
+
+        create_home(settings)
         argv += ["--beat", f"--schedule={settings.home / 'celerybeat-schedule'}"]
     return argv
 
 
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def _default_key_refusal(settings: Settings, *, exposed: str | None) -> str | None:
+    """Why the embedded default key must not be used here, or None when it may."""
+    from intake.settings import DEFAULT_SECRET
+
+    if exposed is None or settings.secret_key != DEFAULT_SECRET:
+        return None
+    return (
+        f"intake: refusing to start with the embedded default INTAKE_SECRET_KEY {exposed}; "
+        "set INTAKE_SECRET_KEY to a long random value"
+    )
+
+
+def _worker_exposure(settings: Settings) -> str | None:
+    if settings.database_url is not None or settings.broker_url is not None:
+        return "with a shared database or broker"
+    return None
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
+    settings = _settings()
+    refusal = _default_key_refusal(settings, exposed=_worker_exposure(settings))
+    if refusal is not None:
+        print(refusal, file=sys.stderr)
+        return 2
+
     from workers.app import app
 
-    app.worker_main(worker_argv(_settings(), args.concurrency, args.queues, beat=not args.no_beat))
+    app.worker_main(worker_argv(settings, args.concurrency, args.queues, beat=not args.no_beat))
     return 0
 
 
@@ -217,6 +247,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import subprocess
 
     import uvicorn
+
+    exposed = None if args.host in _LOOPBACK_HOSTS else f"on the public address {args.host}"
+    refusal = _default_key_refusal(_settings(), exposed=exposed)
+    if refusal is not None:
+        print(refusal, file=sys.stderr)
+        return 2
 
     cmd_db_upgrade(args)
     worker = None
@@ -236,6 +272,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             workers=args.api_workers,
             # /metrics counts every request; a log line per request costs a few per cent.
             access_log=args.access_log,
+            # No `server: uvicorn` banner telling a scanner what to try.
+            server_header=False,
         )
     finally:
         if worker is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from uuid import UUID
 
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.orm import Session
 
 from intake.profile import fact_key
@@ -171,7 +171,7 @@ def correct_fact(fact: Fact, values: Mapping[str, object]) -> Fact:
     if isinstance(fact, DiagnosisFact) and "oncotree_code" in update:
         entry = cancer_type(str(update["oncotree_code"]).upper())
         update |= {"oncotree_code": entry.code, "name": entry.name, "main_type": entry.main_type}
-    return _FACT.validate_python({**fact.model_dump(mode="json"), **update})
+    return _validated_fact({**fact.model_dump(mode="json"), **update})
 
 
 def fact_from_selection(
@@ -196,6 +196,16 @@ def fact_from_selection(
     if kind == FactKind.diagnosis:
         entry = cancer_type(str(fields.get("oncotree_code", "")).upper())
         fields |= {"oncotree_code": entry.code, "name": entry.name, "main_type": entry.main_type}
-    return _FACT.validate_python(
+    return _validated_fact(
         {"fact": kind, "evidence": evidence.model_dump(mode="json"), "confidence": 1.0, **fields}
     )
+
+
+def _validated_fact(data: Mapping[str, object]) -> Fact:
+    """The fact a clinician's fields make, or InvalidInput naming the field that is wrong."""
+    try:
+        return _FACT.validate_python(data)
+    except ValidationError as error:
+        first = error.errors(include_url=False, include_input=False)[0]
+        field = str(first["loc"][-1]) if first["loc"] else "fact"
+        raise InvalidInput(f"{field}: {first['msg']}", reason="bad_fact") from error

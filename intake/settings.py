@@ -62,6 +62,11 @@ class Settings(BaseSettings):
         le=30,
         description="requests per API process that use the database at once; more wait a turn",
     )
+    metrics_token: str | None = Field(
+        default=None,
+        description="None: /metrics answers loopback clients only; otherwise it needs this "
+        "bearer token",
+    )
     ocr_dpi: int = 300
     ocr_language: str = "eng"
 
@@ -97,6 +102,13 @@ class Settings(BaseSettings):
     @property
     def embedded_broker(self) -> bool:
         return self.resolved_broker_url.startswith("sqla+")
+
+
+def create_home(settings: Settings) -> Path:
+    """Create INTAKE_HOME, or tighten an existing one, so only its owner can enter it (0700)."""
+    settings.home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    settings.home.chmod(0o700)
+    return settings.home
 
 
 @functools.cache

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -15,10 +17,27 @@ from sqlalchemy.orm import Session, sessionmaker
 def get_engine(url: str) -> Engine:
     """Return one engine per database URL for the process."""
     if url.startswith("sqlite"):
+        create_private_sqlite_file(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def create_private_sqlite_file(url: str) -> None:
+    """Create the file of a SQLite URL readable and writable by its owner only (0600).
+
+    SQLite gives its -wal and -shm files the mode of the database file, so they follow.
+    An in-memory URL names no file and is left alone; `sqla+sqlite` (kombu's) is accepted too.
+    """
+    database = make_url(url.removeprefix("sqla+")).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    descriptor = os.open(database, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)
+    finally:
+        os.close(descriptor)
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

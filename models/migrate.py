@@ -5,6 +5,8 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config
 
+from models.db import create_private_sqlite_file
+
 
 def alembic_config(database_url: str) -> Config:
     config = Config()
@@ -14,6 +16,8 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
+    if database_url.startswith("sqlite"):
+        create_private_sqlite_file(database_url)
     command.upgrade(alembic_config(database_url), revision)
 
 

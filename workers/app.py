@@ -9,7 +9,8 @@ from celery import Celery
 from celery.signals import worker_process_init
 from kombu.entity import Queue as KombuQueue
 
-from intake.settings import Settings, get_settings
+from intake.settings import Settings, create_home, get_settings
+from models.db import create_private_sqlite_file
 from models.schemas import Queue
 
 QUEUES = tuple(Queue)
@@ -61,7 +62,9 @@ def _tune_embedded_broker(app: Celery, settings: Settings) -> None:
     # polling interval (1 s by default) can only be set on the transport class.
     from kombu.transport import sqlalchemy as sqla_transport
 
-    settings.home.mkdir(parents=True, exist_ok=True)
+    create_home(settings)
+    # kombu creates the broker file with the process umask; it holds task arguments.
+    create_private_sqlite_file(settings.resolved_broker_url)
     sqla_transport.Transport.polling_interval = settings.broker_poll_seconds
     app.conf.broker_transport_options = {}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fastapi.testclient import TestClient
+
 from models.schemas import Role
 
 
@@ -49,7 +51,10 @@ def test_queues_and_metrics(api):
     queues = api.client.get("/api/admin/queues", headers=admin).json()
     assert {q["name"] for q in queues["queues"]} == {"documents", "ocr", "maintenance"}
     assert all(isinstance(q["depth"], int) for q in queues["queues"])
-    metrics = api.client.get("/metrics")
+    # Without INTAKE_METRICS_TOKEN the metrics answer this machine only.
+    assert api.client.get("/metrics").status_code == 403
+    loopback = TestClient(api.client.app, client=("127.0.0.1", 50000))
+    metrics = loopback.get("/metrics")
     assert metrics.status_code == 200
     assert "intake_http_requests_total" in metrics.text and "intake_jobs" in metrics.text
 

@@ -41,6 +41,7 @@ def test_security_headers_are_set(api):
     assert "default-src 'self'" in headers["content-security-policy"]
     assert headers["x-frame-options"] == "DENY"
     assert headers["x-content-type-options"] == "nosniff"
+    assert "camera=(), " in headers["permissions-policy"]
 
 
 def test_patient_signs_up_uploads_and_sees_evidence(api):
@@ -108,3 +109,23 @@ def test_admin_sees_failures_and_retries_from_the_page(api):
         api.client.get(f"/api/documents/{document_id}", headers=patient).json()["status"]
         == "queued"
     )
+
+
+def test_evidence_pages_the_document_lacks_are_not_found(api):
+    patient = api.user(Role.patient)
+    document_id = api.upload(patient, "r.txt", RECORD)
+    api.process(document_id)
+    patient_id = api.patient_id(patient)
+    clinician, _ = _sign_in(api, Role.clinician)
+    for get, base in (
+        (clinician.get, f"/review/patients/{patient_id}/documents/{document_id}/pages"),
+        (
+            lambda url: api.client.get(url, headers=patient),
+            f"/documents/{document_id}/pages",
+        ),
+    ):
+        assert get(f"{base}/1").status_code == 200
+        for page in ("-1", "0", "3", "99999", "99999999999999999999999999999"):
+            response = get(f"{base}/{page}?start=0&end=99999999999999999999")
+            assert response.status_code == 404, (base, page)
+            assert "no such page" in response.text

@@ -45,3 +45,16 @@ def test_image_runs_as_a_user_with_tesseract():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "tesseract-ocr" in dockerfile
     assert re.search(r"^USER (?!root)\w+", dockerfile, re.MULTILINE)
+
+
+def test_the_security_policy_names_only_real_settings_and_the_ones_production_needs():
+    from intake.settings import Settings
+
+    policy = (ROOT / "SECURITY.md").read_text()
+    named = set(re.findall(r"INTAKE_([A-Z_]+)", policy))
+    assert {"SECRET_KEY", "METRICS_TOKEN", "ENVIRONMENT"} <= named
+    assert {name.lower() for name in named} <= set(Settings.model_fields)
+    for promise in ("Own records only", "Every read is audited", "Encryption at rest", "CSRF"):
+        assert promise in policy
+    assert "No health data in logs" in policy
+    assert "TLS at the proxy" in policy and "File permissions" in policy

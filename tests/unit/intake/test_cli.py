@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -72,3 +76,110 @@ def test_files_shared_among_processes_print_as_one_process_would(tmp_path, capsy
     ]
     assert shared.err == alone.err
     assert "missing.txt: cannot open the file" in shared.err
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch, settings_loads: list[int]) -> list[str]:
+    """Record what would start in place of the server, its worker and the migrations."""
+    import uvicorn
+
+    from workers.app import app
+
+    starts: list[str] = []
+    monkeypatch.setattr(cli, "cmd_db_upgrade", lambda _args: starts.append("upgrade"))
+
+    def run(*_args: object, **options: object) -> None:
+        assert options["server_header"] is False, "no `server: uvicorn` banner"
+        starts.append("server")
+
+    monkeypatch.setattr(uvicorn, "run", run)
+    monkeypatch.setattr(app, "worker_main", lambda _argv: starts.append("worker"))
+    monkeypatch.delenv("INTAKE_DATABASE_URL", raising=False)
+    monkeypatch.delenv("INTAKE_BROKER_URL", raising=False)
+    return starts
+
+
+def _use_default_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTAKE_SECRET_KEY", settings.DEFAULT_SECRET)
+    monkeypatch.setenv("INTAKE_ENVIRONMENT", "local")
+
+
+@pytest.mark.filterwarnings("ignore:INTAKE_SECRET_KEY is the embedded default")
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "intake.example.org"])
+def test_serve_on_a_public_address_refuses_the_default_key(host, monkeypatch, capsys, started):
+    _use_default_key(monkeypatch)
+    assert cli.main(["serve", "--no-worker", "--host", host]) != 0
+    err = capsys.readouterr().err
+    assert "INTAKE_SECRET_KEY" in err
+    assert host in err
+    assert started == []
+
+
+@pytest.mark.filterwarnings("ignore:INTAKE_SECRET_KEY is the embedded default")
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1", "localhost"])
+def test_serve_on_loopback_allows_the_default_key(host, monkeypatch, started):
+    _use_default_key(monkeypatch)
+    assert cli.main(["serve", "--no-worker", "--host", host]) == 0
+    assert started == ["upgrade", "server"]
+
+
+def test_serve_on_a_public_address_starts_with_a_key_of_its_own(monkeypatch, started):
+    monkeypatch.setenv("INTAKE_SECRET_KEY", "a-key-of-this-deployment-only")
+    assert cli.main(["serve", "--no-worker", "--host", "0.0.0.0"]) == 0
+    assert started == ["upgrade", "server"]
+
+
+@pytest.mark.filterwarnings("ignore:INTAKE_SECRET_KEY is the embedded default")
+@pytest.mark.parametrize(
+    "setting",
+    [("INTAKE_DATABASE_URL", "postgresql://db/intake"), ("INTAKE_BROKER_URL", "redis://q")],
+)
+def test_worker_on_a_shared_database_or_broker_refuses_the_default_key(
+    setting, monkeypatch, capsys, started
+):
+    _use_default_key(monkeypatch)
+    monkeypatch.setenv(*setting)
+    assert cli.main(["worker", "--no-beat"]) != 0
+    assert "INTAKE_SECRET_KEY" in capsys.readouterr().err
+    assert started == []
+
+
+@pytest.mark.filterwarnings("ignore:INTAKE_SECRET_KEY is the embedded default")
+def test_worker_on_the_embedded_defaults_allows_the_default_key(monkeypatch, started):
+    _use_default_key(monkeypatch)
+    assert cli.main(["worker", "--no-beat"]) == 0
+    assert started == ["worker"]
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    """A umask that would leave new files readable by everyone."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_db_upgrade_keeps_the_home_and_database_to_their_owner(
+    tmp_path, monkeypatch, open_umask, settings_loads
+):
+    home = tmp_path / "deep" / "home"
+    monkeypatch.setenv("INTAKE_HOME", str(home))
+    monkeypatch.delenv("INTAKE_DATABASE_URL", raising=False)
+    assert cli.main(["db", "upgrade"]) == 0
+    assert _mode(home) == 0o700
+    assert _mode(home / "intake.sqlite") == 0o600
+
+
+def test_an_existing_open_home_is_tightened(tmp_path, monkeypatch, open_umask, settings_loads):
+    home = tmp_path / "home"
+    home.mkdir(mode=0o755)
+    (home / "intake.sqlite").touch(mode=0o644)
+    monkeypatch.setenv("INTAKE_HOME", str(home))
+    monkeypatch.delenv("INTAKE_DATABASE_URL", raising=False)
+    assert cli.main(["db", "upgrade"]) == 0
+    assert _mode(home) == 0o700
+    assert _mode(home / "intake.sqlite") == 0o600
