@@ -48,10 +48,7 @@ class MethodTable(_Strict):
 def method_table() -> MethodTable:
     """Return assay_methods.yaml, validated, with the marker of each clone known."""
     table = load_file("extractors.vocab", "assay_methods.yaml", MethodTable)
-    known = {entry.key for entry in vocab.biomarkers()}
-    unknown = sorted({clone.marker for clone in table.clones} - known)
-    if unknown:
-        raise ValueError(f"assay_methods.yaml names clones of unknown markers {unknown}")
+    vocab.require_known_markers("assay_methods.yaml", (clone.marker for clone in table.clones))
     return table
 
 

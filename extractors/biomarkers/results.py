@@ -100,11 +100,8 @@ class ResultTable(_Strict):
 def result_table() -> ResultTable:
     """Return biomarker_results.yaml, validated: each relabelled marker is known, once."""
     table = load_file("extractors.vocab", "biomarker_results.yaml", ResultTable)
-    known = {entry.key for entry in vocab.biomarkers()}
     relabelled = [marker for entry in table.relabel for marker in _relabelled(entry)]
-    unknown = sorted(set(relabelled) - known)
-    if unknown:
-        raise ValueError(f"biomarker_results.yaml relabels unknown markers {unknown}")
+    vocab.require_known_markers("biomarker_results.yaml", relabelled)
     if len(relabelled) != len(set(relabelled)):
         raise ValueError("biomarker_results.yaml relabels a marker twice")
     return table

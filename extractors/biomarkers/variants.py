@@ -68,10 +68,7 @@ def amino_acids() -> dict[str, str]:
 def exon_table() -> ExonTable:
     """Return exon_alterations.yaml, validated, with each gene of a default known."""
     table = load_file("extractors.vocab", "exon_alterations.yaml", ExonTable)
-    known = {entry.key for entry in vocab.biomarkers()}
-    unknown = sorted({default.gene for default in table.defaults} - known)
-    if unknown:
-        raise ValueError(f"exon_alterations.yaml names unknown genes {unknown}")
+    vocab.require_known_markers("exon_alterations.yaml", (d.gene for d in table.defaults))
     return table
 
 

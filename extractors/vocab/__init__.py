@@ -7,6 +7,7 @@ model that rejects unknown keys, once per process.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Literal, TypeVar
 
@@ -224,13 +225,24 @@ def context_rules() -> list[ContextRule]:
 
 
 @functools.cache
+def _marker_keys() -> frozenset[str]:
+    return frozenset(entry.key for entry in biomarkers())
+
+
+def require_known_markers(filename: str, markers: Iterable[str]) -> None:
+    """Refuse a data file that names a marker biomarkers.yaml does not know."""
+    unknown = sorted(set(markers) - _marker_keys())
+    if unknown:
+        raise ValueError(f"{filename} names markers biomarkers.yaml does not know: {unknown}")
+
+
+@functools.cache
 def gene_groups() -> dict[GeneGroup, tuple[str, ...]]:
     """Every group of gene_groups.yaml with its members in file order, included groups first.
 
     Raises ValueError when a group is named twice or is missing, includes a group not listed
     above it, or names a marker that biomarkers.yaml does not know.
     """
-    known = {entry.key for entry in biomarkers()}
     groups: dict[GeneGroup, tuple[str, ...]] = {}
     for entry in _load("extractors.vocab", "gene_groups.yaml", GeneGroupEntry):
         if entry.name in groups:
@@ -238,9 +250,7 @@ def gene_groups() -> dict[GeneGroup, tuple[str, ...]]:
         unknown = [name for name in entry.includes if name not in groups]
         if unknown:
             raise ValueError(f"gene group {entry.name} includes {unknown}, not listed above it")
-        strangers = sorted(set(entry.markers) - known)
-        if strangers:
-            raise ValueError(f"gene group {entry.name}: {strangers} are not in biomarkers.yaml")
+        require_known_markers(f"gene_groups.yaml ({entry.name})", entry.markers)
         members = [marker for name in entry.includes for marker in groups[name]]
         groups[entry.name] = tuple(dict.fromkeys([*members, *entry.markers]))
     missing = sorted(set(GeneGroup) - set(groups))
