@@ -33,44 +33,49 @@ def _categories_written(statement: Statement | None) -> tuple[str | None, ...]:
 def stated_fact(
     page: AnalyzedPage, group: StatedGroup, statement: Statement | None, edition: int | None
 ) -> StageFact:
-    t, n, m = _categories_written(statement)
-    classification = CLASSIFICATION_BY_PREFIX.get(statement.prefix) if statement else None
-    flags = page.flags(group.start, group.end, ignore=frozenset({"negated"}))
-    return StageFact(
-        system=group.system,
-        edition=edition if group.system == "AJCC" else None,
-        classification="clinical" if group.clinical else classification,
-        t=t,
-        n=n,
-        m=m,
-        group=group.label,
-        method="stated",
-        evidence=page.evidence(group.start, group.end),
-        confidence=page.confidence(0.9, flags),
-        origin=page.origin,
-        **flags.as_dict(),
+    return _written_group_fact(
+        page, group, statement, edition=edition if group.system == "AJCC" else None
     )
 
 
 def system_fact(page: AnalyzedPage, group: SystemGroup, statement: Statement | None) -> StageFact:
     """A group of a system that is not TNM; T, N and M only where written beside it (FIGO)."""
+    return _written_group_fact(
+        page,
+        group,
+        statement,
+        edition=group.edition,
+        score=group.score,
+        descriptors=list(group.descriptors),
+    )
+
+
+def _written_group_fact(
+    page: AnalyzedPage,
+    group: StatedGroup | SystemGroup,
+    statement: Statement | None,
+    *,
+    edition: int | None,
+    score: str | None = None,
+    descriptors: list[str] | None = None,
+) -> StageFact:
     t, n, m = _categories_written(statement)
     classification = CLASSIFICATION_BY_PREFIX.get(statement.prefix) if statement else None
     flags = page.flags(group.start, group.end, ignore=frozenset({"negated"}))
     return StageFact(
         system=group.system,
-        edition=group.edition,
         classification="clinical" if group.clinical else classification,
         t=t,
         n=n,
         m=m,
         group=group.label,
         method="stated",
-        score=group.score,
-        descriptors=list(group.descriptors),
         evidence=page.evidence(group.start, group.end),
         confidence=page.confidence(0.9, flags),
         origin=page.origin,
+        edition=edition,
+        score=score,
+        descriptors=descriptors or [],
         **flags.as_dict(),
     )
 
