@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.document import analyze_page
-from extractors.stage import extract_stage
-from models.schemas import DiagnosisFact, Page, ReadMethod, StageFact
+from models.schemas import Page, ReadMethod, StageFact
+from tests.unit.extractors.stage_reading import read_stages
 
 BREAST = ("IDC", "Invasive Breast Carcinoma", "Breast Cancer")
 LUNG = ("LUAD", "Lung Adenocarcinoma", "Non-Small Cell Lung Cancer")
@@ -31,18 +30,7 @@ HYPOPHARYNX = ("HPHSC", "Hypopharynx Squamous Cell Carcinoma", "Head and Neck Ca
 
 
 def _stages(text: str, cancer: tuple[str, str, str] | None = BREAST) -> list[StageFact]:
-    page = analyze_page(Page(number=1, text=text, method=ReadMethod.plain_text))
-    diagnosis = None
-    if cancer is not None:
-        code, name, main_type = cancer
-        diagnosis = DiagnosisFact(
-            oncotree_code=code,
-            name=name,
-            main_type=main_type,
-            evidence=page.evidence(0, min(10, len(page.text))),
-            confidence=0.9,
-        )
-    return extract_stage([page], diagnosis)
+    return read_stages(text, cancer)
 
 
 def _stage(text: str, cancer: tuple[str, str, str] | None = BREAST) -> StageFact:
@@ -531,7 +519,7 @@ class TestFindings:
 
 def test_the_accounts_age_fills_a_thyroid_table_the_report_leaves_open():
     from extractors.extract import extract_facts
-    from models.schemas import Page, ReadMethod, StageFact
+    from models.schemas import StageFact
 
     text = "Papillary thyroid carcinoma of the left lobe, pT3 pN1a. AJCC 7th edition."
     page = [Page(number=1, text=text, method=ReadMethod.plain_text)]
@@ -547,7 +535,7 @@ def test_the_accounts_age_fills_a_thyroid_table_the_report_leaves_open():
 
 def test_an_ocr_doubled_one_before_the_letter_is_read():
     from extractors.extract import extract_facts
-    from models.schemas import Page, ReadMethod, StageFact
+    from models.schemas import StageFact
 
     text = "Invasive ductal carcinoma of the breast. Pathologic stage: pT2 pN1la."
     facts = extract_facts([Page(number=1, text=text, method=ReadMethod.plain_text)]).facts

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.document import analyze_page
-from extractors.stage import extract_stage
 from extractors.stage.reading import read_tnm
 from extractors.stage.systems import staging_systems, system_preference, systems_for
-from models.schemas import DiagnosisFact, Page, ReadMethod, StageFact
+from models.schemas import StageFact
+from tests.unit.extractors.stage_reading import read_stages
 
 DLBCL = ("DLBCLNOS", "Diffuse Large B-Cell Lymphoma, NOS", "Mature B-Cell Neoplasms")
 HODGKIN = ("NSCHL", "Nodular Sclerosis Classical Hodgkin Lymphoma", "Hodgkin Lymphoma")
@@ -30,16 +29,7 @@ MELANOMA = ("SKCM", "Cutaneous Melanoma", "Melanoma")
 
 
 def _stages(text: str, cancer: tuple[str, str, str]) -> list[StageFact]:
-    page = analyze_page(Page(number=1, text=text, method=ReadMethod.plain_text))
-    code, name, main_type = cancer
-    diagnosis = DiagnosisFact(
-        oncotree_code=code,
-        name=name,
-        main_type=main_type,
-        evidence=page.evidence(0, min(10, len(page.text))),
-        confidence=0.9,
-    )
-    return extract_stage([page], diagnosis)
+    return read_stages(text, cancer)
 
 
 def _of(text: str, cancer: tuple[str, str, str], system: str) -> StageFact | None:

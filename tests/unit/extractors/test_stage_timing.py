@@ -5,29 +5,19 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.document import analyze_page
-from extractors.stage import extract_stage
 from extractors.stage.non_cancer import names_other_condition
 from extractors.stage.reading import read_tnm
 from extractors.stage.tables import non_cancer_words, timing_cues
 from intake.profile import assemble_profile
-from models.schemas import DiagnosisFact, Page, ReadMethod, StageFact
+from models.schemas import StageFact
+from tests.unit.extractors.stage_reading import read_stages
 
 COLON = ("COAD", "Colon Adenocarcinoma", "Colorectal Cancer")
 HODGKIN = ("NSCHL", "Nodular Sclerosis Classical Hodgkin Lymphoma", "Hodgkin Lymphoma")
 
 
 def _stages(text: str, cancer: tuple[str, str, str] = COLON) -> list[StageFact]:
-    page = analyze_page(Page(number=1, text=text, method=ReadMethod.plain_text))
-    code, name, main_type = cancer
-    diagnosis = DiagnosisFact(
-        oncotree_code=code,
-        name=name,
-        main_type=main_type,
-        evidence=page.evidence(0, min(10, len(page.text))),
-        confidence=0.9,
-    )
-    return extract_stage([page], diagnosis)
+    return read_stages(text, cancer)
 
 
 def _profile_stage(text: str, cancer: tuple[str, str, str] = COLON) -> StageFact | None:
