@@ -12,8 +12,7 @@ async function upload(files) {
     const data = await response.json();
     message.textContent = response.ok ? `${file.name}: ${data.duplicate ? "already uploaded" : "received"}` : `${file.name}: ${data.detail}`;
   }
-  document.getElementById("print-page")?.addEventListener("click", () => window.print());
-poll();
+  poll();
 }
 
 async function poll() {
@@ -34,6 +33,10 @@ async function poll() {
   if (active) setTimeout(poll, 1000);
 }
 
+// A document rendered while still in progress reloads the page once it is done, even if it
+// finished before the first poll.
+table.dataset.active = [...table.querySelectorAll("tr[data-id] .status")]
+  .some(s => !/status-(done|failed)/.test(s.className)) ? "1" : "0";
 document.getElementById("file").addEventListener("change", e => upload(e.target.files));
 const drop = document.getElementById("drop");
 drop.addEventListener("dragover", e => { e.preventDefault(); drop.classList.add("over"); });
