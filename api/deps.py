@@ -11,25 +11,27 @@ import weakref
 from collections.abc import AsyncIterator, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated, Any, TypeVar
-from uuid import UUID
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
-from api.security import read_token
+from api.security import SignIn, read_token
 from intake.settings import Settings, get_settings
 from intake.storage import Storage, storage_for
 from models.db import new_session, session_scope
 from models.errors import NotAuthenticated, NotPermitted
-from models.repo import users
+from models.repo import sign_ins
 from models.schemas import Role
 from models.tables import Patient, User
 
 T = TypeVar("T")
 
 SESSION_COOKIE = "intake_session"
+# Binds the forms of a signed-out visitor (sign in, sign up) to this browser, as the session
+# cookie binds a signed-in user's: a page on another site cannot read it to forge the token.
+FORM_COOKIE = "intake_form"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -142,7 +144,8 @@ def csrf_token(session_cookie: str, settings: Settings) -> str:
     ).hexdigest()
 
 
-async def _check_csrf(request: Request, session_cookie: str, settings: Settings) -> None:
+async def _check_csrf(request: Request, cookies: list[str], settings: Settings) -> None:
+    """Refuse unless the form's token was made from one of these cookies."""
     sent = request.headers.get(CSRF_HEADER)
     if sent is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -150,8 +153,20 @@ async def _check_csrf(request: Request, session_cookie: str, settings: Settings)
         form = await request.form()
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
-    if not sent or not hmac.compare_digest(sent, csrf_token(session_cookie, settings)):
+    if not sent or not any(
+        hmac.compare_digest(sent, csrf_token(cookie, settings)) for cookie in cookies
+    ):
         raise NotPermitted("The form has expired. Please reload the page.", reason="csrf_failed")
+
+
+async def check_signed_out_form(request: Request, settings: SettingsDep) -> None:
+    """The CSRF check of the forms sent before signing in: sign in and sign up."""
+    cookies = [
+        cookie
+        for cookie in (request.cookies.get(FORM_COOKIE), request.cookies.get(SESSION_COOKIE))
+        if cookie
+    ]
+    await _check_csrf(request, cookies, settings)
 
 
 async def _credentials(
@@ -166,33 +181,34 @@ async def _credentials(
         return token
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie and request.method not in _SAFE_METHODS:
-        await _check_csrf(request, cookie, settings)
+        await _check_csrf(request, [cookie], settings)
     return cookie
 
 
-async def get_user_id(
+async def get_sign_in(
     settings: SettingsDep, token: Annotated[str | None, Depends(_credentials)]
-) -> UUID:
-    """The user a valid token names; whether that user may still sign in is `active_user`'s."""
+) -> SignIn:
+    """The user and session a valid token names; whether both still hold is `active_user`'s."""
     if not token:
         raise NotAuthenticated()
     return read_token(token, settings)
 
 
-CurrentUserId = Annotated[UUID, Depends(get_user_id)]
+CurrentSignIn = Annotated[SignIn, Depends(get_sign_in)]
 
 
-def active_user(session: Session, user_id: UUID) -> User:
-    """The user behind a token, unless the account was deactivated or erased since it was issued."""
-    user = users.find(session, user_id)
+def active_user(session: Session, sign_in: SignIn) -> User:
+    """The user behind a token, unless its session ended (signed out, password changed) or the
+    account was deactivated or erased since it was issued."""
+    user = sign_ins.find_user(session, user_id=sign_in.user_id, session_id=sign_in.session_id)
     if user is None or not user.is_active:
         raise NotAuthenticated()
     return user
 
 
-def get_current_user(session: SessionDep, user_id: CurrentUserId) -> User:
+def get_current_user(session: SessionDep, sign_in: CurrentSignIn) -> User:
     """The signed-in user, from a bearer token (API clients) or the session cookie (pages)."""
-    return active_user(session, user_id)
+    return active_user(session, sign_in)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

@@ -8,13 +8,16 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope
 
+from api.middleware import SECURITY_HEADERS
 from api.pages import error_page, sign_in_redirect
 from api.ratelimit import RateLimited
 from models.errors import (
     Conflict,
     IntakeError,
     InvalidInput,
+    MalformedRequest,
     NotAuthenticated,
     NotFound,
     NotPermitted,
@@ -32,6 +35,7 @@ _STATUS: list[tuple[type[IntakeError], int]] = [
     (InvalidInput, 422),
     (UnreadableDocument, 422),
     (TransientError, 503),
+    (MalformedRequest, 400),
 ]
 
 
@@ -96,6 +100,29 @@ async def _handle_http(request: Request, error: Exception) -> Response:
     )
 
 
+async def _handle_unexpected(request: Request, _error: Exception) -> Response:
+    # Answered by the outermost middleware, outside the one that adds the security headers.
+    message = "Something went wrong on our side. Please try again later."
+    response = (
+        error_page(request, 500, message)
+        if is_page(request)
+        else JSONResponse({"detail": message, "reason": "internal_error"}, status_code=500)
+    )
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def refuse_cross_site(scope: Scope) -> Response:
+    """The answer to a state-changing request sent from another site's page."""
+    request = Request(scope)
+    message = "This form was sent from another website, so it was refused."
+    if is_page(request):
+        return error_page(request, 403, message)
+    return JSONResponse({"detail": message, "reason": "cross_site"}, status_code=403)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(IntakeError, _handle)
     app.add_exception_handler(StarletteHTTPException, _handle_http)
+    app.add_exception_handler(Exception, _handle_unexpected)

@@ -23,8 +23,14 @@ from api import (
     status_reads,
 )
 from api.deps import settings_of
-from api.errors import install_error_handlers
-from api.middleware import RequestMetrics, SecurityHeaders, UploadSizeGuard
+from api.errors import install_error_handlers, refuse_cross_site
+from api.middleware import (
+    CrossSiteGuard,
+    RequestMetrics,
+    SecurityHeaders,
+    TrustedProxies,
+    UploadSizeGuard,
+)
 
 
 @asynccontextmanager
@@ -52,9 +58,14 @@ def create_app() -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
+    # The first added runs innermost: proxies are resolved first, then the request is timed,
+    # the security headers wrap every answer, and cross-site and oversized requests are
+    # refused before any route runs.
     app.add_middleware(UploadSizeGuard, settings=lambda: settings_of(app))
+    app.add_middleware(CrossSiteGuard, refuse=refuse_cross_site)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestMetrics)
+    app.add_middleware(TrustedProxies, settings=lambda: settings_of(app))
     for router in (
         health.router,
         metrics.router,

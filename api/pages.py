@@ -3,30 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from api import ratelimit
 from api.deps import (
+    FORM_COOKIE,
     SESSION_COOKIE,
+    CurrentSignIn,
     CurrentUser,
     SessionDep,
     SettingsDep,
+    check_signed_out_form,
     csrf_token,
     settings_of,
 )
-from api.security import issue_token
+from api.security import open_session
 from api.terms import install as install_page_helpers
 from intake import accounts
 from intake.settings import Settings
-from models.errors import IntakeError
+from models.errors import IntakeError, InvalidInput
 from models.schemas import Role, UserCreate
+from models.tables import User
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -39,10 +45,29 @@ HOME_BY_ROLE = {Role.patient: "/records", Role.clinician: "/review", Role.admin:
 def render(
     request: Request, template: str, settings: Settings, status_code: int = 200, **context: Any
 ) -> Response:
-    """Render a page with its CSRF token; every template shows the not-medical-advice note."""
+    """Render a page with its CSRF token; every template shows the not-medical-advice note.
+
+    A signed-out visitor's forms are bound to a random cookie of their own, set here on the
+    first page they see.
+    """
     cookie = request.cookies.get(SESSION_COOKIE)
-    context["csrf_token"] = csrf_token(cookie, settings) if cookie else ""
-    return templates.TemplateResponse(request, template, context, status_code=status_code)
+    new_form_cookie = None
+    if cookie is None:
+        cookie = request.cookies.get(FORM_COOKIE)
+        if cookie is None:
+            cookie = new_form_cookie = secrets.token_urlsafe(32)
+    context["csrf_token"] = csrf_token(cookie, settings)
+    context.setdefault("signed_in", SESSION_COOKIE in request.cookies)
+    response = templates.TemplateResponse(request, template, context, status_code=status_code)
+    if new_form_cookie is not None:
+        response.set_cookie(
+            FORM_COOKIE,
+            new_form_cookie,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
+    return response
 
 
 _PAGE_TITLES = {403: "You can't open this page", 404: "Page not found"}
@@ -91,13 +116,12 @@ def sign_in_redirect(request: Request) -> Response:
     return response
 
 
-def _signed_in(
-    request: Request, user_id: Any, role: str, settings: Settings, next_page: str | None = None
+def set_session_cookie(
+    request: Request, response: Response, token: str, settings: Settings
 ) -> Response:
-    response = RedirectResponse(next_page or HOME_BY_ROLE[Role(role)], status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
-        issue_token(user_id, role, settings),
+        token,
         httponly=True,
         samesite="strict",
         secure=request.url.scheme == "https",
@@ -106,9 +130,38 @@ def _signed_in(
     return response
 
 
+def _signed_in(
+    request: Request,
+    session: Session,
+    user: User,
+    settings: Settings,
+    next_page: str | None = None,
+) -> Response:
+    response = RedirectResponse(next_page or HOME_BY_ROLE[Role(user.role)], status_code=303)
+    return set_session_cookie(request, response, open_session(session, user, settings), settings)
+
+
+_NOTICES = {
+    "signed_up": "Your account is ready. Please sign in. If you already had an account with "
+    "this email, sign in with the password you chose then.",
+    "password_changed": "Your password was changed and every session was signed out. "
+    "Please sign in with the new password.",
+    "signed_out_everywhere": "You were signed out on every device.",
+}
+
+
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, settings: SettingsDep, next: str | None = None) -> Response:
-    return render(request, "login.html", settings, error=None, next_page=safe_next(next))
+def home(
+    request: Request, settings: SettingsDep, next: str | None = None, notice: str | None = None
+) -> Response:
+    return render(
+        request,
+        "login.html",
+        settings,
+        error=None,
+        next_page=safe_next(next),
+        notice=_NOTICES.get(notice or ""),
+    )
 
 
 @router.get("/favicon.ico")
@@ -122,7 +175,7 @@ def my_home(user: CurrentUser) -> Response:
     return RedirectResponse(HOME_BY_ROLE[Role(user.role)], status_code=303)
 
 
-@router.post("/login")
+@router.post("/login", dependencies=[Depends(check_signed_out_form)])
 def login(
     request: Request,
     email: Annotated[str, Form()],
@@ -133,7 +186,7 @@ def login(
 ) -> Response:
     next_page = safe_next(next)
     try:
-        ratelimit.check(settings, settings.login_rate_limit, "login", email.lower())
+        ratelimit.check_sign_in(settings, email=email, address=ratelimit.client_address(request))
     except ratelimit.RateLimited as error:
         return render(
             request,
@@ -145,6 +198,7 @@ def login(
         )
     user = accounts.authenticate(session, email=email, password=password)
     if user is None:
+        ratelimit.note_failed_sign_in(settings, email=email)
         return render(
             request,
             "login.html",
@@ -153,7 +207,8 @@ def login(
             error="Wrong email or password.",
             next_page=next_page,
         )
-    return _signed_in(request, user.id, user.role, settings, next_page)
+    ratelimit.note_sign_in(settings, email=email)
+    return _signed_in(request, session, user, settings, next_page)
 
 
 @router.get("/signup", response_class=HTMLResponse)
@@ -161,7 +216,7 @@ def signup_page(request: Request, settings: SettingsDep) -> Response:
     return render(request, "signup.html", settings, error=None)
 
 
-@router.post("/signup")
+@router.post("/signup", dependencies=[Depends(check_signed_out_form)])
 def signup(
     request: Request,
     email: Annotated[str, Form()],
@@ -172,18 +227,24 @@ def signup(
     settings: SettingsDep,
 ) -> Response:
     try:
+        ratelimit.check(
+            settings, settings.register_rate_limit, "register", ratelimit.client_address(request)
+        )
+    except ratelimit.RateLimited as error:
+        return render(request, "signup.html", settings, status_code=429, error=error.message)
+    try:
         body = UserCreate(
             email=email,
             password=password,
             full_name=full_name,
             date_of_birth=dt.date.fromisoformat(date_of_birth) if date_of_birth else None,
         )
-        user = accounts.create_user(
+        # A taken email gets the same answer as a new one: sign-up tells no one who is here.
+        accounts.register_patient(
             session,
             email=body.email,
             password=body.password,
             full_name=body.full_name,
-            role=Role.patient,
             date_of_birth=body.date_of_birth,
         )
     except (ValidationError, ValueError) as error:
@@ -192,12 +253,53 @@ def signup(
             message = "Please give the date of birth as YYYY-MM-DD."
         return render(request, "signup.html", settings, status_code=422, error=message)
     except IntakeError as error:
-        return render(request, "signup.html", settings, status_code=409, error=error.message)
-    return _signed_in(request, user.id, user.role, settings)
+        return render(request, "signup.html", settings, status_code=422, error=error.message)
+    return RedirectResponse("/?notice=signed_up", status_code=303)
+
+
+def _signed_out(location: str) -> Response:
+    response = RedirectResponse(location, status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
 
 
 @router.post("/logout")
-def logout(_user: CurrentUser) -> Response:
-    response = RedirectResponse("/", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
-    return response
+def logout(sign_in: CurrentSignIn, _user: CurrentUser, session: SessionDep) -> Response:
+    """Sign out: the session ends on the server, not only in this browser."""
+    accounts.end_session(session, session_id=sign_in.session_id)
+    return _signed_out("/")
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account_page(request: Request, user: CurrentUser, settings: SettingsDep) -> Response:
+    return render(request, "account.html", settings, user=user, error=None)
+
+
+@router.post("/account/password")
+def account_password(
+    request: Request,
+    current_password: Annotated[str, Form()],
+    new_password: Annotated[str, Form()],
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    """Change the password; every session ends, this one too, and the user signs in again."""
+    try:
+        if len(new_password) > 256:
+            raise InvalidInput("Please choose a password of at most 256 characters.")
+        accounts.change_password(
+            session, user, current_password=current_password, new_password=new_password
+        )
+    except IntakeError as error:
+        return render(
+            request, "account.html", settings, status_code=422, user=user, error=error.message
+        )
+    return _signed_out("/?notice=password_changed")
+
+
+@router.post("/account/sessions/end")
+def account_end_sessions(user: CurrentUser, session: SessionDep) -> Response:
+    """Sign out on every device: for a lost phone or a shared computer left signed in."""
+    accounts.end_all_sessions(session, user_id=user.id)
+    return _signed_out("/?notice=signed_out_everywhere")

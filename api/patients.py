@@ -13,8 +13,8 @@ from api import ratelimit, status_reads
 from api.deps import (
     SESSION_COOKIE,
     CurrentPatient,
+    CurrentSignIn,
     CurrentUser,
-    CurrentUserId,
     SessionDep,
     SettingsDep,
     StorageDep,
@@ -33,6 +33,7 @@ from intake.appointments import appointment_summary_pdf
 from intake.document_pages import load_pages, open_document_file, open_document_page
 from intake.timeline import profile_events
 from intake.uploads import accept_upload, size_limit_text, too_large
+from models.errors import MalformedRequest
 from models.repo import documents
 from models.schemas import DocumentRead, ProfileRead
 from workers.enqueue import enqueue_after_commit
@@ -62,6 +63,7 @@ async def read_limited(file: UploadFile, limit: int) -> bytes:
 )
 async def upload_document(
     file: UploadFile,
+    request: Request,
     response: Response,
     session: SessionDep,
     settings: SettingsDep,
@@ -75,6 +77,11 @@ async def upload_document(
         str(patient.id),
         message="Too many uploads at once. Please wait a minute and try again.",
     )
+    if len((await request.form()).getlist("file")) > 1:
+        # Taking one would silently drop the others: each file is its own upload and job.
+        raise MalformedRequest(
+            "Send one file per upload; this request carried several.", reason="several_files"
+        )
     data = await read_limited(file, settings.max_upload_bytes)
     accepted = accept_upload(
         session,
@@ -103,7 +110,7 @@ def list_documents(session: SessionDep, patient: CurrentPatient) -> list[Documen
 
 @router.get("/documents/{document_id}", response_model=DocumentRead)
 async def read_document(
-    document_id: UUID, request: Request, settings: SettingsDep, user_id: CurrentUserId
+    document_id: UUID, request: Request, settings: SettingsDep, sign_in: CurrentSignIn
 ) -> DocumentRead | Response:
     # Upload pages poll this while a record is processed. On PostgreSQL the usual answer is one
     # prepared statement without a thread. Otherwise (SQLite, no row, the pool unreachable) the
@@ -111,13 +118,13 @@ async def read_document(
     # commit going to a thread together rather than one trip each.
     async with database_turn(settings):
         found = await status_reads.find_for_patient_user(
-            getattr(request.app.state, "status_pool", None), document_id, user_id=user_id
+            getattr(request.app.state, "status_pool", None), document_id, sign_in=sign_in
         )
     if found is not None:
         return model_json(DocumentRead.model_validate(found))
 
     def read(session: Session) -> DocumentRead:
-        patient = own_patient(active_user(session, user_id))
+        patient = own_patient(active_user(session, sign_in))
         document = documents.get_own(session, document_id, patient_id=patient.id)
         return DocumentRead.model_validate(document)
 

@@ -21,6 +21,7 @@ from psycopg.rows import namedtuple_row
 from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import make_url
 
+from api.security import SignIn
 from intake.settings import Settings
 from models.repo.documents import PATIENT_USER_DOCUMENT
 
@@ -61,12 +62,18 @@ async def open_pool(settings: Settings) -> AsyncConnectionPool | None:
 
 
 async def find_for_patient_user(
-    pool: AsyncConnectionPool | None, document_id: UUID, *, user_id: UUID
+    pool: AsyncConnectionPool | None, document_id: UUID, *, sign_in: SignIn
 ) -> Any | None:
-    """The patient user's document row (its columns as attributes); None when this can't say."""
+    """The signed-in patient user's document row (its columns as attributes); None when this
+    can't say."""
     if pool is None:
         return None
-    params: dict[str, Any] = {**_CONSTANTS, "document_id": document_id, "user_id": user_id}
+    params: dict[str, Any] = {
+        **_CONSTANTS,
+        "document_id": document_id,
+        "user_id": sign_in.user_id,
+        "session_id": sign_in.session_id,
+    }
     try:
         async with pool.connection() as connection:
             cursor = await connection.execute(_SQL, params)

@@ -1,4 +1,4 @@
-"""Accounts: password hashing (argon2id), user creation and sign-in."""
+"""Accounts: password hashing (argon2id), user creation, sign-in and the sessions it opens."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from models.repo import audit, users
+from intake.passwords import check_password
+from models.errors import NotAuthenticated
+from models.repo import audit, sign_ins, users
 from models.schemas import AuditAction, AuditSubject, Role
 from models.tables import User
 
@@ -38,6 +40,7 @@ def create_user(
     created_by: UUID | None = None,
 ) -> User:
     """Create an account; one an admin creates (`created_by`) goes in the audit trail."""
+    check_password(password, user_inputs=(email, full_name))
     user = users.create(
         session,
         email=email,
@@ -57,6 +60,31 @@ def create_user(
     return user
 
 
+def register_patient(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    date_of_birth: dt.date | None = None,
+) -> User | None:
+    """Create a patient account; None, with the existing account untouched, when the email is
+    taken. The caller answers both the same way, so sign-up does not reveal who has an account.
+    """
+    check_password(password, user_inputs=(email, full_name))
+    if users.find_by_email(session, email) is not None:
+        _hasher.hash(password)  # the same work as a new account, so timing tells nothing
+        return None
+    return create_user(
+        session,
+        email=email,
+        password=password,
+        full_name=full_name,
+        role=Role.patient,
+        date_of_birth=date_of_birth,
+    )
+
+
 def authenticate(session: Session, *, email: str, password: str) -> User | None:
     user = users.find_by_email(session, email)
     if user is None:
@@ -65,3 +93,53 @@ def authenticate(session: Session, *, email: str, password: str) -> User | None:
     if not user.is_active or not verify_password(user.password_hash, password):
         return None
     return user
+
+
+def start_session(session: Session, user: User, *, minutes: int) -> tuple[UUID, dt.datetime]:
+    """Open a session for a user who has just signed in: its id and when it ends."""
+    expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=minutes)
+    row = sign_ins.start(session, user_id=user.id, expires_at=expires_at)
+    return row.id, expires_at
+
+
+def end_session(session: Session, *, session_id: UUID) -> None:
+    """Sign out: the session's token stops working at once, on every API process."""
+    sign_ins.end(session, session_id=session_id)
+
+
+def end_all_sessions(session: Session, *, user_id: UUID) -> int:
+    return sign_ins.end_all(session, user_id=user_id)
+
+
+def change_password(
+    session: Session, user: User, *, current_password: str, new_password: str
+) -> None:
+    """Change a user's own password; every session of theirs ends, this one included."""
+    if not verify_password(user.password_hash, current_password):
+        raise NotAuthenticated("The current password is not right.", reason="bad_credentials")
+    check_password(new_password, user_inputs=(user.email, user.full_name))
+    user.password_hash = hash_password(new_password)
+    end_all_sessions(session, user_id=user.id)
+    audit.record(
+        session,
+        actor_id=user.id,
+        action=AuditAction.password_change,
+        subject_type=AuditSubject.user,
+        subject_id=str(user.id),
+    )
+
+
+def set_active(session: Session, user: User, *, active: bool, by: UUID | None) -> None:
+    """Deactivate (ending every session at once) or reactivate an account."""
+    if user.is_active == active:
+        return
+    user.is_active = active
+    if not active:
+        end_all_sessions(session, user_id=user.id)
+    audit.record(
+        session,
+        actor_id=by,
+        action=AuditAction.reactivate if active else AuditAction.deactivate,
+        subject_type=AuditSubject.user,
+        subject_id=str(user.id),
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import getpass
 import json
 import logging
 import multiprocessing
@@ -158,18 +159,43 @@ def cmd_articles(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_password(args: argparse.Namespace) -> str | None:
+    """The password from standard input, a prompt, or (discouraged) the command line."""
+    if args.password is not None:
+        print(
+            "intake: warning: --password is visible to other users of this machine in the "
+            "process list and stays in the shell history; prefer the prompt or "
+            "--password-stdin",
+            file=sys.stderr,
+        )
+        return str(args.password)
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        print("intake: no terminal to ask for a password: use --password-stdin", file=sys.stderr)
+        return None
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != password:
+        print("intake: the two passwords differ", file=sys.stderr)
+        return None
+    return password
+
+
 def cmd_users_create(args: argparse.Namespace) -> int:
     from intake.accounts import create_user
     from models.db import session_scope
     from models.schemas import Role
 
     settings = _settings()
+    password = _new_password(args)
+    if password is None:
+        return 2
     try:
         with session_scope(settings.resolved_database_url) as session:
             user = create_user(
                 session,
                 email=args.email,
-                password=args.password,
+                password=password,
                 full_name=args.full_name or args.email,
                 role=Role(args.role),
             )
@@ -274,6 +300,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             access_log=args.access_log,
             # No `server: uvicorn` banner telling a scanner what to try.
             server_header=False,
+            # The app believes forwarded headers from INTAKE_TRUSTED_PROXIES only (api/middleware),
+            # under any server; uvicorn's own default would trust any proxy on loopback.
+            proxy_headers=False,
         )
     finally:
         if worker is not None:
@@ -325,7 +354,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     create = users.add_parser("create", help="create an account")
     create.add_argument("--email", required=True)
-    create.add_argument("--password", required=True)
+    source = create.add_mutually_exclusive_group()
+    source.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
+    )
+    source.add_argument(
+        "--password", help="the password itself (visible in the process list; discouraged)"
+    )
     create.add_argument("--role", choices=["patient", "clinician", "admin"], required=True)
     create.add_argument("--full-name")
     create.set_defaults(handler=cmd_users_create)

@@ -51,7 +51,15 @@ class Settings(BaseSettings):
     task_time_limit: int = 360
     reaper_interval: int = 60
     stuck_after: int = 900
-    login_rate_limit: str = "10/minute"
+    login_rate_limit: str = Field(default="10/minute", description="sign-in attempts per account")
+    login_address_rate_limit: str = Field(
+        default="30/minute;300/hour", description="sign-in attempts per client address"
+    )
+    login_lockout: str = Field(
+        default="5/15minutes;10/hour;20/day",
+        description="failed sign-ins per account before it is locked; each limit a longer lock",
+    )
+    register_rate_limit: str = Field(default="20/hour", description="sign-ups per client address")
     upload_rate_limit: str = "120/minute"
     rate_limit_storage: str = Field(
         default="memory://", description="memory:// for one process; redis://... to share limits"
@@ -66,6 +74,11 @@ class Settings(BaseSettings):
         default=None,
         description="None: /metrics answers loopback clients only; otherwise it needs this "
         "bearer token",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="comma-separated addresses or networks of reverse proxies whose "
+        "X-Forwarded-For and X-Forwarded-Proto are believed; empty: none",
     )
     ocr_dpi: int = 300
     ocr_language: str = "eng"

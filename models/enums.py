@@ -194,6 +194,9 @@ class AuditAction(StrEnum):
     create = "create"
     save = "save"
     retire = "retire"
+    password_change = "password_change"
+    deactivate = "deactivate"
+    reactivate = "reactivate"
 
 
 # A decision on a review item is audited under its own action.

@@ -29,6 +29,13 @@ class InvalidInput(IntakeError):
     message = "This input cannot be used."
 
 
+class MalformedRequest(IntakeError):
+    """A request whose shape is wrong (400), such as one upload carrying two files."""
+
+    reason = "malformed_request"
+    message = "This request is not in a form that can be processed."
+
+
 class NotFound(IntakeError):
     reason = "not_found"
     message = "Not found."

@@ -498,6 +498,11 @@ class UserRead(_ReadSchema):
     role: Role
 
 
+class PasswordChange(_Schema):
+    current_password: str = Field(max_length=256)
+    new_password: str = Field(min_length=8, max_length=256)
+
+
 class Token(_Schema):
     access_token: str
     token_type: str = "bearer"

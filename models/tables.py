@@ -107,6 +107,19 @@ class User(Base):
     patient: Mapped[Patient | None] = relationship(back_populates="user", uselist=False)
 
 
+class SignInSession(Base):
+    """A signed-in session. A token is honoured only while its session row exists: signing out
+    deletes the row, and a password change or deactivation deletes all of a user's rows."""
+
+    __tablename__ = "sign_in_sessions"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
 class Patient(Base):
     __tablename__ = "patients"
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)

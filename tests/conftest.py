@@ -6,6 +6,10 @@ import pytest
 
 # Tests never read a developer's .env or embedded home.
 os.environ.setdefault("INTAKE_SECRET_KEY", "test-secret-key-not-for-production")
+# Every test signs up and signs in from the one test client's address; the tests of these
+# limits set their own.
+os.environ.setdefault("INTAKE_REGISTER_RATE_LIMIT", "100000/minute")
+os.environ.setdefault("INTAKE_LOGIN_ADDRESS_RATE_LIMIT", "100000/minute")
 
 
 @pytest.fixture

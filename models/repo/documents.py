@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from models.errors import DocumentNotFound
 from models.schemas import DocumentStatus, Role
-from models.tables import Document, Patient, User
+from models.tables import Document, Patient, SignInSession, User
 
 
 def get(session: Session, document_id: UUID) -> Document:
@@ -26,14 +26,17 @@ def get_own(session: Session, document_id: UUID, *, patient_id: UUID) -> Documen
 
 
 # The busiest read, for api/status_reads.py: the document, if it belongs to the patient record
-# of an active patient user, with `document_id` and `user_id` bound.
+# of an active patient user whose session is live, with `document_id`, `user_id` and
+# `session_id` bound.
 PATIENT_USER_DOCUMENT = (
     select(Document)
     .join(Patient, Patient.id == Document.patient_id)
     .join(User, User.id == Patient.user_id)
+    .join(SignInSession, SignInSession.user_id == User.id)
     .where(
         Document.id == bindparam("document_id", type_=Uuid),
         User.id == bindparam("user_id", type_=Uuid),
+        SignInSession.id == bindparam("session_id", type_=Uuid),
         User.is_active.is_(True),
         User.role == Role.patient.value,
     )

@@ -18,10 +18,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from api import admins, patients
-from api.deps import SessionDep, app_settings, get_current_user, get_user_id
+from api.deps import SessionDep, app_settings, get_current_user, get_sign_in
 from api.main import create_app
+from api.security import SignIn
 from intake.settings import Settings
 from models.db import get_engine, session_scope
+from models.repo import sign_ins
 from models.schemas import DocumentStatus, Queue, Role
 from models.tables import Base, Document, Job, Patient, User
 
@@ -110,13 +112,16 @@ def api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
         assert found is not None, "the test signs a user in first"
         return found
 
-    async def current_user_id() -> uuid.UUID:
+    async def current_sign_in() -> SignIn:
         user_id = state.signed_in["user"]
         assert user_id is not None
-        return user_id
+        expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+        with session_scope(settings.resolved_database_url) as session:
+            row = sign_ins.start(session, user_id=user_id, expires_at=expires_at)
+            return SignIn(user_id, row.id)
 
     app.dependency_overrides[app_settings] = lambda: settings
     app.dependency_overrides[get_current_user] = current_user
-    app.dependency_overrides[get_user_id] = current_user_id
+    app.dependency_overrides[get_sign_in] = current_sign_in
     yield state
     get_engine(settings.resolved_database_url).dispose()

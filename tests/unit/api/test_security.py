@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 import uuid
 
@@ -15,17 +16,32 @@ from models.errors import NotAuthenticated
 SETTINGS = Settings(secret_key="token-test-secret", token_minutes=1)
 
 
-def test_a_token_names_its_user() -> None:
-    user_id = uuid.uuid4()
-    token = security.issue_token(user_id, "patient", SETTINGS)
-    assert security.read_token(token, SETTINGS) == user_id
-    assert security.read_token(token, SETTINGS) == user_id  # and again, once checked
+def _token(user_id: uuid.UUID | None = None, session_id: uuid.UUID | None = None) -> str:
+    expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)
+    return security.issue_token(
+        user_id or uuid.uuid4(), "patient", session_id or uuid.uuid4(), expires_at, SETTINGS
+    )
+
+
+def test_a_token_names_its_user_and_session() -> None:
+    user_id, session_id = uuid.uuid4(), uuid.uuid4()
+    token = _token(user_id, session_id)
+    assert security.read_token(token, SETTINGS) == (user_id, session_id)
+    assert security.read_token(token, SETTINGS) == (user_id, session_id)  # again, once checked
+
+
+def test_a_token_without_a_session_is_refused() -> None:
+    # Tokens from before sessions were kept on the server cannot be ended, so none is honoured.
+    claims = {"sub": str(uuid.uuid4()), "aud": security.AUDIENCE, "exp": int(time.time()) + 60}
+    token = jwt.encode(claims, security._signing_key(SETTINGS.secret_key), security.ALGORITHM)
+    with pytest.raises(NotAuthenticated):
+        security.read_token(token, SETTINGS)
 
 
 def test_a_token_checked_while_valid_is_refused_once_it_expires(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    token = security.issue_token(uuid.uuid4(), "patient", SETTINGS)
+    token = _token()
     security.read_token(token, SETTINGS)
     later = time.time() + 61
     monkeypatch.setattr(security.time, "time", lambda: later)
@@ -50,13 +66,13 @@ def test_an_expired_token_is_refused_at_first_sight() -> None:
     ids=["tampered signature", "garbage", "empty"],
 )
 def test_a_forged_token_is_refused(forge) -> None:  # type: ignore[no-untyped-def]
-    token = security.issue_token(uuid.uuid4(), "patient", SETTINGS)
+    token = _token()
     with pytest.raises(NotAuthenticated):
         security.read_token(forge(token), SETTINGS)
 
 
 def test_a_token_of_another_key_or_audience_is_refused() -> None:
-    token = security.issue_token(uuid.uuid4(), "patient", SETTINGS)
+    token = _token()
     other = Settings(secret_key="another-secret-entirely", token_minutes=1)
     with pytest.raises(NotAuthenticated):
         security.read_token(token, other)
