@@ -33,6 +33,7 @@ from models.schemas import (
     Role,
     StaffCreate,
     UserRead,
+    UserUpdate,
 )
 from workers import monitor
 from workers.enqueue import enqueue_after_commit
@@ -92,6 +93,17 @@ def create_user(body: StaffCreate, session: SessionDep, admin: CurrentAdmin) -> 
         date_of_birth=body.date_of_birth,
         created_by=admin.id,
     )
+    return UserRead.model_validate(user)
+
+
+@router.patch("/users/{user_id}", response_model=UserRead)
+def update_user(
+    user_id: UUID, body: UserUpdate, session: SessionDep, admin: CurrentAdmin
+) -> UserRead:
+    """Deactivate or reactivate an account (deactivating ends all its sessions at once), or
+    change a member of staff's role. The last active admin cannot be removed."""
+    user = users.get(session, user_id)
+    accounts.update_user(session, user, active=body.is_active, role=body.role, by=admin.id)
     return UserRead.model_validate(user)
 
 

@@ -44,9 +44,18 @@ class ErrorRead(BaseModel):
     reason: str
 
 
+class RequestValidationErrorRead(BaseModel):
+    """FastAPI's own answer to a body or parameter of the wrong shape: one entry per problem."""
+
+    detail: list[dict[str, Any]]
+
+
 # Documented on every router, so clients (and schema checks) know the error shape.
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorRead, "description": description}
+    code: {
+        "model": ErrorRead | RequestValidationErrorRead if code == 422 else ErrorRead,
+        "description": description,
+    }
     for code, description in (
         (400, "The request cannot be processed"),
         (401, "Not signed in, or the session expired"),
@@ -54,6 +63,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (404, "Not found, or not yours"),
         (409, "Conflicts with the current state"),
         (413, "Upload too large"),
+        (422, "The input is refused: the wrong shape, or a value that cannot be used"),
         (429, "Too many requests"),
         (503, "A service is temporarily unavailable"),
     )

@@ -10,7 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from intake.passwords import check_password
-from models.errors import NotAuthenticated
+from models.errors import Conflict, NotAuthenticated
 from models.repo import audit, sign_ins, users
 from models.schemas import AuditAction, AuditSubject, Role
 from models.tables import User
@@ -143,3 +143,35 @@ def set_active(session: Session, user: User, *, active: bool, by: UUID | None) -
         subject_type=AuditSubject.user,
         subject_id=str(user.id),
     )
+
+
+def update_user(
+    session: Session, user: User, *, active: bool | None, role: Role | None, by: UUID
+) -> None:
+    """An admin's change to an account: deactivate or reactivate it, or move a member of staff
+    between the clinician and admin roles. The last active admin always stays."""
+    leaves_admins = user.role == Role.admin and (
+        active is False or (role is not None and role != Role.admin)
+    )
+    if leaves_admins and user.is_active and users.count_active_admins(session) <= 1:
+        raise Conflict(
+            "This is the last active admin; make another admin first.", reason="last_admin"
+        )
+    if role is not None and role != user.role:
+        if Role.patient in (role, user.role):
+            raise Conflict(
+                "A patient account cannot become staff, nor staff a patient: create a new "
+                "account instead.",
+                reason="role_change_refused",
+            )
+        user.role = role
+        end_all_sessions(session, user_id=user.id)  # their tokens name the old role
+        audit.record(
+            session,
+            actor_id=by,
+            action=AuditAction.role_change,
+            subject_type=AuditSubject.user,
+            subject_id=str(user.id),
+        )
+    if active is not None:
+        set_active(session, user, active=active, by=by)

@@ -22,8 +22,8 @@ def check_password(password: str, *, user_inputs: tuple[str, ...] = ()) -> None:
             f"Please choose a password of at least {MIN_LENGTH} characters.",
             reason="weak_password",
         )
-    # zxcvbn's work grows with length; the first 100 characters decide the score.
-    result = zxcvbn(password[:100], user_inputs=[part for part in user_inputs if part])
+    # zxcvbn's work grows with length and it takes at most 72 characters: they decide the score.
+    result = zxcvbn(password[:72], user_inputs=[part[:72] for part in user_inputs if part])
     if result["score"] < MIN_SCORE:
         raise InvalidInput(
             "This password is among the most common or easily guessed ones. Please choose "

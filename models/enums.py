@@ -197,6 +197,7 @@ class AuditAction(StrEnum):
     password_change = "password_change"
     deactivate = "deactivate"
     reactivate = "reactivate"
+    role_change = "role_change"
 
 
 # A decision on a review item is audited under its own action.

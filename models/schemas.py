@@ -496,6 +496,14 @@ class UserRead(_ReadSchema):
     email: str
     full_name: str
     role: Role
+    is_active: bool = True
+
+
+class UserUpdate(_Schema):
+    """What an admin changes about an account; a field left out stays as it is."""
+
+    is_active: bool | None = None
+    role: Role | None = None
 
 
 class PasswordChange(_Schema):

@@ -18,6 +18,13 @@ def find(session: Session, user_id: UUID) -> User | None:
     return session.get(User, user_id, options=[joinedload(User.patient)])
 
 
+def get(session: Session, user_id: UUID) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.", reason="user_not_found")
+    return user
+
+
 def find_by_email(session: Session, email: str) -> User | None:
     return session.scalars(select(User).where(func.lower(User.email) == email.lower())).first()
 
@@ -87,3 +94,14 @@ def lock_patient(session: Session, patient_id: UUID) -> Patient | None:
     return session.scalars(
         select(Patient).where(Patient.id == patient_id).with_for_update(key_share=True)
     ).first()
+
+
+def count_active_admins(session: Session) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(User.role == Role.admin, User.is_active.is_(True))
+        )
+        or 0
+    )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 
+import httpx
 from fastapi.testclient import TestClient
 
 from intake import accounts, pipeline
@@ -45,3 +47,20 @@ class Api:
 
     def patient_id(self, headers: dict[str, str]) -> str:
         return str(self.client.get("/api/profile", headers=headers).json()["patient_id"])
+
+
+CSRF_META = re.compile(r'name="csrf-token" content="([0-9a-f]+)"')
+
+
+def page_token(browser: TestClient, path: str = "/") -> str:
+    """The CSRF token a page's forms carry (a signed-out visitor's too), as a browser sees it."""
+    found = CSRF_META.search(browser.get(path).text)
+    assert found, f"{path} carries a CSRF token"
+    return found.group(1)
+
+
+def post_form(
+    browser: TestClient, url: str, data: dict[str, str], *, page: str = "/"
+) -> httpx.Response:
+    """Fill in and send a form as a browser does: open its page first, then post with its token."""
+    return browser.post(url, data={**data, "csrf_token": page_token(browser, page)})

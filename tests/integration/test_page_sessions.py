@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from api.pages import safe_next
 from models.schemas import Role
-from tests.integration.api_helpers import PASSWORD
+from tests.integration.api_helpers import PASSWORD, post_form
 
 
 def _browser(api) -> TestClient:
@@ -35,8 +35,8 @@ def test_a_page_that_needs_a_session_sends_to_sign_in_and_names_the_page(api, pa
 def test_signing_in_returns_to_the_page_asked_for(api):
     _account(api, Role.patient, "back@example.org")
     browser = _browser(api)
-    response = browser.post(
-        "/login", data={"email": "back@example.org", "password": PASSWORD, "next": "/records"}
+    response = post_form(
+        browser, "/login", {"email": "back@example.org", "password": PASSWORD, "next": "/records"}
     )
     assert response.status_code == 303 and response.headers["location"] == "/records"
     assert browser.get("/records").status_code == 200
@@ -55,9 +55,10 @@ def test_signing_in_returns_to_the_page_asked_for(api):
 def test_next_never_leaves_the_site(api, target):
     assert safe_next(target) is None
     _account(api, Role.clinician, f"c{abs(hash(target))}@example.org")
-    response = _browser(api).post(
+    response = post_form(
+        _browser(api),
         "/login",
-        data={"email": f"c{abs(hash(target))}@example.org", "password": PASSWORD, "next": target},
+        {"email": f"c{abs(hash(target))}@example.org", "password": PASSWORD, "next": target},
     )
     assert response.headers["location"] == "/review"
     assert "evil" not in _browser(api).get("/", params={"next": target}).text
@@ -66,7 +67,7 @@ def test_next_never_leaves_the_site(api, target):
 def test_a_page_the_role_may_not_see_is_a_page(api):
     _account(api, Role.patient, "nosy@example.org")
     browser = _browser(api)
-    browser.post("/login", data={"email": "nosy@example.org", "password": PASSWORD})
+    post_form(browser, "/login", {"email": "nosy@example.org", "password": PASSWORD})
     response = browser.get("/admin")
     assert response.status_code == 403
     assert response.headers["content-type"].startswith("text/html")

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from models.schemas import Role
 from tests.factories import RECORD_PAGE_1, RECORD_PAGE_2
-from tests.integration.api_helpers import PASSWORD
+from tests.integration.api_helpers import PASSWORD, post_form
 
 RECORD = (RECORD_PAGE_1 + RECORD_PAGE_2).encode()
 
@@ -24,7 +24,7 @@ def _sign_in(api, role: Role) -> tuple[TestClient, str]:
             session, email=email, password=PASSWORD, full_name=f"Page {role.value}", role=role
         )
     browser = TestClient(api.client.app)
-    page = browser.post("/login", data={"email": email, "password": PASSWORD})
+    page = post_form(browser, "/login", {"email": email, "password": PASSWORD})
     assert page.status_code == 200, page.text[:500]
     token = re.search(r'name="csrf-token" content="([0-9a-f]+)"', page.text)
     assert token, "every signed-in page carries a CSRF token"
@@ -46,15 +46,19 @@ def test_security_headers_are_set(api):
 
 def test_patient_signs_up_uploads_and_sees_evidence(api):
     browser = TestClient(api.client.app)
-    page = browser.post(
+    signed_up = post_form(
+        browser,
         "/signup",
-        data={
+        {
             "email": "new@example.org",
             "password": PASSWORD,
             "full_name": "New Patient",
             "date_of_birth": "1960-05-04",
         },
+        page="/signup",
     )
+    assert "Your account is ready" in signed_up.text
+    page = post_form(browser, "/login", {"email": "new@example.org", "password": PASSWORD})
     assert page.status_code == 200 and "Upload records" in page.text
     csrf = re.search(r'name="csrf-token" content="([0-9a-f]+)"', page.text).group(1)
     refused = browser.post("/api/documents", files={"file": ("r.txt", RECORD, "text/plain")})

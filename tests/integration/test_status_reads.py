@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 import api.deps
 import api.status_reads
+from api.security import SignIn
 from api.deps import app_settings
 from intake.settings import Settings
 from models.db import session_scope
@@ -144,7 +145,7 @@ def test_a_pool_that_cannot_connect_says_nothing_rather_than_failing(tmp_path) -
         assert pool is not None
         try:
             return await api.status_reads.find_for_patient_user(
-                pool, uuid.uuid4(), user_id=uuid.uuid4()
+                pool, uuid.uuid4(), sign_in=SignIn(uuid.uuid4(), uuid.uuid4())
             )
         finally:
             await pool.close()

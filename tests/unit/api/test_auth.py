@@ -18,7 +18,7 @@ def test_registering_makes_a_patient_account(api: Api) -> None:
     assert response.status_code == 201
     body = response.json()
     assert (body["email"], body["role"], body["full_name"]) == ("me@example.org", "patient", "Me")
-    assert set(body) == {"id", "email", "full_name", "role"}
+    assert set(body) == {"id", "email", "full_name", "role", "is_active"}
 
 
 def test_an_email_registers_once_and_a_second_sign_up_answers_the_same(api: Api) -> None:
