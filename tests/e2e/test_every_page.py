@@ -46,8 +46,10 @@ def _sign_up(page, server, name: str, email: str) -> None:
     page.get_by_label("Full name").fill(name)
     page.get_by_label("Date of birth").fill("1961-03-04")
     page.get_by_label("Email").fill(email)
-    page.get_by_label("Password (at least 8 characters)").fill(PASSWORD)
+    page.get_by_label("Password (at least 8 characters").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(re.compile(r".*/\?notice=signed_up$"))
+    _sign_in(page, server, email)
     page.wait_for_url(re.compile(r".*/records$"))
 
 
@@ -87,6 +89,7 @@ def _pages(role: str, world: World) -> list[tuple[str, str]]:
         "patient": [
             ("records", "/records"),
             ("evidence", world.evidence_path),
+            ("account", "/account"),
             ("forbidden", "/review"),
         ],
         "clinician": [

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import http.server
 import io
 import re
+import threading
 
 import pdfplumber
 import pytest
@@ -27,8 +29,11 @@ def test_patient_uploads_a_record_and_reads_the_profile(page, server, tmp_path):
     page.get_by_label("Full name").fill("Pat Example")
     page.get_by_label("Date of birth").fill("1961-03-04")
     page.get_by_label("Email").fill("pat@example.org")
-    page.get_by_label("Password (at least 8 characters)").fill(PASSWORD)
+    page.get_by_label("Password (at least 8 characters").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(re.compile(r".*/\?notice=signed_up$"))
+    assert page.get_by_text("Your account is ready").is_visible()
+    _sign_in(page, server, "pat@example.org")
     page.wait_for_url(re.compile(r".*/records$"))
     record = tmp_path / "pathology.pdf"
     record.write_bytes(text_pdf([RECORD_PAGE_1, RECORD_PAGE_2]))
@@ -102,3 +107,41 @@ def test_admin_sees_the_queues_and_jobs(page, server):
     assert page.get_by_role("heading", name="Queues").is_visible()
     assert page.locator("svg").count() >= 2
     screenshot(page, "admin-dashboard")
+
+
+def test_a_sign_in_form_on_another_site_cannot_sign_this_browser_in(page, server):
+    """Login CSRF: a page elsewhere posts the attacker's email and password to our sign-in;
+    the victim's browser must not end up signed in to the attacker's account."""
+    server.create_user("attacker@example.org", PASSWORD, "patient")
+    port = int(server.url.rsplit(":", 1)[1])
+    attack = (
+        "<!doctype html><title>Win a prize</title>"
+        f'<form method="post" action="http://127.0.0.1:{port}/login">'
+        '<input name="email" value="attacker@example.org">'
+        f'<input name="password" value="{PASSWORD}"></form>'
+        "<script>document.forms[0].submit()</script>"
+    ).encode()
+
+    class AttackerSite(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802  (the name http.server calls)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(attack)
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    # "localhost" is another site than "127.0.0.1" to the browser.
+    elsewhere = http.server.HTTPServer(("127.0.0.1", 0), AttackerSite)
+    threading.Thread(target=elsewhere.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://localhost:{elsewhere.server_port}/")
+        page.wait_for_url(f"{server.url}/login")
+        assert "another website" in page.content()
+        screenshot(page, "cross-site-sign-in-refused")
+        page.goto(f"{server.url}/records")
+        page.wait_for_url(re.compile(r".*/\?next=/records$"))
+        assert page.get_by_role("heading", name="Sign in").is_visible()
+    finally:
+        elsewhere.shutdown()

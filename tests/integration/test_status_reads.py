@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 
 import api.deps
 import api.status_reads
-from api.security import SignIn
 from api.deps import app_settings
+from api.security import SignIn
 from intake.settings import Settings
 from models.db import session_scope
 from models.repo import documents
