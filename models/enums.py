@@ -218,4 +218,6 @@ class AuditSubject(StrEnum):
     profile_summary = "profile_summary"
     review_item = "review_item"
     review_queue = "review_queue"
+    # A clinician's search of patients by name, date of birth or record number.
+    patient_search = "patient_search"
     user = "user"
