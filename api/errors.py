@@ -19,6 +19,7 @@ from models.errors import (
     NotFound,
     NotPermitted,
     TransientError,
+    UnknownTerm,
     UnreadableDocument,
     UploadRejected,
 )
@@ -38,6 +39,7 @@ _STATUS: list[tuple[type[IntakeError], int]] = [
 class ErrorRead(BaseModel):
     detail: str
     reason: str
+    suggestions: list[str] | None = None
 
 
 # Documented on every router, so clients (and schema checks) know the error shape.
@@ -74,14 +76,17 @@ def is_page(request: Request) -> bool:
 async def _handle(request: Request, error: Exception) -> Response:
     assert isinstance(error, IntakeError)
     status = status_for(error)
+    suggestions = error.suggestions if isinstance(error, UnknownTerm) else None
     if is_page(request):
         if status == 401:
             return sign_in_redirect(request)
-        return error_page(request, status, error.message)
+        hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        return error_page(request, status, error.message + hint)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(
-        {"detail": error.message, "reason": error.reason}, status_code=status, headers=headers
-    )
+    body: dict[str, object] = {"detail": error.message, "reason": error.reason}
+    if suggestions is not None:
+        body["suggestions"] = suggestions
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 async def _handle_http(request: Request, error: Exception) -> Response:

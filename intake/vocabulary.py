@@ -209,3 +209,20 @@ def _checked_stage(stage: StageFact) -> dict[str, str | None]:
             raise InvalidInput(f"{axis.lower()}: {typed!r} is not a {axis} category.")
         update[axis.lower()] = prefix + canonical
     return update
+
+
+@functools.cache
+def form_choices() -> dict[str, list[tuple[str, str]]]:
+    """The known values of each checked field as (value, label) pairs, for the page forms."""
+    types = sorted(_cancer_types().values(), key=lambda entry: entry.name)
+    return {
+        "oncotree_code": [(entry.code, entry.name) for entry in types],
+        "marker": [(value, value) for value in markers().values()],
+        "result": [(value, value) for value in results().values()],
+        "name": [(value, value) for value in treatments().values()],
+        "relation": [(value, value) for value in relations().values()],
+        "group": [(value, value) for value in stage_groups().values()],
+        "t": [(value, value) for value in categories("T").values()],
+        "n": [(value, value) for value in categories("N").values()],
+        "m": [(value, value) for value in categories("M").values()],
+    }
