@@ -78,10 +78,18 @@ def rebuild_profile(session: Session, *, patient_id: UUID) -> Profile:
     profile = assemble_profile(kept, decisions)
     profiles.save(session, patient_id=patient_id, profile=profile)
     history = [_decided(item) for item in decided_items if item.decided_at is not None]
+    confirmed_facts = [
+        fact
+        for _, d in sorted(history, key=lambda pair: pair[1].decided_at)
+        if d.status is ReviewStatus.confirmed
+        for fact in ([d.chosen] if d.chosen else d.facts)
+    ]
     # A flag a clinician already decided stays decided when the same facts come back; the
     # same fact with another value is a change, raised again with what it was before.
     decided = {_flag_signature(item.reason, d.facts, item.document_id) for item, d in history}
-    inputs = dataclasses.replace(inputs, facts=apply_overrides(kept, decisions))
+    inputs = dataclasses.replace(
+        inputs, facts=apply_overrides(kept, decisions), confirmed=confirmed_facts
+    )
     flags = [
         flag.model_copy(update={"previous": earlier_decision(flag.facts, [d for _, d in history])})
         for flag in flag_for_review(profile, inputs)

@@ -149,6 +149,7 @@ class ReviewReason(StrEnum):
     conflicting_stage = "conflicting_stage"
     conflicting_biomarker = "conflicting_biomarker"
     contradicts_correction = "contradicts_correction"
+    changed_since_review = "changed_since_review"
     stage_inconsistent = "stage_inconsistent"
     stage_derived = "stage_derived"
     stage_missing = "stage_missing"
