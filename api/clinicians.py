@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from uuid import UUID
 
 import pypdfium2 as pdfium
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import TypeAdapter
 
@@ -17,27 +18,68 @@ from api.pages import render
 from intake import decisions
 from intake.document_pages import load_pages, open_document_page
 from intake.profiles import profile_view, read_profile
+from intake.vocabulary import form_choices
 from models.errors import NotFound
 from models.repo import documents, review, users
 from models.schemas import (
     AuditSubject,
     Fact,
     FactAdd,
+    FactKind,
+    PatientMatch,
     ProfileRead,
     ReviewDecision,
     ReviewDecisionKind,
     ReviewItemRead,
+    ReviewReason,
+    Severity,
+    TreatmentStatus,
 )
+from models.tables import Document
 
 router = APIRouter(prefix="/api", tags=["clinicians"], responses=ERROR_RESPONSES)
 _FACT: TypeAdapter[Fact] = TypeAdapter(Fact)
 
 
 @router.get("/review/items", response_model=list[ReviewItemRead])
-def list_review_items(session: SessionDep, clinician: CurrentClinician) -> list[ReviewItemRead]:
-    """Open items, most severe and oldest first."""
-    items = decisions.open_review_items(session, clinician_id=clinician.id)
-    return [ReviewItemRead.model_validate(item) for item in items]
+def list_review_items(
+    session: SessionDep,
+    clinician: CurrentClinician,
+    reason: list[ReviewReason] = Query(default=[], description="only items flagged for these"),
+    severity: list[Severity] = Query(default=[], description="only items of these severities"),
+    cancer_type: str | None = Query(
+        default=None, max_length=100, description="an OncoTree code or main type in the profile"
+    ),
+    patient_id: UUID | None = Query(default=None, description="only this patient's items"),
+) -> list[ReviewItemRead]:
+    """Open items, most severe and oldest first; each filter given narrows the list."""
+    only = decisions.QueueFilter(
+        reasons=reason, severities=severity, cancer_type=cancer_type, patient_id=patient_id
+    )
+    items = decisions.open_review_items(session, clinician_id=clinician.id, only=only)
+    return [decisions.describe_item(item) for item in items]
+
+
+@router.get("/review/patients", response_model=list[PatientMatch])
+def search_patients(
+    session: SessionDep,
+    clinician: CurrentClinician,
+    q: str = Query(
+        default="",
+        max_length=200,
+        description="a name, a date of birth or a record number (MRN); blank: patients with "
+        "open items",
+    ),
+) -> list[PatientMatch]:
+    """Patients found by name, date of birth or MRN, with how many open items each has."""
+    return decisions.search_patients(session, query=q, clinician_id=clinician.id)
+
+
+@router.get("/review/decisions", response_model=list[ReviewItemRead])
+def my_decisions_today(session: SessionDep, clinician: CurrentClinician) -> list[ReviewItemRead]:
+    """The items the signed-in clinician decided today (UTC), latest first."""
+    items = decisions.decided_today(session, clinician_id=clinician.id, now=dt.datetime.now(dt.UTC))
+    return [decisions.describe_item(item) for item in items]
 
 
 @router.post("/review/items/{item_id}/decision", response_model=ReviewItemRead)
@@ -47,7 +89,7 @@ def decide(
     item = decisions.decide_review_item(
         session, item_id=item_id, decision=body, clinician_id=clinician.id
     )
-    return ReviewItemRead.model_validate(item)
+    return decisions.describe_item(item)
 
 
 @router.get("/patients/{patient_id}/profile", response_model=ProfileRead)
@@ -82,11 +124,44 @@ pages = APIRouter(include_in_schema=False)
 
 @pages.get("/review", response_class=HTMLResponse)
 def queue_page(
-    request: Request, session: SessionDep, settings: SettingsDep, clinician: CurrentClinician
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    clinician: CurrentClinician,
+    reason: list[str] = Query(default=[]),
+    severity: list[str] = Query(default=[]),
+    cancer_type: str = Query(default="", max_length=100),
+    patient_id: UUID | None = None,
+    q: str = Query(default="", max_length=200),
 ) -> Response:
-    items = list_review_items(session, clinician)
-    patients = {p.id: p for p in users.list_patients_by_ids(session, {i.patient_id for i in items})}
-    return render(request, "clinician_queue.html", settings, items=items, patients=patients)
+    """The queue with its filters (a blank select means any), the patients found, and the
+    clinician's decisions today."""
+    reasons = [form_choice({"reason": r}, "reason", ReviewReason) for r in reason if r]
+    severities = [form_choice({"severity": s}, "severity", Severity) for s in severity if s]
+    items = list_review_items(
+        session, clinician, reasons, severities, cancer_type.strip() or None, patient_id
+    )
+    today = my_decisions_today(session, clinician)
+    shown = {i.patient_id for i in items} | {i.patient_id for i in today}
+    patients = {p.id: p for p in users.list_patients_by_ids(session, shown)}
+    return render(
+        request,
+        "clinician_queue.html",
+        settings,
+        items=items,
+        patients=patients,
+        found=search_patients(session, clinician, q),
+        today=today,
+        filters={
+            "reason": reasons,
+            "severity": severities,
+            "cancer_type": cancer_type,
+            "patient_id": patient_id,
+            "q": q,
+        },
+        reasons=list(ReviewReason),
+        severities=list(Severity),
+    )
 
 
 @pages.get("/review/patients/{patient_id}", response_class=HTMLResponse)
@@ -99,7 +174,7 @@ def patient_page(
 ) -> Response:
     view = read_patient_profile(patient_id, session, clinician)
     items = [
-        ReviewItemRead.model_validate(i)
+        decisions.describe_item(i)
         for i in review.list_open_for_patient(session, patient_id=patient_id)
     ]
     return render(
@@ -110,6 +185,7 @@ def patient_page(
         view=view,
         items=items,
         editable=decisions.EDITABLE,
+        vocabularies=form_choices(),
         documents=documents.list_for_patient(session, patient_id=patient_id),
         history=review.list_decided_for_patient(session, patient_id=patient_id),
         evidence_base=f"/review/patients/{patient_id}/documents",
@@ -120,16 +196,30 @@ def patient_page(
 async def decide_page(
     request: Request, item_id: UUID, session: SessionDep, clinician: CurrentClinician
 ) -> Response:
+    """Save a decision; `decision` is confirm, correct or reject, or confirm:N for a conflict's
+    reading N that holds. No decision is chosen in advance: a form sent without one is refused."""
     form = await request.form()
     item = review.get(session, item_id)
-    kind = form_choice(form, "decision", ReviewDecisionKind)
+    chosen, _, keep_text = str(form.get("decision", "")).partition(":")
+    kind = form_choice({"decision": chosen}, "decision", ReviewDecisionKind)
+    keep = form_integer({"keep": keep_text}, "keep", default=-1)
     value = None
-    if kind is ReviewDecisionKind.correct:
+    if kind is ReviewDecisionKind.correct and item.facts:
         value = decisions.correct_fact(_FACT.validate_python(item.facts[0]), form)
     comment = str(form.get("comment", "")).strip() or None
-    decision = validated(lambda: ReviewDecision(decision=kind, value=value, comment=comment))
+    decision = validated(
+        lambda: ReviewDecision(
+            decision=kind, value=value, keep=keep if keep >= 0 else None, comment=comment
+        )
+    )
     decide(item_id, decision, session, clinician)
-    return RedirectResponse(f"/review/patients/{item.patient_id}", status_code=303)
+    # The next item opens: the patient's next open item, or the queue's when none is left.
+    if review.list_open_for_patient(session, patient_id=item.patient_id):
+        return RedirectResponse(f"/review/patients/{item.patient_id}#next", status_code=303)
+    following = review.list_open(session, limit=1)
+    if following:
+        return RedirectResponse(f"/review/patients/{following[0].patient_id}#next", status_code=303)
+    return RedirectResponse("/review", status_code=303)
 
 
 @pages.get("/review/patients/{patient_id}/documents/{document_id}/pages/{page_number}")
@@ -160,10 +250,27 @@ def clinician_evidence_page(
         settings,
         **context,
         back=f"/review/patients/{patient_id}",
-        image_url=f"{base}/image" if context["scanned"] else None,
+        # Text PDFs are rendered too: a clinician checks the words against the page as printed.
+        image_url=f"{base}/image" if context["scanned"] or _is_pdf(document) else None,
         add_fact_url=f"{base}/facts",
-        editable=decisions.EDITABLE,
+        fact_forms=ADD_FACT_FIELDS,
+        vocabularies=form_choices(),
+        treatment_statuses=list(TreatmentStatus),
     )
+
+
+# The kinds of fact a clinician adds from a page, each with only its own fields.
+ADD_FACT_FIELDS: dict[FactKind, tuple[str, ...]] = {
+    FactKind.diagnosis: ("oncotree_code", "grade", "laterality"),
+    FactKind.stage: ("group", "t", "n", "m"),
+    FactKind.biomarker: ("marker", "result", "value", "method"),
+    FactKind.treatment: ("name", "status"),
+    FactKind.family_history: ("relation", "condition", "age_at_diagnosis"),
+}
+
+
+def _is_pdf(document: Document) -> bool:
+    return document.content_type == "application/pdf"
 
 
 @pages.get("/review/patients/{patient_id}/documents/{document_id}/pages/{page_number}/image")

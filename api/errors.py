@@ -22,6 +22,7 @@ from models.errors import (
     NotFound,
     NotPermitted,
     TransientError,
+    UnknownTerm,
     UnreadableDocument,
     UploadRejected,
 )
@@ -42,6 +43,7 @@ _STATUS: list[tuple[type[IntakeError], int]] = [
 class ErrorRead(BaseModel):
     detail: str
     reason: str
+    suggestions: list[str] | None = None
 
 
 class RequestValidationErrorRead(BaseModel):
@@ -88,14 +90,17 @@ def is_page(request: Request) -> bool:
 async def _handle(request: Request, error: Exception) -> Response:
     assert isinstance(error, IntakeError)
     status = status_for(error)
+    suggestions = error.suggestions if isinstance(error, UnknownTerm) else None
     if is_page(request):
         if status == 401:
             return sign_in_redirect(request)
-        return error_page(request, status, error.message)
+        hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        return error_page(request, status, error.message + hint)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(
-        {"detail": error.message, "reason": error.reason}, status_code=status, headers=headers
-    )
+    body: dict[str, object] = {"detail": error.message, "reason": error.reason}
+    if suggestions is not None:
+        body["suggestions"] = suggestions
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 async def _handle_http(request: Request, error: Exception) -> Response:

@@ -6,22 +6,27 @@ flagged fact with their corrections applied, and a fact made from text they sele
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from uuid import UUID
 
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.orm import Session
 
+from extractors.dates import find_dates
+from intake.decision_choices import decision_choices, is_conflict
+from intake.fact_labels import label_fact
 from intake.profile import fact_key
 from intake.profiles import rebuild_profile
-from intake.vocabulary import cancer_type
+from intake.vocabulary import check_fact
 from models.errors import Conflict, InvalidInput
-from models.repo import audit, overrides, review
+from models.repo import audit, documents, overrides, profiles, review, users
 from models.schemas import (
     REVIEW_DECISION_ACTIONS,
     AuditAction,
     AuditSubject,
-    DiagnosisFact,
     Evidence,
     Fact,
     FactKind,
@@ -29,9 +34,13 @@ from models.schemas import (
     Override,
     OverrideAction,
     Page,
+    PatientMatch,
+    Profile,
     ReviewDecision,
     ReviewDecisionKind,
+    ReviewItemRead,
     ReviewStatus,
+    Severity,
     StageFact,
 )
 from models.tables import ReviewItem
@@ -55,9 +64,29 @@ EDITABLE: dict[FactKind, tuple[str, ...]] = {
 }
 
 
-def open_review_items(session: Session, *, clinician_id: UUID) -> list[ReviewItem]:
+@dataclass(frozen=True)
+class QueueFilter:
+    """Which open items to show; an empty criterion keeps every item."""
+
+    reasons: Collection[str] = ()
+    severities: Collection[Severity] = ()
+    cancer_type: str | None = None
+    patient_id: UUID | None = None
+
+
+def open_review_items(
+    session: Session, *, clinician_id: UUID, only: QueueFilter = QueueFilter()
+) -> list[ReviewItem]:
     """The review queue, most severe and oldest first; reading it is recorded."""
-    items = review.list_open(session)
+    patient_ids: set[UUID] | None = None if only.patient_id is None else {only.patient_id}
+    items = review.list_open(
+        session, reasons=only.reasons, severities=only.severities, patient_ids=patient_ids
+    )
+    if only.cancer_type:
+        wanted = _patients_with_cancer_type(
+            session, {i.patient_id for i in items}, only.cancer_type
+        )
+        items = [item for item in items if item.patient_id in wanted]
     audit.record(
         session,
         actor_id=clinician_id,
@@ -67,29 +96,67 @@ def open_review_items(session: Session, *, clinician_id: UUID) -> list[ReviewIte
     return items
 
 
+def _patients_with_cancer_type(
+    session: Session, patient_ids: set[UUID], cancer_type: str
+) -> set[UUID]:
+    """The patients whose profile names a diagnosis of this OncoTree code or main type."""
+    wanted = cancer_type.strip().lower()
+    return {
+        row.patient_id
+        for row in profiles.list_for_patients(session, patient_ids=patient_ids)
+        if any(
+            wanted in (d.oncotree_code.lower(), (d.main_type or "").lower())
+            for d in Profile.model_validate(row.payload).diagnoses
+        )
+    }
+
+
+def describe_item(item: ReviewItem) -> ReviewItemRead:
+    """An item as a clinician reads it: the facts in words, and what each decision does."""
+    read = ReviewItemRead.model_validate(item)
+    return read.model_copy(
+        update={
+            "about": [label_fact(fact) for fact in read.facts],
+            "conflict": is_conflict(read.reason, read.facts),
+            "choices": decision_choices(
+                read.reason, read.facts, has_document=read.document_id is not None
+            ),
+        }
+    )
+
+
 def decide_review_item(
     session: Session, *, item_id: UUID, decision: ReviewDecision, clinician_id: UUID
 ) -> ReviewItem:
-    """Record a confirm, correct or reject; corrections and rejections outlive re-runs."""
+    """Record a confirm, correct or reject; corrections and rejections outlive re-runs.
+
+    A conflict is confirmed by naming the reading that holds (`keep`); rejecting it says that
+    every reading is wrong. A corrected value is checked against the vocabularies.
+    """
     item = review.get(session, item_id)
     if item.status != ReviewStatus.open:
         raise Conflict("This item has already been decided.", reason="already_decided")
     flagged = [_FACT.validate_python(fact) for fact in item.facts]
-    if decision.decision is ReviewDecisionKind.correct:
+    kept = _kept_value(decision, item.reason, flagged)
+    chosen = None
+    if kept is not None:
+        chosen = kept.model_copy(update={"origin": Origin.clinician, "confidence": 1.0})
+    elif decision.decision is ReviewDecisionKind.correct:
         if decision.value is None:
             raise InvalidInput("A correction needs the corrected value.", reason="value_required")
-        corrected = decision.value.model_copy(
+        chosen = check_fact(decision.value).model_copy(
             update={"origin": Origin.clinician, "confidence": 1.0}
         )
-        for key in {fact_key(fact) for fact in flagged} - {fact_key(corrected)}:
+    if chosen is not None:
+        for key in {fact_key(fact) for fact in flagged} - {fact_key(chosen)}:
             _reject(session, item, key, decision.comment, clinician_id)
         overrides.add(
             session,
             patient_id=item.patient_id,
             override=Override(
                 action=OverrideAction.correct,
-                fact_key=fact_key(corrected),
-                fact=corrected,
+                fact_key=fact_key(chosen),
+                fact=chosen,
                 replaces=flagged,
                 comment=decision.comment,
             ),
@@ -105,7 +172,7 @@ def decide_review_item(
         status=_STATUS[decision.decision],
         decided_by=clinician_id,
         comment=decision.comment,
-        corrected_value=decision.value.model_dump(mode="json") if decision.value else None,
+        corrected_value=chosen.model_dump(mode="json") if chosen else None,
     )
     rebuild_profile(session, patient_id=item.patient_id)
     audit.record(
@@ -117,6 +184,83 @@ def decide_review_item(
         patient_id=item.patient_id,
     )
     return item
+
+
+def _kept_value(decision: ReviewDecision, reason: str, flagged: list[Fact]) -> Fact | None:
+    """The reading a conflict's confirmation keeps (it becomes a correction to that value)."""
+    conflict = is_conflict(reason, flagged)
+    if decision.keep is not None:
+        if not conflict or decision.decision is not ReviewDecisionKind.confirm:
+            raise InvalidInput(
+                "Only a conflict is confirmed by choosing the value that holds.",
+                reason="keep_not_allowed",
+            )
+        if decision.keep >= len(flagged):
+            raise InvalidInput("keep: no such value in this item.", reason="bad_keep")
+        return flagged[decision.keep]
+    if conflict and decision.decision is ReviewDecisionKind.confirm:
+        readings = "; ".join(f"{i}: {label_fact(f)}" for i, f in enumerate(flagged))
+        raise InvalidInput(
+            f"The readings disagree: choose the one that holds with keep ({readings}), "
+            "or reject if all are wrong.",
+            reason="choose_value",
+        )
+    return None
+
+
+def search_patients(
+    session: Session, *, query: str, clinician_id: UUID, limit: int = 50
+) -> list[PatientMatch]:
+    """Patients by name, date of birth or record number (MRN), with their open items.
+
+    A query that reads as a day is a date of birth; one with a digit in it, a record number;
+    anything else, words of the name. A blank query lists the patients with open items.
+    """
+    text = " ".join(query.split())
+    if not text:
+        counts = review.count_open_by_patient(session)
+        found = users.list_patients_by_ids(session, set(counts))
+    else:
+        birth = _day(text)
+        found = users.search_patients(
+            session,
+            date_of_birth=birth,
+            record_number=text if birth is None and re.search(r"\d", text) else None,
+            name=text if birth is None and not re.search(r"\d", text) else None,
+            limit=limit,
+        )
+        counts = review.count_open_by_patient(session, patient_ids={p.id for p in found})
+    numbers = documents.record_numbers(session, patient_ids={p.id for p in found})
+    audit.record(
+        session,
+        actor_id=clinician_id,
+        action=AuditAction.read,
+        subject_type=AuditSubject.patient_search,
+    )
+    matches = [
+        PatientMatch(
+            patient_id=p.id,
+            full_name=p.full_name,
+            date_of_birth=p.date_of_birth,
+            record_numbers=numbers.get(p.id, []),
+            open_items=counts.get(p.id, 0),
+        )
+        for p in found
+    ]
+    return sorted(matches, key=lambda m: (-m.open_items, m.full_name))[:limit]
+
+
+def _day(text: str) -> dt.date | None:
+    """The day a query names in full (1961-03-14, 03/14/1961, 14 March 1961), if it is one."""
+    dates = find_dates(text.lower())
+    whole = len(dates) == 1 and dates[0].precision == "day"
+    return dates[0].date if whole else None
+
+
+def decided_today(session: Session, *, clinician_id: UUID, now: dt.datetime) -> list[ReviewItem]:
+    """The items this clinician decided since midnight (UTC) of `now`'s day."""
+    midnight = now.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return review.list_decided_by(session, clinician_id=clinician_id, since=midnight)
 
 
 def _reject(
@@ -134,8 +278,8 @@ def _reject(
 def add_fact(
     session: Session, *, patient_id: UUID, fact: Fact, comment: str | None, clinician_id: UUID
 ) -> None:
-    """Add a fact the extractor missed, marked as the clinician's."""
-    added = fact.model_copy(update={"origin": Origin.clinician, "confidence": 1.0})
+    """Add a fact the extractor missed, marked as the clinician's; checked like a correction."""
+    added = check_fact(fact).model_copy(update={"origin": Origin.clinician, "confidence": 1.0})
     overrides.add(
         session,
         patient_id=patient_id,
@@ -168,10 +312,7 @@ def correct_fact(fact: Fact, values: Mapping[str, object]) -> Fact:
     }
     if isinstance(fact, StageFact):
         update["method"] = "stated"
-    if isinstance(fact, DiagnosisFact) and "oncotree_code" in update:
-        entry = cancer_type(str(update["oncotree_code"]).upper())
-        update |= {"oncotree_code": entry.code, "name": entry.name, "main_type": entry.main_type}
-    return _validated_fact({**fact.model_dump(mode="json"), **update})
+    return check_fact(_validated_fact({**fact.model_dump(mode="json"), **update}))
 
 
 def fact_from_selection(
@@ -194,10 +335,17 @@ def fact_from_selection(
         k: v for k, v in edited_fields(values, FactKind(kind)).items() if v is not None
     }
     if kind == FactKind.diagnosis:
-        entry = cancer_type(str(fields.get("oncotree_code", "")).upper())
-        fields |= {"oncotree_code": entry.code, "name": entry.name, "main_type": entry.main_type}
-    return _validated_fact(
-        {"fact": kind, "evidence": evidence.model_dump(mode="json"), "confidence": 1.0, **fields}
+        # The name comes from the vocabulary with the code (check_fact); a placeholder until then.
+        fields.setdefault("name", "")
+    return check_fact(
+        _validated_fact(
+            {
+                "fact": kind,
+                "evidence": evidence.model_dump(mode="json"),
+                "confidence": 1.0,
+                **fields,
+            }
+        )
     )
 
 

@@ -113,6 +113,7 @@ def process_document(
             document.pages = len(pages)
             document.record_name = identity.name[:200] if identity.name else None
             document.record_birth_date = identity.date_of_birth
+            document.record_mrn = identity.mrn[:64] if identity.mrn else None
             document.looks_oncologic = looks_oncologic(pages)
             facts.replace_for_document(
                 session,

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from extractors.identity import RecordIdentity
 from intake.articles_library import active_library
+from intake.earlier_decisions import Decided, earlier_decision
+from intake.fact_labels import label_fact
 from intake.matcher import Article, match_articles
 from intake.profile import apply_overrides, assemble_profile, fact_key
 from intake.review import DocumentInfo, ReviewInputs, flag_for_review, mismatched_documents
@@ -35,7 +37,7 @@ from models.schemas import (
     ReviewReason,
     ReviewStatus,
 )
-from models.tables import ProfileRow
+from models.tables import ProfileRow, ReviewItem
 
 _FACT: TypeAdapter[Fact] = TypeAdapter(Fact)
 
@@ -75,16 +77,21 @@ def rebuild_profile(session: Session, *, patient_id: UUID) -> Profile:
     kept = [f for f in all_facts if f.evidence.document_id not in held]
     profile = assemble_profile(kept, decisions)
     profiles.save(session, patient_id=patient_id, profile=profile)
-    # A flag a clinician already decided stays decided when the same facts come back.
-    decided = {
-        _flag_signature(
-            item.reason, [_FACT.validate_python(f) for f in item.facts], item.document_id
-        )
-        for item in decided_items
-    }
-    inputs = dataclasses.replace(inputs, facts=apply_overrides(kept, decisions))
+    history = [_decided(item) for item in decided_items if item.decided_at is not None]
+    confirmed_facts = [
+        fact
+        for _, d in sorted(history, key=lambda pair: pair[1].decided_at)
+        if d.status is ReviewStatus.confirmed
+        for fact in ([d.chosen] if d.chosen else d.facts)
+    ]
+    # A flag a clinician already decided stays decided when the same facts come back; the
+    # same fact with another value is a change, raised again with what it was before.
+    decided = {_flag_signature(item.reason, d.facts, item.document_id) for item, d in history}
+    inputs = dataclasses.replace(
+        inputs, facts=apply_overrides(kept, decisions), confirmed=confirmed_facts
+    )
     flags = [
-        flag
+        flag.model_copy(update={"previous": earlier_decision(flag.facts, [d for _, d in history])})
         for flag in flag_for_review(profile, inputs)
         if _flag_signature(flag.reason, flag.facts, flag.document_id) not in decided
     ]
@@ -92,10 +99,23 @@ def rebuild_profile(session: Session, *, patient_id: UUID) -> Profile:
     return profile
 
 
+def _decided(item: ReviewItem) -> tuple[ReviewItem, Decided]:
+    assert item.decided_at is not None
+    chosen = _FACT.validate_python(item.corrected_value) if item.corrected_value else None
+    decided = Decided(
+        status=ReviewStatus(item.status),
+        decided_at=item.decided_at,
+        facts=[_FACT.validate_python(f) for f in item.facts],
+        chosen=chosen,
+    )
+    return item, decided
+
+
 def _flag_signature(
     reason: str, flagged: list[Fact], document_id: UUID | None
-) -> tuple[str, frozenset[str], UUID | None]:
-    return reason, frozenset(fact_key(fact) for fact in flagged), document_id
+) -> tuple[str, frozenset[str], frozenset[str], UUID | None]:
+    keys = frozenset(fact_key(fact) for fact in flagged)
+    return reason, keys, frozenset(label_fact(fact) for fact in flagged), document_id
 
 
 def read_profile(session: Session, *, patient_id: UUID, reader_id: UUID | None) -> ProfileRead:

@@ -57,6 +57,8 @@ class ReviewInputs:
     patient_birth_date: dt.date | None = None
     documents: list[DocumentInfo] = field(default_factory=list)
     overrides: list[Override] = field(default_factory=list)
+    # Facts as clinicians confirmed them, oldest decision first.
+    confirmed: list[Fact] = field(default_factory=list)
 
 
 def flag_for_review(profile: Profile, inputs: ReviewInputs) -> list[ReviewFlag]:
@@ -65,6 +67,7 @@ def flag_for_review(profile: Profile, inputs: ReviewInputs) -> list[ReviewFlag]:
         _conflicting_stage,
         _conflicting_biomarker,
         _contradicts_correction,
+        _changed_since_review,
         _stage_inconsistent,
         _stage_derived,
         _stage_missing,
@@ -177,6 +180,38 @@ def _contradicts_correction(_profile: Profile, inputs: ReviewInputs) -> Iterable
                 f"correction to {_describe(corrected)}.",
                 facts=[fact, corrected],
             )
+
+
+def _changed_since_review(profile: Profile, inputs: ReviewInputs) -> Iterable[ReviewFlag]:
+    """A fact a clinician confirmed now reads otherwise in the profile, after a newer record."""
+    confirmed = {fact_key(fact): fact for fact in inputs.confirmed}
+    # The profile's own AJCC stage, listed last, stands for the key "stage".
+    shown: list[Fact] = [*profile.diagnoses, *profile.stages, *profile.biomarkers]
+    if profile.stage is not None:
+        shown.append(profile.stage)
+    current = {fact_key(fact): fact for fact in shown}
+    for key, before in confirmed.items():
+        now = current.get(key)
+        if (
+            now is None
+            or now.origin is Origin.clinician
+            or _shown_value(now) == _shown_value(before)
+        ):
+            continue
+        yield ReviewFlag(
+            reason=ReviewReason.changed_since_review,
+            severity=Severity.high,
+            message=f"A clinician confirmed {_describe(before)}; a newer record gives "
+            f"{_describe(now)}.",
+            facts=[now],
+        )
+
+
+def _shown_value(fact: Fact) -> tuple[object, ...]:
+    """What the patient reads of a fact: the whole stage group, a marker's result, a code."""
+    if isinstance(fact, StageFact):
+        return (fact.group,)
+    return _value(fact)
 
 
 def _stage_inconsistent(profile: Profile, _inputs: ReviewInputs) -> Iterable[ReviewFlag]:

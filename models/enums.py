@@ -149,6 +149,7 @@ class ReviewReason(StrEnum):
     conflicting_stage = "conflicting_stage"
     conflicting_biomarker = "conflicting_biomarker"
     contradicts_correction = "contradicts_correction"
+    changed_since_review = "changed_since_review"
     stage_inconsistent = "stage_inconsistent"
     stage_derived = "stage_derived"
     stage_missing = "stage_missing"
@@ -222,4 +223,6 @@ class AuditSubject(StrEnum):
     profile_summary = "profile_summary"
     review_item = "review_item"
     review_queue = "review_queue"
+    # A clinician's search of patients by name, date of birth or record number.
+    patient_search = "patient_search"
     user = "user"

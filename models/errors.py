@@ -36,6 +36,23 @@ class MalformedRequest(IntakeError):
     message = "This request is not in a form that can be processed."
 
 
+class UnknownTerm(InvalidInput):
+    """A value the vocabularies do not know: refused, with the known values nearest to it."""
+
+    reason = "unknown_term"
+    message = "This value is not in the vocabulary."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        reason: str | None = None,
+        suggestions: list[str] | None = None,
+    ) -> None:
+        super().__init__(message, reason=reason)
+        self.suggestions = suggestions or []
+
+
 class NotFound(IntakeError):
     reason = "not_found"
     message = "Not found."

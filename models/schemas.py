@@ -339,6 +339,15 @@ class Override(_Schema):
     comment: str | None = None
 
 
+class PreviousDecision(_Schema):
+    """What a clinician decided earlier about the fact an item is about: what it was."""
+
+    status: ReviewStatus
+    decided_at: dt.datetime
+    was: list[str] = Field(description="the decided value in words: 'ER: positive 90%'")
+    facts: list[Fact] = Field(default_factory=list, description="the decided facts")
+
+
 class ReviewFlag(_Schema):
     reason: Annotated[str, _member_of(ReviewReason)]
     severity: Severity
@@ -346,6 +355,9 @@ class ReviewFlag(_Schema):
     facts: list[Fact] = Field(default_factory=list)
     document_id: UUID | None = Field(
         default=None, description="set when a whole record is in doubt"
+    )
+    previous: PreviousDecision | None = Field(
+        default=None, description="set when a new record changes a fact decided before"
     )
 
 
@@ -357,7 +369,22 @@ class ReviewDecision(_Schema):
     value: Fact | None = Field(
         default=None, description="the corrected fact, required when the decision is 'correct'"
     )
+    keep: int | None = Field(
+        default=None,
+        ge=0,
+        description="for a conflict: the index in the item's `facts` of the value that holds, "
+        "required to confirm one (reject means all of them are wrong)",
+    )
     comment: str | None = Field(default=None, max_length=2000)
+
+
+class DecisionChoice(_Schema):
+    """One decision a clinician may take on an item, and what the patient sees after it."""
+
+    decision: ReviewDecisionKind
+    keep: int | None = None
+    label: str
+    patient_sees: str
 
 
 class ReviewItemRead(_ReadSchema):
@@ -372,6 +399,23 @@ class ReviewItemRead(_ReadSchema):
     decision_comment: str | None = None
     created_at: dt.datetime
     decided_at: dt.datetime | None = None
+    decided_by: UUID | None = None
+    about: list[str] = Field(
+        default_factory=list, description="the facts in words: 'ER: positive 90% (IHC)'"
+    )
+    conflict: bool = Field(default=False, description="the facts disagree: choose which holds")
+    choices: list[DecisionChoice] = Field(default_factory=list)
+    previous: PreviousDecision | None = None
+
+
+class PatientMatch(_Schema):
+    """A patient found by a clinician's search, with their open review items."""
+
+    patient_id: UUID
+    full_name: str
+    date_of_birth: dt.date | None = None
+    record_numbers: list[str] = Field(default_factory=list, description="MRNs the records print")
+    open_items: int
 
 
 class FactAdd(_Schema):

@@ -152,6 +152,8 @@ class Document(Base):
     # Who the record says it is about, to catch a record uploaded for the wrong person.
     record_name: Mapped[str | None] = mapped_column(String(200))
     record_birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    # The medical record number the record prints, for clinicians to find the patient by it.
+    record_mrn: Mapped[str | None] = mapped_column(String(64), index=True)
     looks_oncologic: Mapped[bool | None] = mapped_column(Boolean)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now, onupdate=_now)
@@ -230,6 +232,8 @@ class ReviewItem(Base):
     )
     decision_comment: Mapped[str | None] = mapped_column(Text)
     corrected_value: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # What a clinician decided earlier about the fact this item is about (see PreviousDecision).
+    previous: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now)
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 

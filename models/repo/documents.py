@@ -85,3 +85,19 @@ def set_status(
 def delete(session: Session, document: Document) -> None:
     session.delete(document)
     session.flush()
+
+
+def record_numbers(session: Session, *, patient_ids: set[UUID]) -> dict[UUID, list[str]]:
+    """The record numbers each patient's documents print, each once, sorted."""
+    if not patient_ids:
+        return {}
+    rows = session.execute(
+        select(Document.patient_id, Document.record_mrn)
+        .where(Document.patient_id.in_(patient_ids), Document.record_mrn.is_not(None))
+        .distinct()
+    )
+    found: dict[UUID, set[str]] = {}
+    for patient_id, number in rows:
+        if number:
+            found.setdefault(patient_id, set()).add(number)
+    return {patient_id: sorted(numbers) for patient_id, numbers in found.items()}

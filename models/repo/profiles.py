@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.schemas import Profile
@@ -23,3 +24,9 @@ def save(session: Session, *, patient_id: UUID, profile: Profile) -> ProfileRow:
         row.version += 1
     session.flush()
     return row
+
+
+def list_for_patients(session: Session, *, patient_ids: set[UUID]) -> list[ProfileRow]:
+    if not patient_ids:
+        return []
+    return list(session.scalars(select(ProfileRow).where(ProfileRow.patient_id.in_(patient_ids))))

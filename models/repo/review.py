@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from uuid import UUID
 
-from sqlalchemy import case, delete, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
 from models.errors import NotFound
@@ -30,6 +31,7 @@ def replace_open(session: Session, *, patient_id: UUID, flags: list[ReviewFlag])
             severity=flag.severity,
             message=flag.message,
             facts=[fact.model_dump(mode="json") for fact in flag.facts],
+            previous=flag.previous.model_dump(mode="json") if flag.previous else None,
         )
         for flag in flags
     )
@@ -43,14 +45,50 @@ def get(session: Session, item_id: UUID) -> ReviewItem:
     return item
 
 
-def list_open(session: Session, *, limit: int = 200) -> list[ReviewItem]:
-    """The review queue: most severe first, then oldest first."""
+def list_open(
+    session: Session,
+    *,
+    limit: int = 200,
+    reasons: Collection[str] = (),
+    severities: Collection[Severity] = (),
+    patient_ids: Collection[UUID] | None = None,
+) -> list[ReviewItem]:
+    """The review queue: most severe first, then oldest first; empty filters keep everything."""
+    query = select(ReviewItem).where(ReviewItem.status == ReviewStatus.open)
+    if reasons:
+        query = query.where(ReviewItem.reason.in_(list(reasons)))
+    if severities:
+        query = query.where(ReviewItem.severity.in_(list(severities)))
+    if patient_ids is not None:
+        query = query.where(ReviewItem.patient_id.in_(list(patient_ids)))
+    return list(
+        session.scalars(query.order_by(_SEVERITY_ORDER, ReviewItem.created_at).limit(limit))
+    )
+
+
+def count_open_by_patient(
+    session: Session, *, patient_ids: Collection[UUID] | None = None
+) -> dict[UUID, int]:
+    """How many open items each patient has (patients with none are left out)."""
+    query = (
+        select(ReviewItem.patient_id, func.count())
+        .where(ReviewItem.status == ReviewStatus.open)
+        .group_by(ReviewItem.patient_id)
+    )
+    if patient_ids is not None:
+        query = query.where(ReviewItem.patient_id.in_(list(patient_ids)))
+    return {patient_id: int(count) for patient_id, count in session.execute(query)}
+
+
+def list_decided_by(
+    session: Session, *, clinician_id: UUID, since: dt.datetime
+) -> list[ReviewItem]:
+    """The items a clinician decided since a moment, latest first."""
     return list(
         session.scalars(
             select(ReviewItem)
-            .where(ReviewItem.status == ReviewStatus.open)
-            .order_by(_SEVERITY_ORDER, ReviewItem.created_at)
-            .limit(limit)
+            .where(ReviewItem.decided_by == clinician_id, ReviewItem.decided_at >= since)
+            .order_by(ReviewItem.decided_at.desc())
         )
     )
 

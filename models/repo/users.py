@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from models.errors import Conflict, NotFound
 from models.schemas import Role
-from models.tables import Patient, User
+from models.tables import Document, Patient, User
 
 
 def find(session: Session, user_id: UUID) -> User | None:
@@ -105,3 +105,27 @@ def count_active_admins(session: Session) -> int:
         )
         or 0
     )
+
+
+def search_patients(
+    session: Session,
+    *,
+    name: str | None = None,
+    date_of_birth: dt.date | None = None,
+    record_number: str | None = None,
+    limit: int = 50,
+) -> list[Patient]:
+    """Patients whose name contains `name`, born on `date_of_birth`, or whose records print
+    `record_number`; the criteria given are all met."""
+    query = select(Patient)
+    if name:
+        words = name.lower().split()
+        query = query.where(*(func.lower(Patient.full_name).contains(word) for word in words))
+    if date_of_birth is not None:
+        query = query.where(Patient.date_of_birth == date_of_birth)
+    if record_number:
+        printed = select(Document.patient_id).where(
+            func.upper(Document.record_mrn) == record_number.upper()
+        )
+        query = query.where(Patient.id.in_(printed))
+    return list(session.scalars(query.order_by(Patient.full_name).limit(limit)))

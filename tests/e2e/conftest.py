@@ -125,3 +125,17 @@ def page(browser):  # type: ignore[no-untyped-def]
 def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """The serious and critical accessibility problems axe-core finds on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in BLOCKING_IMPACTS
+    ]

@@ -94,8 +94,16 @@ def test_clinician_confirms_a_flagged_item(page, server, tmp_path):
     page.wait_for_selector("text=Items to review")
     screenshot(page, "clinician-patient")
     first = page.locator("article").first
-    first.get_by_label("Comment").fill("Checked against the report")
+    first.get_by_label("Comment (free text)").fill("Checked against the report")
+    # Nothing is chosen in advance: saving without a decision is held back by the browser.
     first.get_by_role("button", name="Save decision").click()
+    assert first.locator("input[name=decision]:invalid").count() > 0
+    first.locator("label.choice").first.click()
+    patient_page = page.url
+    first.get_by_role("button", name="Save decision").click()
+    # The next item opens (this patient's last one was decided: the queue's next, or the queue).
+    page.wait_for_url(lambda url: url != patient_page)
+    page.goto(patient_page)
     page.wait_for_selector("text=Checked against the report")
     screenshot(page, "clinician-decided")
 

@@ -31,3 +31,17 @@ def test_the_same_person_written_differently_does_not_differ():
     assert (
         identity_differs(RecordIdentity(None, None), full_name="Jane Doe", date_of_birth=None) == []
     )
+
+
+def test_the_record_number_is_read_in_its_usual_spellings():
+    for header, number in [
+        ("MRN: 00482913", "00482913"),
+        ("Medical Record Number: A-1234567", "A-1234567"),
+        ("Med Rec #: 123456", "123456"),
+        ("MR#: 998877", "998877"),
+    ]:
+        assert _identity(f"Patient Name: DOE, Jane\n{header}\n").mrn == number, header
+
+
+def test_a_word_after_mrn_is_no_record_number():
+    assert _identity("The MRN is pending; ER positive.").mrn is None

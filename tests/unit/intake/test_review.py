@@ -211,3 +211,20 @@ class TestNoDiagnosis:
     def test_a_record_about_something_else(self):
         info = DocumentInfo(self.document, RecordIdentity(None, None), looks_oncologic=False)
         assert "no_diagnosis" not in reasons([], documents=[info])
+
+
+class TestChangedSinceReview:
+    def test_a_confirmed_stage_a_newer_record_changes_is_raised(self):
+        confirmed = stage("IIB", method="derived")
+        flagged = reasons([IDC, stage("IIIA", t="pT3", n="pN2a")], confirmed=[confirmed])
+        assert "changed_since_review" in flagged
+
+    def test_a_confirmed_value_that_still_holds_is_not_raised(self):
+        confirmed = marker("ER", "positive")
+        assert "changed_since_review" not in reasons(
+            [IDC, marker("ER", "positive", value="95%")], confirmed=[confirmed]
+        )
+
+    def test_a_confirmed_result_now_read_otherwise_is_raised(self):
+        flagged = reasons([IDC, marker("ER", "negative")], confirmed=[marker("ER", "positive")])
+        assert "changed_since_review" in flagged
