@@ -47,10 +47,8 @@ def _add_stage(export: Export, stage: StageFact) -> Reference | None:
         group = export.add(_other_stage(export, stage))
         cite(export, [group], stage)
         return group
-    axes: tuple[tuple[codes.Axis, str | None], ...] = (("t", stage.t), ("n", stage.n), ("m", stage.m))
-    members = [
-        export.add(_category(export, stage, axis, value)) for axis, value in axes if value
-    ]
+    axes: list[tuple[codes.Axis, str | None]] = [("t", stage.t), ("n", stage.n), ("m", stage.m)]
+    members = [export.add(_category(export, stage, axis, value)) for axis, value in axes if value]
     group_reference = None
     if stage.group:
         group_reference = export.add(_stage_group(export, stage, members))
