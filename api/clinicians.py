@@ -15,9 +15,10 @@ from api.errors import ERROR_RESPONSES
 from api.evidence import evidence_context, render_page_png
 from api.forms import form_choice, form_integer, validated
 from api.pages import render
+from api.responses import FHIR_RESPONSES, fhir_bundle
 from intake import decisions
 from intake.document_pages import load_pages, open_document_page
-from intake.profiles import profile_view, read_profile
+from intake.profiles import profile_view, read_profile, read_profile_bundle
 from intake.vocabulary import form_choices
 from models.errors import NotFound
 from models.repo import documents, review, users
@@ -97,6 +98,16 @@ def read_patient_profile(
     patient_id: UUID, session: SessionDep, clinician: CurrentClinician
 ) -> ProfileRead:
     return read_profile(session, patient_id=patient_id, reader_id=clinician.id)
+
+
+@router.get("/patients/{patient_id}/fhir", response_class=Response, responses=FHIR_RESPONSES)
+def read_patient_fhir(
+    patient_id: UUID, session: SessionDep, clinician: CurrentClinician
+) -> Response:
+    """A patient's profile as an mCODE STU4 FHIR bundle."""
+    now = dt.datetime.now(dt.UTC)
+    bundle = read_profile_bundle(session, patient_id=patient_id, reader_id=clinician.id, now=now)
+    return fhir_bundle(bundle, f"patient-{patient_id}-mcode-{now.date().isoformat()}.json")
 
 
 @router.post(

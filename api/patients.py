@@ -27,7 +27,7 @@ from api.downloads import content_disposition, delivery
 from api.errors import ERROR_RESPONSES
 from api.evidence import evidence_context
 from api.pages import render
-from api.responses import model_json
+from api.responses import FHIR_RESPONSES, fhir_bundle, model_json
 from intake import erasure, profiles
 from intake.appointments import appointment_summary_pdf
 from intake.document_pages import load_pages, open_document_file, open_document_page
@@ -151,6 +151,16 @@ def read_document_file(
 def read_profile(session: SessionDep, patient: CurrentPatient) -> Response:
     view = profiles.read_profile(session, patient_id=patient.id, reader_id=patient.user_id)
     return model_json(view)
+
+
+@router.get("/profile/fhir", response_class=Response, responses=FHIR_RESPONSES)
+def read_profile_fhir(session: SessionDep, patient: CurrentPatient) -> Response:
+    """The own profile as an mCODE STU4 FHIR bundle, each fact tied to its document and span."""
+    now = dt.datetime.now(dt.UTC)
+    bundle = profiles.read_profile_bundle(
+        session, patient_id=patient.id, reader_id=patient.user_id, now=now
+    )
+    return fhir_bundle(bundle, f"profile-mcode-{now.date().isoformat()}.json")
 
 
 @router.get(

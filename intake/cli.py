@@ -59,6 +59,29 @@ def _render_profile(path: str, pages: list[Page]) -> str:
     return json.dumps({"source": path, "profile": profile.model_dump(mode="json")})
 
 
+def _render_fhir(path: str, pages: list[Page]) -> str:
+    """The file's profile as an mCODE bundle; the patient is unknown, so named by the file."""
+    import datetime as dt
+    import uuid
+
+    from extractors.extract import extract_facts
+    from intake.mcode import ExportInput, PatientDetails, SourceDocument, profile_bundle
+    from intake.profile import assemble_profile
+
+    profile = assemble_profile(extract_facts(pages).facts)
+    # The same file gives the same ids on every run.
+    patient_id = uuid.uuid5(uuid.NAMESPACE_URL, Path(path).resolve().as_uri())
+    bundle = profile_bundle(
+        ExportInput(
+            profile=profile,
+            patient=PatientDetails(id=patient_id),
+            documents=[SourceDocument(id=None, title=path)],
+            generated_at=dt.datetime.now(dt.UTC),
+        )
+    )
+    return bundle.model_dump_json()
+
+
 def _render_pages(path: str, pages: list[Page]) -> str:
     return json.dumps({"source": path, "pages": [p.model_dump(mode="json") for p in pages]})
 
@@ -112,7 +135,8 @@ def _warm_up_page() -> Page:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    return _each_file(args.paths, ReadMode(args.mode), _render_profile, args.jobs)
+    render = _render_fhir if args.format == "fhir" else _render_profile
+    return _each_file(args.paths, ReadMode(args.mode), render, args.jobs)
 
 
 def cmd_read(args: argparse.Namespace) -> int:
@@ -329,6 +353,13 @@ def build_parser() -> argparse.ArgumentParser:
             help="processes to share the files among (default: one per core for many files)",
         )
         sub.set_defaults(handler=handler)
+        if name == "extract":
+            sub.add_argument(
+                "--format",
+                choices=["json", "fhir"],
+                default="json",
+                help='json: {"source", "profile"} per line; fhir: an mCODE FHIR Bundle per line',
+            )
 
     serve = commands.add_parser("serve", help="run the API (and, by default, a worker beside it)")
     serve.add_argument("--host", default="127.0.0.1")

@@ -8,10 +8,12 @@ library and lists the open review flags.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import threading
 from uuid import UUID
 
 from cachetools import LRUCache, cached
+from fhir.resources.R4B.bundle import Bundle
 from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
@@ -20,6 +22,7 @@ from intake.articles_library import active_library
 from intake.earlier_decisions import Decided, earlier_decision
 from intake.fact_labels import label_fact
 from intake.matcher import Article, match_articles
+from intake.mcode import ExportInput, PatientDetails, SourceDocument, profile_bundle
 from intake.profile import apply_overrides, assemble_profile, fact_key
 from intake.review import DocumentInfo, ReviewInputs, flag_for_review, mismatched_documents
 from intake.summary import summarize_profile
@@ -130,6 +133,38 @@ def read_profile(session: Session, *, patient_id: UUID, reader_id: UUID | None) 
         patient_id=patient_id,
     )
     return profile_view(session, patient_id=patient_id)
+
+
+def read_profile_bundle(
+    session: Session, *, patient_id: UUID, reader_id: UUID | None, now: dt.datetime
+) -> Bundle:
+    """Return the patient's profile as an mCODE bundle, read (and audited) as the profile is."""
+    view = read_profile(session, patient_id=patient_id, reader_id=reader_id)
+    patient = users.get_patient(session, patient_id)
+    return profile_bundle(
+        ExportInput(
+            profile=view.profile,
+            patient=PatientDetails(
+                id=patient.id, name=patient.full_name, birth_date=patient.date_of_birth
+            ),
+            documents=[
+                SourceDocument(
+                    id=d.id,
+                    title=d.filename,
+                    content_type=d.content_type,
+                    created=_aware(d.created_at),
+                )
+                for d in documents.list_for_patient(session, patient_id=patient_id)
+            ],
+            checked=view.checked,
+            generated_at=now,
+        )
+    )
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    # SQLite gives back the UTC times it stored without their zone; FHIR instants need one.
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def profile_view(session: Session, *, patient_id: UUID) -> ProfileRead:

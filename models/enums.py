@@ -226,3 +226,26 @@ class AuditSubject(StrEnum):
     # A clinician's search of patients by name, date of birth or record number.
     patient_search = "patient_search"
     user = "user"
+
+
+class McodeProfile(StrEnum):
+    """The mCODE STU4 profiles (hl7.fhir.us.mcode 4.0.0) a FHIR export claims, by their ids.
+
+    A resource's `meta.profile` is the id under http://hl7.org/fhir/us/mcode/StructureDefinition/.
+    """
+
+    patient_bundle = "mcode-patient-bundle"
+    cancer_patient = "mcode-cancer-patient"
+    primary_cancer_condition = "mcode-primary-cancer-condition"
+    secondary_cancer_condition = "mcode-secondary-cancer-condition"
+    tnm_stage_group = "mcode-tnm-stage-group"
+    tnm_primary_tumor_category = "mcode-tnm-primary-tumor-category"
+    tnm_regional_nodes_category = "mcode-tnm-regional-nodes-category"
+    tnm_distant_metastases_category = "mcode-tnm-distant-metastases-category"
+    cancer_stage = "mcode-cancer-stage"
+    tumor_marker_test = "mcode-tumor-marker-test"
+    genomic_variant = "mcode-genomic-variant"
+    cancer_related_medication_request = "mcode-cancer-related-medication-request"
+    cancer_related_medication_administration = "mcode-cancer-related-medication-administration"
+    cancer_related_surgical_procedure = "mcode-cancer-related-surgical-procedure"
+    radiotherapy_course_summary = "mcode-radiotherapy-course-summary"

@@ -31,6 +31,7 @@ from models.enums import BiomarkerResult as BiomarkerResult
 from models.enums import DocumentStatus as DocumentStatus
 from models.enums import FactKind as FactKind
 from models.enums import FailureReason as FailureReason
+from models.enums import McodeProfile as McodeProfile
 from models.enums import Origin as Origin
 from models.enums import OverrideAction as OverrideAction
 from models.enums import Queue as Queue

@@ -198,3 +198,25 @@ def test_patient_takes_the_summary_and_the_original_to_the_doctor(browser, serve
     screenshot(page, "patient-records-print")
     assert not page.get_by_role("button", name="Delete my account").is_visible()
     context.close()
+
+
+@pytest.mark.parametrize("role", ["patient", "clinician"])
+def test_the_profile_downloads_as_an_mcode_bundle(browser, server, world, role):
+    from fhir.resources.R4B.bundle import Bundle
+
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    _sign_in(page, server, EMAILS[role])
+    profile_page = "/records" if role == "patient" else f"/review/patients/{world.patient_id}"
+    page.goto(f"{server.url}{profile_page}")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as FHIR (mCODE)").click()
+    assert download.value.suggested_filename.endswith(".json")
+    with open(download.value.path(), "rb") as saved:
+        bundle = Bundle.model_validate_json(saved.read())
+    resources = [entry.resource for entry in bundle.entry]
+    (patient,) = [r for r in resources if r.get_resource_type() == "Patient"]
+    assert (patient.id, patient.name[0].text) == (world.patient_id, "Alex Rivera")
+    conditions = [r for r in resources if r.get_resource_type() == "Condition"]
+    assert conditions[0].code.text == "Breast Invasive Ductal Carcinoma"
+    context.close()

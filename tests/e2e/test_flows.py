@@ -131,7 +131,7 @@ def test_a_sign_in_form_on_another_site_cannot_sign_this_browser_in(page, server
     ).encode()
 
     class AttackerSite(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802  (the name http.server calls)
+        def do_GET(self) -> None:  # the name http.server calls
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
             self.end_headers()

@@ -43,6 +43,7 @@ ROUTES = [
         "/api/profile/summary.pdf",
         {"owner": 200, "other": 200, "clinician": 403, "admin": 403},
     ),
+    ("GET", "/api/profile/fhir", {"owner": 200, "other": 200, "clinician": 403, "admin": 403}),
     (
         "GET",
         "/api/documents/{document_id}/file",
@@ -52,6 +53,11 @@ ROUTES = [
     (
         "GET",
         "/api/patients/{patient_id}/profile",
+        {"owner": 403, "other": 403, "clinician": 200, "admin": 403},
+    ),
+    (
+        "GET",
+        "/api/patients/{patient_id}/fhir",
         {"owner": 403, "other": 403, "clinician": 200, "admin": 403},
     ),
     ("GET", "/api/admin/queues", {"owner": 403, "other": 403, "clinician": 403, "admin": 200}),

@@ -183,3 +183,37 @@ def test_an_existing_open_home_is_tightened(tmp_path, monkeypatch, open_umask, s
     assert cli.main(["db", "upgrade"]) == 0
     assert _mode(home) == 0o700
     assert _mode(home / "intake.sqlite") == 0o600
+
+
+def test_extract_as_fhir_prints_one_mcode_bundle_per_file(tmp_path, capsys):
+    from fhir.resources.R4B.bundle import Bundle
+
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text(REPORT)
+    second.write_text("Adenocarcinoma of the lung. EGFR L858R mutation detected.\n")
+    assert cli.main(["extract", "--format", "fhir", str(first), str(second)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    bundles = [Bundle.model_validate_json(line) for line in lines]
+    assert [b.type for b in bundles] == ["collection", "collection"]
+    conditions = [
+        [e.resource.code.text for e in b.entry if e.resource.get_resource_type() == "Condition"]
+        for b in bundles
+    ]
+    assert conditions == [["Breast Invasive Ductal Carcinoma"], ["Lung Adenocarcinoma"]]
+    # The source is named where the evidence points: the file's DocumentReference.
+    titles = [
+        e.resource.content[0].attachment.title
+        for e in bundles[0].entry
+        if e.resource.get_resource_type() == "DocumentReference"
+    ]
+    assert titles == [str(first)]
+
+
+def test_extract_keeps_its_default_output_when_fhir_is_not_asked_for(tmp_path, capsys):
+    report = tmp_path / "report.txt"
+    report.write_text(REPORT)
+    assert cli.main(["extract", str(report)]) == 0
+    assert cli.main(["extract", "--format", "json", str(report)]) == 0
+    default, explicit = capsys.readouterr().out.splitlines()
+    assert default == explicit
+    assert set(json.loads(default)) == {"source", "profile"}
