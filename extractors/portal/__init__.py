@@ -9,7 +9,7 @@ from __future__ import annotations
 from extractors.portal.ccda import read_ccda
 from extractors.portal.facts import structured_facts
 from extractors.portal.fhir import read_fhir_bundle
-from extractors.portal.rendering import PlacedEntry, ReadAttachment, RecordPages, render_record
+from extractors.portal.rendering import PlacedEntry, RecordPages, render_record
 
 __all__ = [
     "PlacedEntry",

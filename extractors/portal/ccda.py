@@ -24,7 +24,14 @@ from defusedxml.ElementTree import fromstring
 
 from extractors.portal import bounds
 from extractors.portal.codes import code_meaning, parse_date, short_system
-from extractors.portal.entries import Coding, Entry, EntryKind, Narrative, PortalRecord, RecordFormat
+from extractors.portal.entries import (
+    Coding,
+    Entry,
+    EntryKind,
+    Narrative,
+    PortalRecord,
+    RecordFormat,
+)
 from extractors.portal.markup import element_text
 from models.errors import UnreadableDocument
 from models.schemas import RecordRefusal, TreatmentStatus
@@ -139,7 +146,9 @@ def _narrative_ids(root: Element) -> dict[str, str]:
     }
 
 
-def _concept(element: Element | None, narrative_ids: dict[str, str]) -> tuple[str | None, tuple[Coding, ...]]:
+def _concept(
+    element: Element | None, narrative_ids: dict[str, str]
+) -> tuple[str | None, tuple[Coding, ...]]:
     """A coded element's text (originalText, its narrative reference, displayName) and codes."""
     if element is None:
         return None, ()
@@ -156,8 +165,10 @@ def _concept(element: Element | None, narrative_ids: dict[str, str]) -> tuple[st
         reference = _attr(original.find(f"{_V3}reference"), "value")
         text = narrative_ids.get(reference.lstrip("#")) if reference else None
         text = text or _text_of(original)
-    text = text or _attr(element, "displayName") or next(
-        (c.display for c in codings if c.display), None
+    text = (
+        text
+        or _attr(element, "displayName")
+        or next((c.display for c in codings if c.display), None)
     )
     if text is None and element.get(_XSI_TYPE, "").endswith("ST"):
         text = _text_of(element)

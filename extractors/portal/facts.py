@@ -59,9 +59,7 @@ def structured_facts(
     for item in placed:
         if item.entry.kind is EntryKind.stage:
             facts.extend(_stage(item, primary))
-    return [
-        _as_structured(fact, item, texts, document_id) for fact, item in _owned(facts, placed)
-    ]
+    return [_as_structured(fact, item, texts, document_id) for fact, item in _owned(facts, placed)]
 
 
 def _owned(facts: list[Fact], placed: Sequence[PlacedEntry]) -> list[tuple[Fact, PlacedEntry]]:
@@ -125,7 +123,8 @@ def _problem(item: PlacedEntry) -> list[Fact]:
     found: list[Fact] = [*diagnoses, *extract_metastases(pages, primary)]
     return [
         _coded(
-            fact.model_copy(update={"date": item.entry.start}) if isinstance(fact, DiagnosisFact)
+            fact.model_copy(update={"date": item.entry.start})
+            if isinstance(fact, DiagnosisFact)
             else fact,
             item.entry,
             item.start,

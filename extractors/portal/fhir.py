@@ -184,7 +184,7 @@ class _Reader:
 
     # -- the patient ---------------------------------------------------------------------
 
-    def _Patient(self, patient: Any) -> None:  # noqa: N802 - named after the resource type
+    def _Patient(self, patient: Any) -> None:
         if self.record.patient_name is None and patient.name:
             name = patient.name[0]
             words = [*(name.given or ()), name.family or ""]
@@ -194,7 +194,7 @@ class _Reader:
 
     # -- problems ------------------------------------------------------------------------
 
-    def _Condition(self, condition: Any) -> None:  # noqa: N802
+    def _Condition(self, condition: Any) -> None:
         text = _text(condition.code)
         if text is None:
             return
@@ -227,7 +227,7 @@ class _Reader:
 
     # -- results and stages --------------------------------------------------------------
 
-    def _Observation(self, observation: Any) -> None:  # noqa: N802
+    def _Observation(self, observation: Any) -> None:
         if id(observation) in self.members or observation.status == "entered-in-error":
             return
         codings = _codings(observation.code)
@@ -325,7 +325,7 @@ class _Reader:
             )
         )
 
-    def _MedicationStatement(self, statement: Any) -> None:  # noqa: N802
+    def _MedicationStatement(self, statement: Any) -> None:
         period = statement.effectivePeriod
         self._add_medication(
             statement,
@@ -334,7 +334,7 @@ class _Reader:
             period.end if period else None,
         )
 
-    def _MedicationRequest(self, request: Any) -> None:  # noqa: N802
+    def _MedicationRequest(self, request: Any) -> None:
         validity = request.dispenseRequest.validityPeriod if request.dispenseRequest else None
         self._add_medication(
             request,
@@ -343,7 +343,7 @@ class _Reader:
             validity.end if validity else None,
         )
 
-    def _MedicationAdministration(self, administration: Any) -> None:  # noqa: N802
+    def _MedicationAdministration(self, administration: Any) -> None:
         period = administration.effectivePeriod
         self._add_medication(
             administration,
@@ -354,7 +354,7 @@ class _Reader:
 
     # -- procedures and the family -------------------------------------------------------
 
-    def _Procedure(self, procedure: Any) -> None:  # noqa: N802
+    def _Procedure(self, procedure: Any) -> None:
         text = _text(procedure.code)
         status = str(procedure.status)
         if text is None or status not in _MEDICATION_STATUSES:
@@ -376,7 +376,7 @@ class _Reader:
             )
         )
 
-    def _FamilyMemberHistory(self, history: Any) -> None:  # noqa: N802
+    def _FamilyMemberHistory(self, history: Any) -> None:
         relation = _text(history.relationship)
         if relation is None or history.status == "entered-in-error":
             return
@@ -397,19 +397,19 @@ class _Reader:
 
     # -- documents -----------------------------------------------------------------------
 
-    def _DocumentReference(self, reference: Any) -> None:  # noqa: N802
+    def _DocumentReference(self, reference: Any) -> None:
         title = reference.description or _text(reference.type) or "Attached document"
         for content in reference.content or ():
             self._attach(content.attachment, str(title))
 
-    def _DiagnosticReport(self, report: Any) -> None:  # noqa: N802
+    def _DiagnosticReport(self, report: Any) -> None:
         title = _text(report.code) or "Report"
         if report.conclusion:
             self.record.narratives.append(Narrative(f"{title}: conclusion", report.conclusion))
         for attachment in report.presentedForm or ():
             self._attach(attachment, title)
 
-    def _Composition(self, composition: Any) -> None:  # noqa: N802
+    def _Composition(self, composition: Any) -> None:
         stack = [(section, str(composition.title or "")) for section in composition.section or ()]
         while stack:
             section, parent = stack.pop(0)
@@ -418,7 +418,7 @@ class _Reader:
                 self.record.narratives.append(Narrative(title, xhtml_text(section.text.div)))
             stack.extend((child, title) for child in section.section or ())
 
-    def _Binary(self, binary: Any) -> None:  # noqa: N802
+    def _Binary(self, binary: Any) -> None:
         # Read here only when no attachment points at it; one that does is read there.
         if id(binary) in self.members or not binary.contentType or binary.data is None:
             return
@@ -434,9 +434,7 @@ class _Reader:
                 self.members.add(id(binary))
                 data = binary.data
         if data is not None:
-            self._add_attachment(
-                str(attachment.title or title), str(attachment.contentType), data
-            )
+            self._add_attachment(str(attachment.title or title), str(attachment.contentType), data)
 
     def _add_attachment(self, title: str, content_type: str, data: bytes | str) -> None:
         if not content_type.lower().startswith(_TEXT_TYPES):

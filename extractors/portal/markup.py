@@ -11,8 +11,27 @@ from xml.etree.ElementTree import Element
 
 # Elements of XHTML and of the C-CDA narrative block (CDA R2 StrucDoc) that end a line.
 _BLOCKS = frozenset(
-    {"p", "div", "br", "li", "tr", "table", "thead", "tbody", "h1", "h2", "h3", "h4", "h5",
-     "h6", "paragraph", "item", "list", "caption", "content_block"}
+    {
+        "p",
+        "div",
+        "br",
+        "li",
+        "tr",
+        "table",
+        "thead",
+        "tbody",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "paragraph",
+        "item",
+        "list",
+        "caption",
+        "content_block",
+    }
 )
 _CELLS = frozenset({"td", "th"})
 
@@ -21,9 +40,8 @@ class _TextCollector(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.lines: list[list[str]] = [[]]
-        self.cell_open = False
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def handle_starttag(self, tag: str, _attrs: list[tuple[str, str | None]]) -> None:
         _start(self.lines, tag)
 
     def handle_endtag(self, tag: str) -> None:

@@ -173,7 +173,10 @@ def _stage_words(entry: Entry) -> str:
     qualifiers = ", ".join(
         filter(
             None,
-            (entry.classification, f"AJCC {_ordinal(entry.edition)} edition" if entry.edition else None),
+            (
+                entry.classification,
+                f"AJCC {_ordinal(entry.edition)} edition" if entry.edition else None,
+            ),
         )
     )
     where = f"({qualifiers}) " if qualifiers else ""
