@@ -10,6 +10,7 @@ from extractors.portal import read_ccda
 from extractors.portal.entries import EntryKind
 from models.errors import UnreadableDocument
 from models.schemas import RecordRefusal, TreatmentStatus
+from tests.factories import billion_laughs_ccda, external_entity_ccda
 
 
 def test_the_patient_is_read_from_the_record_target(ccda_bytes: bytes):
@@ -72,24 +73,6 @@ def test_a_negated_problem_is_negated(ccda_bytes: bytes):
     assert problem.negated
 
 
-BILLION_LAUGHS = b"""<?xml version="1.0"?>
-<!DOCTYPE ClinicalDocument [
-  <!ENTITY lol "lol">
-  <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
-  <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
-  <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
-  <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
-  <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
-  <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
-  <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
-  <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
-]>
-<ClinicalDocument xmlns="urn:hl7-org:v3"><title>&lol9;</title></ClinicalDocument>
-"""
-EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
-<!DOCTYPE ClinicalDocument [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
-<ClinicalDocument xmlns="urn:hl7-org:v3"><title>&secret;</title></ClinicalDocument>
-"""
 EXTERNAL_DTD = b"""<?xml version="1.0"?>
 <!DOCTYPE ClinicalDocument SYSTEM "http://127.0.0.1:9/cda.dtd">
 <ClinicalDocument xmlns="urn:hl7-org:v3"><title>x</title></ClinicalDocument>
@@ -99,8 +82,8 @@ EXTERNAL_DTD = b"""<?xml version="1.0"?>
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        (BILLION_LAUGHS, RecordRefusal.unsafe_xml),
-        (EXTERNAL_ENTITY, RecordRefusal.unsafe_xml),
+        (billion_laughs_ccda(), RecordRefusal.unsafe_xml),
+        (external_entity_ccda(), RecordRefusal.unsafe_xml),
         (EXTERNAL_DTD, RecordRefusal.unsafe_xml),
         (b'<ClinicalDocument xmlns="urn:hl7-org:v3"><title>', RecordRefusal.broken_record),
         (

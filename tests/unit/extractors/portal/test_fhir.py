@@ -11,6 +11,7 @@ from extractors.portal import read_fhir_bundle
 from extractors.portal.entries import EntryKind
 from models.errors import UnreadableDocument
 from models.schemas import RecordRefusal, TreatmentStatus
+from tests.factories import deep_bundle, wide_bundle
 from tests.unit.extractors.portal.conftest import encoded, resource
 
 
@@ -178,14 +179,8 @@ def test_a_resource_that_breaks_the_standard_is_left_out_and_counted(bundle: dic
             RecordRefusal.not_a_bundle,
         ),
         (b'{"resourceType": "Bundle", "entry": {"resource": 1}}', RecordRefusal.broken_record),
-        (
-            b'{"resourceType": "Bundle", "x": ' + b"[" * 5000 + b"]" * 5000 + b"}",
-            RecordRefusal.too_deeply_nested,
-        ),
-        (
-            b'{"resourceType": "Bundle", "x": ' + b"[" * 200 + b"]" * 200 + b"}",
-            RecordRefusal.too_deeply_nested,
-        ),
+        (deep_bundle(5000), RecordRefusal.too_deeply_nested),
+        (deep_bundle(200), RecordRefusal.too_deeply_nested),
     ],
 )
 def test_bad_bundles_are_refused_with_a_reason(data: bytes, reason: RecordRefusal):
@@ -198,7 +193,7 @@ def test_a_bundle_of_too_many_entries_is_refused(monkeypatch: pytest.MonkeyPatch
     from extractors.portal import bounds
 
     monkeypatch.setattr(bounds, "MAX_ENTRIES", 3)
-    data = encoded({"resourceType": "Bundle", "entry": [{"resource": {}}] * 4})
+    data = wide_bundle(4)
     with pytest.raises(UnreadableDocument) as refused:
         read_fhir_bundle(data)
     assert refused.value.reason == RecordRefusal.too_many_entries
