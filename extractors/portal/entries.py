@@ -48,6 +48,8 @@ class Entry:
     codings: tuple[Coding, ...] = ()
     value_text: str | None = None  # a result as written: "Positive", "4.2 ng/mL", "95 %"
     value_codings: tuple[Coding, ...] = ()
+    variant: str | None = None  # a genomic finding's HGVS protein (or DNA) change
+    method: str | None = None  # a result's assay as the record names it: IHC, NGS
     status: TreatmentStatus | None = None  # medications and procedures
     status_text: str | None = None  # the record's own status word, shown on the page
     negated: bool = False  # refuted, not done, not taken
@@ -58,6 +60,7 @@ class Entry:
     relation: str | None = None  # a relative, as the record names them
     age_at_onset: int | None = None
     classification: str | None = None  # stages: clinical or pathologic
+    system: str | None = None  # stages not by TNM: FIGO, Rai, CNS WHO grade
     edition: int | None = None  # stages: the AJCC edition of the staging method
     t: str | None = None
     n: str | None = None

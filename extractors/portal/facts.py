@@ -16,6 +16,7 @@ from uuid import UUID
 from extractors.biomarkers import extract_biomarkers
 from extractors.biomarkers.mentions import marker_entries
 from extractors.diagnosis import extract_diagnoses, extract_metastases
+from extractors.diagnosis.type_index import types_by_code
 from extractors.document import AnalyzedPage, analyze_page
 from extractors.family import extract_family_history
 from extractors.portal.codes import ClinicalCode, code_meaning
@@ -26,6 +27,7 @@ from extractors.text import snippet
 from extractors.treatments import extract_treatments
 from models.schemas import (
     BiomarkerFact,
+    BiomarkerResult,
     DiagnosisFact,
     Evidence,
     Fact,
@@ -118,7 +120,7 @@ def _problem(item: PlacedEntry) -> list[Fact]:
     codes = next(iter(item.entry.codings), None)
     head = item.head + ("\n" + _code_rows(item.entry) if codes else "")
     pages = _read(head)
-    diagnoses = extract_diagnoses(pages)
+    diagnoses = _coded_type(item.entry, extract_diagnoses(pages))
     primary = next((d for d in diagnoses if d.asserted), None)
     found: list[Fact] = [*diagnoses, *extract_metastases(pages, primary)]
     return [
@@ -130,6 +132,30 @@ def _problem(item: PlacedEntry) -> list[Fact]:
             item.start,
         )
         for fact in found
+    ]
+
+
+def _coded_type(entry: Entry, read: list[DiagnosisFact]) -> list[DiagnosisFact]:
+    """An OncoTree code the entry carries names its type: the reading of that type is kept
+    ("Breast Ductal Carcinoma In Situ" also reads as ductal carcinoma), or the type is taken
+    from the vocabulary when the words name it in no way the readers know."""
+    known = types_by_code()
+    coded = next((code for code in entry.codes_of("oncotree") if code in known), None)
+    if coded is None:
+        return read
+    kept = [fact for fact in read if fact.oncotree_code == coded]
+    if kept:
+        return kept
+    vocabulary = known[coded]
+    return [
+        DiagnosisFact(
+            oncotree_code=vocabulary.code,
+            name=vocabulary.name,
+            main_type=vocabulary.main_type,
+            icd10=vocabulary.icd10,
+            evidence=Evidence(page=1, start=0, end=0, snippet=entry.text),
+            confidence=STRUCTURED_CONFIDENCE,
+        )
     ]
 
 
@@ -150,14 +176,35 @@ def _result(item: PlacedEntry) -> list[Fact]:
     )
     if meaning is None or meaning.marker is None:
         read = extract_biomarkers(_read(item.head))
-        return [_coded(fact, entry, item.start) for fact in read]
+        if not read and entry.text in marker_entries():
+            # A gene the record names by its symbol (a genomic finding's "gene studied"),
+            # which the text readers take only with context when it is also a word (ATM, MET).
+            read = [_symbol_result(entry, entry.text)]
+        # One finding per marker, result and variant: with the record's result applied, two
+        # readings of one line ("not detected" and "p.R132H") are the same finding.
+        recorded: dict[tuple[str, str | None, str | None], BiomarkerFact] = {}
+        for fact in (_as_recorded(reading, entry) for reading in read):
+            recorded.setdefault((fact.marker, fact.result, fact.variant), fact)
+        return [_coded(fact, entry, item.start) for fact in recorded.values()]
     return [_coded(_coded_result(entry, meaning, meaning.marker), entry, item.start)]
 
 
-def _coded_result(entry: Entry, meaning: ClinicalCode, marker: str) -> BiomarkerFact:
-    """A result named by its LOINC code; its result word from the coded value, else read from
-    the value as written, as a report's result would be."""
-    label = marker_entries()[marker].label
+def _symbol_result(entry: Entry, key: str) -> BiomarkerFact:
+    return BiomarkerFact(
+        marker=marker_entries()[key].label,
+        evidence=Evidence(page=1, start=0, end=0, snippet=entry.text),
+        confidence=STRUCTURED_CONFIDENCE,
+    )
+
+
+def _recorded_result(entry: Entry) -> str | None:
+    """The result the record gives: its own result word ("not detected p.R132H"), else its
+    coded value (Present, Absent, a SNOMED CT qualifier)."""
+    written = (entry.value_text or "").lower()
+    words = sorted((str(r) for r in BiomarkerResult), key=len, reverse=True)
+    word = next((w for w in words if written == w or written.startswith(f"{w} ")), None)
+    if word is not None:
+        return word
     coded = next(
         (
             m.result
@@ -166,6 +213,28 @@ def _coded_result(entry: Entry, meaning: ClinicalCode, marker: str) -> Biomarker
         ),
         None,
     )
+    return str(coded) if coded is not None else None
+
+
+def _as_recorded(fact: BiomarkerFact, entry: Entry) -> BiomarkerFact:
+    """A reading of a result line, with the record's result, variant and assay where it gives
+    them: the words of a line are not to turn "not detected p.R132H" into a mutation."""
+    update: dict[str, object] = {}
+    result = _recorded_result(entry)
+    if result is not None:
+        update["result"] = result
+    if entry.variant:
+        update["variant"] = entry.variant
+    if entry.method and not fact.method:
+        update["method"] = entry.method
+    return fact.model_copy(update=update)
+
+
+def _coded_result(entry: Entry, meaning: ClinicalCode, marker: str) -> BiomarkerFact:
+    """A result named by its LOINC code; its result word from the coded value, else read from
+    the value as written, as a report's result would be."""
+    label = marker_entries()[marker].label
+    coded = _recorded_result(entry)
     read = next(
         (
             fact
@@ -174,7 +243,7 @@ def _coded_result(entry: Entry, meaning: ClinicalCode, marker: str) -> Biomarker
         ),
         None,
     )
-    result = str(coded) if coded is not None else (read.result if read else None)
+    result = coded if coded is not None else (read.result if read else None)
     value = read.value if read and read.value else None
     if value is None and result is None:
         value = entry.value_text
@@ -217,7 +286,10 @@ def _family(item: PlacedEntry) -> list[Fact]:
 def _stage(item: PlacedEntry, primary: DiagnosisFact | None) -> list[Fact]:
     entry = item.entry
     stages = extract_stage(_read(item.head), primary)
-    update: dict[str, object] = {}
+    # The categories the record codes stand as coded, whatever the line's reading made of them.
+    update: dict[str, object] = {
+        name: value for name, value in (("t", entry.t), ("n", entry.n), ("m", entry.m)) if value
+    }
     if entry.classification:
         update["classification"] = entry.classification
     if entry.edition:

@@ -57,6 +57,9 @@ _PLANNING_INTENTS = frozenset({"proposal", "plan"})
 _RESOLVED = frozenset({"inactive", "resolved", "remission"})
 _UNSURE = frozenset({"unconfirmed", "provisional", "differential"})
 _HISTOLOGY_EXTENSION = "histology-morphology-behavior"
+# LOINC components of a genomic finding (HL7 Genomics Reporting, mCODE GenomicVariant).
+_GENE_STUDIED = "48018-6"
+_VARIANT_PRIORITY = ("48005-3", "48004-6")  # amino acid change (pHGVS), DNA change (cHGVS)
 _READ_TYPES = frozenset(
     {
         "Patient",
@@ -176,6 +179,8 @@ class _Reader:
                     member = self.resources.get(str(reference.reference))
                     if member is not None:
                         self.members.add(id(member))
+            if resource.get_resource_type() == "Condition":
+                self._staged_by(resource)
         for resource in ordered:
             kind = resource.get_resource_type()
             reader = getattr(self, f"_{kind}", None)
@@ -225,6 +230,31 @@ class _Reader:
             )
         )
 
+    def _staged_by(self, condition: Any) -> None:
+        """A stage of a system other than TNM, as a condition's stage names it (FIGO, Rai, a
+        CNS WHO grade): from the assessment it points at, else from its summary."""
+        for stage in condition.stage or ():
+            assessments = [
+                self.resources.get(str(reference.reference)) for reference in stage.assessment or ()
+            ]
+            read = False
+            for observation in assessments:
+                if observation is None or observation.get_resource_type() != "Observation":
+                    continue
+                if _tnm_part(observation) is not None:
+                    continue  # read as a TNM stage group in its own right
+                self.members.add(id(observation))
+                system = _text(observation.method) or _text(observation.code)
+                value = _stage_value(observation)
+                if system and value:
+                    self.record.entries.append(
+                        Entry(EntryKind.stage, system, system=system, value_text=value)
+                    )
+                    read = True
+            summary = _text(stage.summary)
+            if not read and summary and not assessments:
+                self.record.entries.append(Entry(EntryKind.stage, summary, value_text=summary))
+
     # -- results and stages --------------------------------------------------------------
 
     def _Observation(self, observation: Any) -> None:
@@ -239,17 +269,21 @@ class _Reader:
             return
         text = _text(observation.code)
         value_text, value_codings = _value(observation)
-        if text is None or (value_text is None and not observation.component):
+        gene, variant = _genomic_components(observation)
+        if text is None or value_text is None:
             return
+        method = _text(observation.method)
         self.record.entries.append(
             Entry(
                 EntryKind.result,
-                text,
+                gene or text,
                 codings,
                 value_text=value_text,
                 value_codings=value_codings,
+                variant=variant,
+                method=method,
                 start=parse_date(observation.effectiveDateTime),
-                details=_method(observation),
+                details=(f"Method: {method}",) if method else (),
             )
         )
 
@@ -469,9 +503,29 @@ def _value(observation: Any) -> tuple[str | None, tuple[Coding, ...]]:
     return None, ()
 
 
-def _method(observation: Any) -> tuple[str, ...]:
-    method = _text(observation.method)
-    return (f"Method: {method}",) if method else ()
+def _genomic_components(observation: Any) -> tuple[str | None, str | None]:
+    """The gene a genomic finding is about, and its variant (the protein change first)."""
+    gene, changes = None, {}
+    for component in observation.component or ():
+        code = _first_code(component.code)
+        value = _text(component.valueCodeableConcept) or component.valueString
+        if value is None:
+            continue
+        if code == _GENE_STUDIED:
+            gene = str(value)
+        elif code in _VARIANT_PRIORITY:
+            changes[code] = str(value)
+    variant = next((changes[code] for code in _VARIANT_PRIORITY if code in changes), None)
+    return gene, variant
+
+
+def _tnm_part(observation: Any) -> str | None:
+    """The part of a TNM stage an observation's code names (stage_group, t, n, m), if any."""
+    for coding in _codings(observation.code):
+        meaning = code_meaning(coding.system, coding.code)
+        if meaning is not None and meaning.stage is not None:
+            return meaning.stage
+    return None
 
 
 def _stage_value(observation: Any) -> str | None:

@@ -34,7 +34,6 @@ _LABELS = {
     EntryKind.procedure: "Procedure",
     EntryKind.family_history: "Family history",
 }
-_PREFIXES = {"clinical": "c", "pathologic": "p"}
 
 # Reads an attached PDF's pages (the reader's own `read_pages`, passed in to keep the import
 # one way).
@@ -136,7 +135,10 @@ def _block(entry: Entry) -> tuple[str, list[str]]:
     if entry.kind is EntryKind.stage:
         head = f"{label}: {_stage_words(entry)}"
     elif entry.kind is EntryKind.result:
-        head = f"{label}: {entry.text}: {entry.value_text or 'no value'}"
+        value = entry.value_text or "no value"
+        if entry.variant and entry.variant not in value:
+            value = f"{value} {entry.variant}"
+        head = f"{label}: {entry.text}: {value}"
     elif entry.kind is EntryKind.family_history:
         age = f", diagnosed at age {entry.age_at_onset}" if entry.age_at_onset is not None else ""
         head = f"{label}: {entry.relation}: {entry.text}{age}"
@@ -161,24 +163,15 @@ def _block(entry: Entry) -> tuple[str, list[str]]:
 
 
 def _stage_words(entry: Entry) -> str:
-    prefix = _PREFIXES.get(entry.classification or "", "")
-    categories = " ".join(
-        value if value[:1].lower() in "cpy" and value[1:2] in "TNM" else f"{prefix}{value}"
-        for value in (entry.t, entry.n, entry.m)
-        if value
-    )
+    if entry.system:
+        return f"{entry.system} {entry.value_text or ''}".strip()
+    # Categories as the record writes them ("pT2", or "T2" with the classification beside).
+    categories = " ".join(value for value in (entry.t, entry.n, entry.m) if value)
     group = entry.value_text
     if group and not group.lower().startswith("stage"):
         group = f"stage {group}"
-    qualifiers = ", ".join(
-        filter(
-            None,
-            (
-                entry.classification,
-                f"AJCC {_ordinal(entry.edition)} edition" if entry.edition else None,
-            ),
-        )
-    )
+    edition = f"AJCC {_ordinal(entry.edition)} edition" if entry.edition else None
+    qualifiers = ", ".join(filter(None, (entry.classification, edition)))
     where = f"({qualifiers}) " if qualifiers else ""
     return where + ", ".join(filter(None, (categories, group))) or "not given"
 

@@ -194,3 +194,66 @@ class TestMeetingTheNarrative:
         profile = assemble_profile(_facts(encoded(bundle)))
         anastrozole = next(t for t in profile.treatments if t.name == "anastrozole")
         assert (anastrozole.status, anastrozole.origin) == (TreatmentStatus.past, Origin.structured)
+
+
+class TestCodedOverWords:
+    def _variant(self, value: dict[str, Any], change: str | None) -> dict[str, Any]:
+        from tests.unit.extractors.portal.test_fhir import _genomic
+
+        return _genomic("IDH1", value, change)
+
+    def test_a_variant_coded_absent_is_never_read_as_a_mutation(self, bundle: dict[str, Any]):
+        absent = {
+            "coding": [{"system": "http://loinc.org", "code": "LA9634-2", "display": "Absent"}],
+            "text": "not detected p.R132H",
+        }
+        bundle["entry"].append({"resource": self._variant(absent, "p.R132H")})
+        (idh1,) = [
+            f
+            for f in _structured(encoded(bundle))
+            if isinstance(f, BiomarkerFact) and f.marker == "IDH1"
+        ]
+        assert (idh1.result, idh1.variant) == ("not detected", "p.R132H")
+
+    def test_a_gene_that_is_also_a_word_is_read_by_its_symbol(self, bundle: dict[str, Any]):
+        from tests.unit.extractors.portal.test_fhir import _genomic
+
+        present = {"coding": [{"system": "http://loinc.org", "code": "LA9633-4"}]}
+        bundle["entry"].append({"resource": _genomic("ATM", present, "p.E1978*")})
+        (atm,) = [
+            f
+            for f in _structured(encoded(bundle))
+            if isinstance(f, BiomarkerFact) and f.marker == "ATM"
+        ]
+        assert (atm.result, atm.variant) == ("detected", "p.E1978*")
+
+    def test_an_oncotree_code_names_the_type_over_the_words(self, bundle: dict[str, Any]):
+        condition = resource(bundle, "breast-cancer")
+        condition["code"] = {
+            "coding": [{"system": "http://oncotree.mskcc.org", "code": "DCIS"}],
+            "text": "Breast Ductal Carcinoma In Situ",
+        }
+        codes = [
+            f.oncotree_code for f in _structured(encoded(bundle)) if isinstance(f, DiagnosisFact)
+        ]
+        assert codes == ["DCIS"]
+
+    def test_an_oncotree_code_the_words_do_not_name_still_gives_the_type(
+        self, bundle: dict[str, Any]
+    ):
+        condition = resource(bundle, "breast-cancer")
+        condition["code"] = {
+            "coding": [{"system": "http://oncotree.mskcc.org", "code": "SKIN"}],
+            "text": "Skin",
+        }
+        codes = [
+            f.oncotree_code for f in _structured(encoded(bundle)) if isinstance(f, DiagnosisFact)
+        ]
+        assert codes == ["SKIN"]
+
+    def test_coded_tnm_categories_stand_as_coded(self, bundle: dict[str, Any]):
+        stage_group = resource(bundle, "stage-group")
+        stage_group["hasMember"] = [{"reference": "Observation/stage-t"}]
+        resource(bundle, "stage-t")["valueCodeableConcept"] = {"text": "T1c"}
+        (stage,) = [f for f in _structured(encoded(bundle)) if isinstance(f, StageFact)]
+        assert (stage.group, stage.t, stage.classification) == ("IIA", "T1c", "pathologic")

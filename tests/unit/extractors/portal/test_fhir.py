@@ -197,3 +197,55 @@ def test_a_bundle_of_too_many_entries_is_refused(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(UnreadableDocument) as refused:
         read_fhir_bundle(data)
     assert refused.value.reason == RecordRefusal.too_many_entries
+
+
+def _genomic(gene: str, value: dict[str, Any], change: str | None = None) -> dict[str, Any]:
+    components = [
+        {
+            "code": {"coding": [{"system": "http://loinc.org", "code": "48018-6"}]},
+            "valueCodeableConcept": {"text": gene},
+        }
+    ]
+    if change:
+        components.append(
+            {
+                "code": {"coding": [{"system": "http://loinc.org", "code": "48005-3"}]},
+                "valueCodeableConcept": {"text": change},
+            }
+        )
+    return {
+        "resourceType": "Observation",
+        "id": f"variant-{gene}",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "69548-6"}]},
+        "valueCodeableConcept": value,
+        "component": components,
+    }
+
+
+def test_a_genomic_finding_is_named_by_its_gene_and_variant(bundle: dict[str, Any]):
+    absent = {"coding": [{"system": "http://loinc.org", "code": "LA9634-2"}], "text": "Absent"}
+    bundle["entry"].append({"resource": _genomic("IDH1", absent, "p.R132H")})
+    (finding,) = [e for e in _of(EntryKind.result, encoded(bundle)) if e.text == "IDH1"]
+    assert (finding.variant, finding.value_text) == ("p.R132H", "Absent")
+
+
+def test_a_stage_of_another_system_is_read_from_the_conditions_assessment(
+    bundle: dict[str, Any],
+):
+    figo = {
+        "resourceType": "Observation",
+        "id": "figo",
+        "status": "final",
+        "code": {"text": "FIGO stage"},
+        "valueCodeableConcept": {"text": "IIIC1r"},
+        "method": {"text": "FIGO"},
+    }
+    bundle["entry"].append({"resource": figo})
+    resource(bundle, "breast-cancer")["stage"] = [
+        {"summary": {"text": "FIGO IIIC1r"}, "assessment": [{"reference": "Observation/figo"}]}
+    ]
+    stages = _of(EntryKind.stage, encoded(bundle))
+    assert ("FIGO", "IIIC1r") in [(s.system, s.value_text) for s in stages]
+    # Read once, as the stage it is, not again as a result.
+    assert not any(e.text == "FIGO stage" for e in _of(EntryKind.result, encoded(bundle)))
