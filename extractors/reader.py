@@ -3,17 +3,21 @@
 The fast path is PDFium's text layer (pypdfium2, about 100x faster than pdfplumber's
 `extract_text`). pdfplumber is used for pages whose drawn rules suggest a table, where its
 layout analysis keeps a row's cells together; pages with no text layer are read by OCR.
+Structured records from patient portals (FHIR R4 bundles, C-CDA documents) are read by
+`extractors.portal` into a page of their coded entries and pages of their narrative.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from extractors.ocr import ocr_image
+from extractors.portal import RecordPages, read_ccda, read_fhir_bundle, render_record
 from models.errors import UnreadableDocument
 from models.schemas import Page, ReadMethod
 
@@ -42,6 +46,8 @@ class FileKind(StrEnum):
     pdf = "pdf"
     text = "text"
     image = "image"
+    fhir = "fhir"  # a FHIR R4 Bundle in JSON
+    ccda = "ccda"  # a C-CDA document (HL7 CDA R2 XML)
 
 
 class ReadMode(StrEnum):
@@ -56,6 +62,11 @@ _TEXT_CONTROLS = "\r\n\t"
 # Share of a text file's first characters that must be printable.
 _SNIFF_CHARS = 4096
 _MIN_PRINTABLE_SHARE = 0.95
+# A FHIR Bundle names its type in JSON; a C-CDA document's root element is ClinicalDocument,
+# after any prolog or DTD (which the C-CDA reader then refuses).
+_FHIR_BUNDLE = re.compile(rb'"resourceType"\s*:\s*"Bundle"')
+_CCDA_ROOT = re.compile(rb"<(?:[\w.-]+:)?ClinicalDocument[\s>/]")
+_BYTE_ORDER_MARK = b"\xef\xbb\xbf"
 
 
 def detect_kind(data: bytes) -> FileKind:
@@ -67,6 +78,9 @@ def detect_kind(data: bytes) -> FileKind:
         return FileKind.pdf
     if head.startswith(_IMAGE_SIGNATURES):
         return FileKind.image
+    structured = _structured_kind(data)
+    if structured is not None:
+        return structured
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -81,6 +95,16 @@ def detect_kind(data: bytes) -> FileKind:
         "This is not a PDF, an image or a text file. Please upload a PDF, a scan or a text file.",
         reason="unsupported_type",
     )
+
+
+def _structured_kind(data: bytes) -> FileKind | None:
+    """Tell a FHIR Bundle or a C-CDA document by its content; any other JSON or XML is text."""
+    start = data.lstrip().removeprefix(_BYTE_ORDER_MARK).lstrip()[:1]
+    if start == b"{" and _FHIR_BUNDLE.search(data):
+        return FileKind.fhir
+    if start == b"<" and _CCDA_ROOT.search(data):
+        return FileKind.ccda
+    return None
 
 
 def _printable_count(text: str) -> int:
@@ -102,11 +126,64 @@ def read_pages(
     on_page: Callable[[int, int], None] | None = None,
 ) -> list[Page]:
     """Read every page of a PDF, image or text file; raise `UnreadableDocument` on bad input."""
+    return read_document(
+        data,
+        mode=mode,
+        max_pages=max_pages,
+        ocr_dpi=ocr_dpi,
+        ocr_language=ocr_language,
+        on_page=on_page,
+    ).pages
+
+
+def read_document(
+    data: bytes,
+    *,
+    mode: ReadMode = ReadMode.auto,
+    max_pages: int = 500,
+    ocr_dpi: int = 300,
+    ocr_language: str = "eng",
+    on_page: Callable[[int, int], None] | None = None,
+) -> RecordPages:
+    """Read a file's pages and, for a structured record, its coded entries placed on them."""
     kind = detect_kind(data)
     if kind is FileKind.text:
-        return [_read_text(data)]
+        return RecordPages([_read_text(data)])
     if kind is FileKind.image:
-        return [_read_image(data, ocr_language)]
+        return RecordPages([_read_image(data, ocr_language)])
+    if kind in (FileKind.fhir, FileKind.ccda):
+        return _read_structured(data, kind, mode, max_pages, ocr_dpi, ocr_language)
+    return RecordPages(_read_any_pdf(data, mode, max_pages, ocr_dpi, ocr_language, on_page))
+
+
+def _read_structured(
+    data: bytes, kind: FileKind, mode: ReadMode, max_pages: int, ocr_dpi: int, ocr_language: str
+) -> RecordPages:
+    def read_attachment(attachment: bytes) -> list[Page]:
+        # Only a PDF is read inside a record: a record attached to a record is not unfolded.
+        if detect_kind(attachment) is not FileKind.pdf:
+            raise UnreadableDocument("Not a PDF.", reason="unsupported_type")
+        return _read_any_pdf(attachment, mode, max_pages, ocr_dpi, ocr_language, None)
+
+    record = read_fhir_bundle(data) if kind is FileKind.fhir else read_ccda(data)
+    read = render_record(record, read_attachment)
+    if len(read.pages) > max_pages:
+        raise UnreadableDocument(
+            f"This record has {len(read.pages)} pages of text; the limit is {max_pages}. "
+            "Please export a shorter period.",
+            reason="too_many_pages",
+        )
+    return read
+
+
+def _read_any_pdf(
+    data: bytes,
+    mode: ReadMode,
+    max_pages: int,
+    ocr_dpi: int,
+    ocr_language: str,
+    on_page: Callable[[int, int], None] | None,
+) -> list[Page]:
     import pypdfium2 as pdfium
 
     try:

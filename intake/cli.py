@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from extractors.reader import FileKind, ReadMode, detect_kind, read_pages
+from extractors.reader import FileKind, ReadMode, detect_kind, read_document
 from models.errors import IntakeError
 
 if TYPE_CHECKING:
+    from extractors.portal import RecordPages
     from intake.settings import Settings
     from models.schemas import Page
 
@@ -32,13 +33,13 @@ def _settings() -> Settings:
     return get_settings()
 
 
-def _read_file(path: str, mode: ReadMode) -> list[Page]:
+def _read_file(path: str, mode: ReadMode) -> RecordPages:
     data = Path(path).read_bytes()
     if detect_kind(data) is FileKind.text:
         # Page limits, OCR resolution and language apply to PDFs and images only.
-        return read_pages(data, mode=mode)
+        return read_document(data, mode=mode)
     settings = _settings()
-    return read_pages(
+    return read_document(
         data,
         mode=mode,
         max_pages=settings.max_pages,
@@ -51,15 +52,15 @@ def _read_file(path: str, mode: ReadMode) -> list[Page]:
 _FILES_PER_PROCESS = 64
 
 
-def _render_profile(path: str, pages: list[Page]) -> str:
+def _render_profile(path: str, read: RecordPages) -> str:
     from extractors.extract import extract_facts
     from intake.profile import assemble_profile
 
-    profile = assemble_profile(extract_facts(pages).facts)
+    profile = assemble_profile(extract_facts(read.pages, entries=read.entries).facts)
     return json.dumps({"source": path, "profile": profile.model_dump(mode="json")})
 
 
-def _render_fhir(path: str, pages: list[Page]) -> str:
+def _render_fhir(path: str, read: RecordPages) -> str:
     """The file's profile as an mCODE bundle; the patient is unknown, so named by the file."""
     import datetime as dt
     import uuid
@@ -68,7 +69,7 @@ def _render_fhir(path: str, pages: list[Page]) -> str:
     from intake.mcode import ExportInput, PatientDetails, SourceDocument, profile_bundle
     from intake.profile import assemble_profile
 
-    profile = assemble_profile(extract_facts(pages).facts)
+    profile = assemble_profile(extract_facts(read.pages).facts)
     # The same file gives the same ids on every run.
     patient_id = uuid.uuid5(uuid.NAMESPACE_URL, Path(path).resolve().as_uri())
     bundle = profile_bundle(
@@ -82,11 +83,11 @@ def _render_fhir(path: str, pages: list[Page]) -> str:
     return bundle.model_dump_json()
 
 
-def _render_pages(path: str, pages: list[Page]) -> str:
-    return json.dumps({"source": path, "pages": [p.model_dump(mode="json") for p in pages]})
+def _render_pages(path: str, read: RecordPages) -> str:
+    return json.dumps({"source": path, "pages": [p.model_dump(mode="json") for p in read.pages]})
 
 
-Render = Callable[[str, list["Page"]], str]
+Render = Callable[[str, "RecordPages"], str]
 
 
 def _outcome(render: Render, mode: ReadMode, path: str) -> tuple[str, str | None, str | None]:
@@ -122,7 +123,9 @@ def _each_file(paths: Sequence[str], mode: ReadMode, render: Render, jobs: int |
     if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         report(map(one, paths))
     else:
-        render("warm-up", [_warm_up_page()])  # loaded once here, shared by every fork
+        from extractors.portal import RecordPages
+
+        render("warm-up", RecordPages([_warm_up_page()]))  # loaded once, shared by every fork
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             report(pool.imap(one, paths, chunksize=8))
     return 1 if failures else 0

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from extractors.extract import extract_facts
 from extractors.identity import extract_identity
 from extractors.oncology import looks_oncologic
-from extractors.reader import FileKind, detect_kind, needs_ocr, read_pages
+from extractors.portal import RecordPages
+from extractors.reader import FileKind, detect_kind, needs_ocr, read_document
 from intake import transitions
 from intake.document_pages import save_pages
 from intake.profiles import rebuild_profile
@@ -27,7 +28,7 @@ from intake.storage import Storage, storage_for
 from models.db import session_scope
 from models.errors import IntakeError, TransientError, UnreadableDocument
 from models.repo import documents, facts, jobs, users
-from models.schemas import FINISHED_STATUSES, DocumentStatus, FailureReason, Page, Queue
+from models.schemas import FINISHED_STATUSES, DocumentStatus, FailureReason, Queue
 from models.tables import Job, Patient
 
 log = logging.getLogger(__name__)
@@ -103,10 +104,13 @@ def process_document(
             transitions.claim(session, job, claimed_by=claim)
             storage_key, patient_id = document.storage_key, document.patient_id
             patient_age = _age_of(users.find_patient(session, patient_id))
-        pages = _read(storage.get(storage_key), document_id, settings)
+        read = _read(storage.get(storage_key), document_id, settings)
+        pages = read.pages
         save_pages(storage, storage_key=storage_key, pages=pages)
         _advance(settings, document_id, DocumentStatus.extracting)
-        extraction = extract_facts(pages, document_id, patient_age=patient_age)
+        extraction = extract_facts(
+            pages, document_id, patient_age=patient_age, entries=read.entries
+        )
         identity = extract_identity(pages)
         with session_scope(settings.resolved_database_url) as session:
             document = documents.get(session, document_id)
@@ -144,7 +148,7 @@ def _age_of(patient: Patient | None) -> int | None:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def _read(data: bytes, document_id: UUID, settings: Settings) -> list[Page]:
+def _read(data: bytes, document_id: UUID, settings: Settings) -> RecordPages:
     last = time.monotonic()
 
     def on_page(number: int, total: int) -> None:
@@ -156,7 +160,7 @@ def _read(data: bytes, document_id: UUID, settings: Settings) -> list[Page]:
             document = documents.get(session, document_id)
             transitions.report_reading(document, page=number, pages=total)
 
-    return read_pages(
+    return read_document(
         data,
         max_pages=settings.max_pages,
         ocr_dpi=settings.ocr_dpi,

@@ -5,15 +5,23 @@ rule (`principal_rank`): a clinician's explicit choice first; then the invasive 
 carcinoma in situ, the primary cancer over a metastasis, and the pathologically confirmed over
 the suspected. A clinician's edit of another diagnosis (a corrected in-situ component) never
 moves it ahead of the principal one unless the clinician chose it as principal.
+
+A structured record's coded entry (`origin: structured`) and words read from any record meet
+per concept (`settle_with_entries`): readings that agree with the entry raise each other's
+confidence; a reading that contradicts it (positive against a coded negative, a drug still
+taken against a completed course) is not asserted over it. The review rules still see every
+fact, so the disagreement is flagged for a clinician as one between documents is.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from typing import TypeVar
 
 from extractors.diagnosis.type_index import in_situ_codes
 from extractors.stage.systems import system_preference
+from extractors.tnm import stage_numeral
 from models.schemas import (
     BiomarkerFact,
     DiagnosisFact,
@@ -148,13 +156,68 @@ def apply_overrides(facts: list[Fact], overrides: Iterable[Override]) -> list[Fa
     return kept
 
 
+# Confidence two agreeing sources reach at most: short of a clinician's confirmation.
+MAX_CORROBORATED_CONFIDENCE = 0.99
+_ENTRY_ORIGINS = (Origin.structured, Origin.clinician)
+
+
+def _agrees(reading: Fact, entry: Fact) -> bool:
+    """Whether a fact read from words says what a coded entry of the same concept says."""
+    if isinstance(reading, BiomarkerFact) and isinstance(entry, BiomarkerFact):
+        return reading.result == entry.result
+    if isinstance(reading, TreatmentFact) and isinstance(entry, TreatmentFact):
+        return reading.status in (entry.status, TreatmentStatus.mentioned)
+    if isinstance(reading, StageFact) and isinstance(entry, StageFact):
+        return reading.group is None or _level(reading.group) == _level(entry.group)
+    return True
+
+
+def _level(group: str | None) -> str | None:
+    return (stage_numeral(group) or group) if group else None
+
+
+def _corroborated(fact: Fact, other: Fact) -> Fact:
+    """Raise a fact's confidence by an independent source that says the same."""
+    joint = 1 - (1 - fact.confidence) * (1 - other.confidence)
+    confidence = round(min(MAX_CORROBORATED_CONFIDENCE, max(fact.confidence, joint)), 3)
+    return fact.model_copy(update={"confidence": confidence})
+
+
+def settle_with_entries(facts: list[Fact]) -> list[Fact]:
+    """Meet coded entries and readings of one concept: agreement raises the confidence of
+    both, a reading that contradicts an entry is left out. Concepts no entry codes keep their
+    facts as they are."""
+    by_concept: dict[str, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        by_concept[fact_key(fact)].append(fact)
+    settled: list[Fact] = []
+    for group in by_concept.values():
+        entries = [f for f in group if f.origin is Origin.structured]
+        if not entries:
+            settled.extend(group)
+            continue
+        readings = [
+            f
+            for f in group
+            if f.origin not in _ENTRY_ORIGINS and all(_agrees(f, entry) for entry in entries)
+        ]
+        best_reading = max(readings, key=lambda f: f.confidence, default=None)
+        best_entry = max(entries, key=lambda f: f.confidence)
+        settled.extend(
+            _corroborated(entry, best_reading) if best_reading else entry for entry in entries
+        )
+        settled.extend(_corroborated(reading, best_entry) for reading in readings)
+        settled.extend(f for f in group if f.origin is Origin.clinician)
+    return settled
+
+
 def assemble_profile(facts: Iterable[Fact], overrides: Iterable[Override] = ()) -> Profile:
     """Keep the strongest asserted fact per concept; unasserted facts are listed for audit.
 
     A relative's cancer goes to the family history, never among the patient's diagnoses.
     """
     facts = apply_overrides(list(facts), overrides)
-    asserted = [fact for fact in facts if fact.asserted]
+    asserted = settle_with_entries([fact for fact in facts if fact.asserted])
 
     def of(kind: type[F]) -> list[F]:
         return [f for f in asserted if isinstance(f, kind)]

@@ -72,12 +72,14 @@ class FactKind(StrEnum):
 
 
 class Origin(StrEnum):
-    """How a fact came to be: as written, derived by rule, read by OCR, or set by a clinician."""
+    """How a fact came to be: as written, derived by rule, read by OCR, set by a clinician, or
+    taken from a coded entry of a structured record (a FHIR resource, a C-CDA entry)."""
 
     stated = "stated"
     derived = "derived"
     ocr = "ocr"
     clinician = "clinician"
+    structured = "structured"
 
 
 class ReadMethod(StrEnum):
@@ -85,6 +87,19 @@ class ReadMethod(StrEnum):
     layout = "layout"
     ocr = "ocr"
     plain_text = "plain_text"
+    # A page written from a structured record's coded entries, one block per entry; its facts
+    # come from the entries themselves, not from reading the page's words.
+    structured = "structured"
+
+
+class RecordRefusal(StrEnum):
+    """Why a structured record (a FHIR R4 bundle, a C-CDA document) was refused as read."""
+
+    unsafe_xml = "unsafe_xml"  # a DTD, entity declarations or external references
+    broken_record = "broken_record"  # not well-formed JSON or XML
+    not_a_bundle = "not_a_bundle"  # FHIR JSON whose top level is not a Bundle
+    too_many_entries = "too_many_entries"
+    too_deeply_nested = "too_deeply_nested"
 
 
 class TreatmentKind(StrEnum):

@@ -36,6 +36,7 @@ from models.enums import Origin as Origin
 from models.enums import OverrideAction as OverrideAction
 from models.enums import Queue as Queue
 from models.enums import ReadMethod as ReadMethod
+from models.enums import RecordRefusal as RecordRefusal
 from models.enums import ReviewDecisionKind as ReviewDecisionKind
 from models.enums import ReviewReason as ReviewReason
 from models.enums import ReviewStatus as ReviewStatus

@@ -129,3 +129,46 @@ def text_stream(text: str) -> bytes:
 
 
 FONT_RESOURCES = b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
+
+
+# --- hostile structured records ------------------------------------------------------------
+
+
+def billion_laughs_ccda(levels: int = 9) -> bytes:
+    """A C-CDA whose entities would expand to 10**levels copies of a word (a billion at 9)."""
+    entities = ['<!ENTITY lol0 "lol">'] + [
+        f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, levels + 1)
+    ]
+    return (
+        '<?xml version="1.0"?>\n<!DOCTYPE ClinicalDocument [\n'
+        + "\n".join(entities)
+        + f'\n]>\n<ClinicalDocument xmlns="urn:hl7-org:v3"><title>&lol{levels};</title>'
+        "</ClinicalDocument>\n"
+    ).encode()
+
+
+def external_entity_ccda(target: str = "file:///etc/passwd") -> bytes:
+    """A C-CDA that asks the parser to read a file of the server into its title."""
+    return (
+        f'<?xml version="1.0"?>\n<!DOCTYPE ClinicalDocument [<!ENTITY x SYSTEM "{target}">]>\n'
+        '<ClinicalDocument xmlns="urn:hl7-org:v3"><title>&x;</title></ClinicalDocument>\n'
+    ).encode()
+
+
+def wide_bundle(entries: int) -> bytes:
+    """A FHIR Bundle of `entries` small Observations."""
+    import json
+
+    observation = {"resourceType": "Observation", "status": "final", "code": {"text": "x"}}
+    return json.dumps(
+        {
+            "resourceType": "Bundle",
+            "type": "collection",
+            "entry": [{"resource": observation}] * entries,
+        }
+    ).encode()
+
+
+def deep_bundle(depth: int) -> bytes:
+    """A FHIR Bundle with one extension nested `depth` levels deep."""
+    return b'{"resourceType": "Bundle", "extension": ' + b"[" * depth + b"]" * depth + b"}"

@@ -32,7 +32,13 @@ SINGLE_TYPE_BONUS = 0.5  # an article about one cancer type beats one covering s
 TOPIC_CAP = 2.5
 TEXT_WEIGHT = 1.0  # BM25, scaled so that the best fitting candidate gets 1
 
-_ORIGIN_WEIGHTS = {Origin.clinician: 1.0, Origin.stated: 1.0, Origin.ocr: 0.8, Origin.derived: 0.7}
+_ORIGIN_WEIGHTS = {
+    Origin.clinician: 1.0,
+    Origin.structured: 1.0,
+    Origin.stated: 1.0,
+    Origin.ocr: 0.8,
+    Origin.derived: 0.7,
+}
 STATUS_WEIGHTS = {
     TreatmentStatus.current: 1.0,
     TreatmentStatus.planned: 0.9,

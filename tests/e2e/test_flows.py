@@ -153,3 +153,36 @@ def test_a_sign_in_form_on_another_site_cannot_sign_this_browser_in(page, server
         assert page.get_by_role("heading", name="Sign in").is_visible()
     finally:
         elsewhere.shutdown()
+
+
+def test_patient_uploads_a_portal_record_and_finds_the_coded_entry(page, server, tmp_path):
+    from pathlib import Path
+
+    fixture = Path(__file__).parents[1] / "fixtures" / "portal" / "maria-lopez.fhir.json"
+    page.goto(f"{server.url}/signup")
+    page.get_by_label("Full name").fill("Maria Lopez")
+    page.get_by_label("Date of birth").fill("1968-04-12")
+    page.get_by_label("Email").fill("maria.portal@example.org")
+    page.get_by_label("Password (at least 8 characters").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(re.compile(r".*/\?notice=signed_up$"))
+    _sign_in(page, server, "maria.portal@example.org")
+    page.wait_for_url(re.compile(r".*/records$"))
+    assert "patient portal (FHIR or C-CDA)" in page.locator("#drop").inner_text()
+    record = tmp_path / "portal-export.json"
+    record.write_bytes(fixture.read_bytes())
+    page.set_input_files("#file", str(record))
+    page.wait_for_selector("text=Breast Invasive Ductal Carcinoma", timeout=120_000)
+    assert page.get_by_text("anastrozole").first.is_visible()
+    screenshot(page, "patient-portal-record")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "patient-portal-record-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("link", name="where we found this").first.click()
+    highlighted = page.locator("mark#evidence").inner_text()
+    assert highlighted.startswith("Problem: Infiltrating ductal carcinoma of left breast")
+    assert "Coded entries of a FHIR R4 bundle" in page.locator("body").inner_text()
+    screenshot(page, "patient-portal-evidence")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "patient-portal-evidence-390")

@@ -12,7 +12,16 @@ from fpdf import FPDF
 
 from intake.settings import Settings
 from models.schemas import Role
-from tests.factories import FONT_RESOURCES, raw_pdf, text_pdf, text_stream
+from tests.factories import (
+    FONT_RESOURCES,
+    billion_laughs_ccda,
+    deep_bundle,
+    external_entity_ccda,
+    raw_pdf,
+    text_pdf,
+    text_stream,
+    wide_bundle,
+)
 
 
 @pytest.fixture(scope="module")
@@ -131,6 +140,26 @@ CASES = {
         "unsupported_type",
     ),
     "wrong content type": ("report.png", "image/png", lambda: text_pdf([RECORD]), "done"),
+    "billion laughs c-cda": ("ccd.xml", "text/xml", billion_laughs_ccda, "unsafe_xml"),
+    "external entity c-cda": ("ccd.xml", "text/xml", external_entity_ccda, "unsafe_xml"),
+    "bundle of 50,000 entries": (
+        "export.json",
+        "application/fhir+json",
+        lambda: wide_bundle(50_000),
+        "too_many_entries",
+    ),
+    "bundle nested 100,000 deep": (
+        "export.json",
+        "application/json",
+        lambda: deep_bundle(100_000),
+        "too_deeply_nested",
+    ),
+    "truncated bundle": (
+        "export.json",
+        "application/json",
+        lambda: wide_bundle(10)[:-40],
+        "broken_record",
+    ),
 }
 
 

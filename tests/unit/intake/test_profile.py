@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from intake.profile import apply_overrides, assemble_profile, fact_key
+from intake.profile import apply_overrides, assemble_profile, fact_key, settle_with_entries
 from models.schemas import (
     BiomarkerFact,
     DiagnosisFact,
@@ -210,3 +210,46 @@ class TestRiskScores:
         band_only, valued = self._score(None, "high risk"), self._score("4", "high risk")
         assert assemble_profile([band_only, valued]).risk_scores == [valued]
         assert fact_key(valued) == "risk_score:IPI"
+
+
+def _treatment(status: TreatmentStatus, **more: Any) -> TreatmentFact:
+    return TreatmentFact(
+        evidence=_EVIDENCE, confidence=0.85, name="tamoxifen", status=status, **more
+    )
+
+
+class TestCodedEntriesMeetReadings:
+    def test_a_reading_that_agrees_with_an_entry_raises_both(self):
+        entry = _biomarker("negative", 0.95, origin=Origin.structured)
+        reading = _biomarker("negative", 0.85, value="1+")
+        settled = settle_with_entries([entry, reading])
+        assert [f.confidence for f in settled] == [0.99, 0.99]
+        (her2,) = assemble_profile([entry, reading]).biomarkers
+        assert (her2.result, her2.value, her2.confidence) == ("negative", "1+", 0.99)
+
+    def test_a_reading_that_contradicts_an_entry_is_not_asserted_over_it(self):
+        entry = _biomarker("negative", 0.95, origin=Origin.structured)
+        reading = _biomarker("positive", 0.9, value="3+")
+        assert settle_with_entries([entry, reading]) == [entry]
+        (her2,) = assemble_profile([entry, reading]).biomarkers
+        assert (her2.result, her2.origin) == ("negative", Origin.structured)
+
+    def test_a_drug_still_taken_in_words_does_not_undo_a_completed_course(self):
+        entry = _treatment(TreatmentStatus.past, origin=Origin.structured)
+        (tamoxifen,) = assemble_profile([entry, _treatment(TreatmentStatus.current)]).treatments
+        assert tamoxifen.status is TreatmentStatus.past
+
+    def test_a_mention_without_status_agrees_with_any_entry(self):
+        entry = _treatment(TreatmentStatus.planned, origin=Origin.structured)
+        settled = settle_with_entries([entry, _treatment(TreatmentStatus.mentioned)])
+        assert len(settled) == 2
+
+    def test_readings_of_concepts_no_entry_codes_are_left_as_they_are(self):
+        facts = [_biomarker("positive", 0.9), _biomarker("negative", 0.8)]
+        assert settle_with_entries(facts) == facts
+
+    def test_a_clinicians_fact_still_wins_over_an_entry(self):
+        entry = _biomarker("negative", 0.95, origin=Origin.structured)
+        clinician = _biomarker("positive", 1.0, origin=Origin.clinician)
+        (her2,) = assemble_profile([entry, clinician]).biomarkers
+        assert her2.origin is Origin.clinician
