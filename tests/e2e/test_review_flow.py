@@ -30,8 +30,12 @@ def conflicted(browser, server, tmp_path_factory) -> str:
     page.get_by_label("Full name").fill("Robin Okafor")
     page.get_by_label("Date of birth").fill("1958-07-21")
     page.get_by_label("Email").fill("robin@example.org")
-    page.get_by_label("Password (at least 8 characters)").fill(PASSWORD)
+    page.get_by_label("Password (at least 8 characters").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(re.compile(r".*/\?notice=signed_up$"))
+    page.get_by_label("Email").fill("robin@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r".*/records$"))
     for count, path in enumerate(files, start=1):
         page.set_input_files("#file", path)
