@@ -37,6 +37,7 @@ def test_users_are_listed_as_stored(api: Api) -> None:
         "email": "admin@example.org",
         "full_name": "Admin@Example.Org",
         "role": "admin",
+        "is_active": True,
     }
 
 
