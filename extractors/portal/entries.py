@@ -49,6 +49,9 @@ class Entry:
     value_text: str | None = None  # a result as written: "Positive", "4.2 ng/mL", "95 %"
     value_codings: tuple[Coding, ...] = ()
     variant: str | None = None  # a genomic finding's HGVS protein (or DNA) change
+    # A result's further value as written: the DNA change beside a protein change, an allele
+    # fraction, a share of nuclei, an IHC score beside its result word.
+    measure: str | None = None
     method: str | None = None  # a result's assay as the record names it: IHC, NGS
     status: TreatmentStatus | None = None  # medications and procedures
     status_text: str | None = None  # the record's own status word, shown on the page

@@ -225,6 +225,8 @@ def _as_recorded(fact: BiomarkerFact, entry: Entry) -> BiomarkerFact:
         update["result"] = result
     if entry.variant:
         update["variant"] = entry.variant
+    if entry.measure:
+        update["value"] = entry.measure
     if entry.method and not fact.method:
         update["method"] = entry.method
     return fact.model_copy(update=update)
@@ -244,7 +246,7 @@ def _coded_result(entry: Entry, meaning: ClinicalCode, marker: str) -> Biomarker
         None,
     )
     result = coded if coded is not None else (read.result if read else None)
-    value = read.value if read and read.value else None
+    value = entry.measure or (read.value if read and read.value else None)
     if value is None and result is None:
         value = entry.value_text
     return BiomarkerFact(

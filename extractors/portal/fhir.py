@@ -60,6 +60,8 @@ _HISTOLOGY_EXTENSION = "histology-morphology-behavior"
 # LOINC components of a genomic finding (HL7 Genomics Reporting, mCODE GenomicVariant).
 _GENE_STUDIED = "48018-6"
 _VARIANT_PRIORITY = ("48005-3", "48004-6")  # amino acid change (pHGVS), DNA change (cHGVS)
+# A result's value as written, when its coded value cannot hold it (an mCODE export's note).
+VALUE_NOTE = "Value as written: "
 _READ_TYPES = frozenset(
     {
         "Patient",
@@ -269,9 +271,10 @@ class _Reader:
             return
         text = _text(observation.code)
         value_text, value_codings = _value(observation)
-        gene, variant = _genomic_components(observation)
+        gene, variant, dna_change = _genomic_components(observation)
         if text is None or value_text is None:
             return
+        noted = _noted_value(observation)
         method = _text(observation.method)
         self.record.entries.append(
             Entry(
@@ -281,6 +284,7 @@ class _Reader:
                 value_text=value_text,
                 value_codings=value_codings,
                 variant=variant,
+                measure=noted or (dna_change if dna_change != variant else None),
                 method=method,
                 start=parse_date(observation.effectiveDateTime),
                 details=(f"Method: {method}",) if method else (),
@@ -503,8 +507,17 @@ def _value(observation: Any) -> tuple[str | None, tuple[Coding, ...]]:
     return None, ()
 
 
-def _genomic_components(observation: Any) -> tuple[str | None, str | None]:
-    """The gene a genomic finding is about, and its variant (the protein change first)."""
+def _noted_value(observation: Any) -> str | None:
+    for note in observation.note or ():
+        text = str(note.text or "")
+        if text.startswith(VALUE_NOTE) and len(text) > len(VALUE_NOTE):
+            return text[len(VALUE_NOTE) :].strip()
+    return None
+
+
+def _genomic_components(observation: Any) -> tuple[str | None, str | None, str | None]:
+    """The gene a genomic finding is about, its variant (the protein change first) and its
+    DNA change."""
     gene, changes = None, {}
     for component in observation.component or ():
         code = _first_code(component.code)
@@ -516,7 +529,7 @@ def _genomic_components(observation: Any) -> tuple[str | None, str | None]:
         elif code in _VARIANT_PRIORITY:
             changes[code] = str(value)
     variant = next((changes[code] for code in _VARIANT_PRIORITY if code in changes), None)
-    return gene, variant
+    return gene, variant, changes.get(_VARIANT_PRIORITY[1])
 
 
 def _tnm_part(observation: Any) -> str | None:

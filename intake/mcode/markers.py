@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import re
 
+from fhir.resources.R4B.annotation import Annotation
 from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.coding import Coding
 from fhir.resources.R4B.extension import Extension
 from fhir.resources.R4B.observation import Observation, ObservationComponent
 from fhir.resources.R4B.quantity import Quantity
 
+from extractors.portal.fhir import VALUE_NOTE
 from intake.mcode import codes
 from intake.mcode.evidence import cite
 from intake.mcode.export import MCODE_BASE, Export, coded, coding, meta
@@ -88,7 +90,10 @@ def _marker_value(fact: BiomarkerFact) -> dict[str, object] | None:
     words = ", ".join(w for w in (fact.result, fact.value) if w)
     answer = codes.result_answer(fact.result)
     if answer is not None:
-        return {"valueCodeableConcept": coded(words, ("loinc", answer))}
+        return {
+            "valueCodeableConcept": coded(words, ("loinc", answer)),
+            "note": _value_note(fact.value),
+        }
     quantity = _QUANTITY.match(fact.value or "") if fact.result is None else None
     if quantity is not None:
         unit = quantity["unit"]
@@ -109,10 +114,12 @@ def _variant(export: Export, fact: BiomarkerFact) -> Observation:
     elif result in _ABSENT:
         answer = answers.absent
     components = [_component(_GENE_STUDIED, CodeableConcept(text=fact.marker))]
+    written = set()
     for text, code in ((fact.variant, _PROTEIN_CHANGE), (fact.value, _DNA_CHANGE)):
         prefix = "p." if code is _PROTEIN_CHANGE else "c."
         if text and _hgvs_part(text).startswith(prefix):
             components.append(_component(code, _hgvs(text)))
+            written.add(text)
     words = " ".join(w for w in (fact.result, fact.variant) if w) or None
     return Observation(
         id=export.new_id(f"variant:{fact.marker}:{fact.variant or ''}"),
@@ -129,7 +136,14 @@ def _variant(export: Export, fact: BiomarkerFact) -> Observation:
         valueCodeableConcept=coded(words, ("loinc", answer)),
         method=CodeableConcept(text=fact.method) if fact.method else None,
         component=components,
+        # An allele fraction, a share of nuclei, "germline": kept in words, to be read back.
+        note=_value_note(fact.value if fact.value not in written else None),
     )
+
+
+def _value_note(value: str | None) -> list[Annotation] | None:
+    """A value no coded element holds, in words a reader of the bundle can take back."""
+    return [Annotation(text=VALUE_NOTE + value)] if value else None
 
 
 def _component(code: codes.Code, value: CodeableConcept) -> ObservationComponent:
