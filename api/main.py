@@ -19,6 +19,7 @@ from api import (
     health,
     metrics,
     pages,
+    password_resets,
     patients,
     status_reads,
 )
@@ -73,12 +74,14 @@ def create_app() -> FastAPI:
         patients.router,
         clinicians.router,
         admins.router,
+        password_resets.router,
         articles.router,
         pages.router,
         docs.router,
         patients.pages,
         clinicians.pages,
         admins.pages,
+        password_resets.pages,
         articles.pages,
     ):
         app.include_router(router)

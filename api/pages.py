@@ -147,6 +147,8 @@ _NOTICES = {
     "password_changed": "Your password was changed and every session was signed out. "
     "Please sign in with the new password.",
     "signed_out_everywhere": "You were signed out on every device.",
+    "password_reset": "Your new password is set, and every earlier session was signed out. "
+    "Please sign in.",
 }
 
 

@@ -233,6 +233,27 @@ def cmd_users_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users_reset(args: argparse.Namespace) -> int:
+    from intake.password_resets import issue_reset
+    from models.db import session_scope
+    from models.repo import users
+
+    settings = _settings()
+    with session_scope(settings.resolved_database_url) as session:
+        user = users.find_by_email(session, args.email)
+        if user is None:
+            print(f"intake: no account with the email {args.email}", file=sys.stderr)
+            return 1
+        issued = issue_reset(session, user, by=None)
+        # The path only: the site's address is the operator's (prefix it to the path).
+        print(
+            json.dumps(
+                {"email": user.email, "path": issued.path, "expires_at": str(issued.expires_at)}
+            )
+        )
+    return 0
+
+
 def cmd_storage_rotate(_args: argparse.Namespace) -> int:
     from intake.storage import storage_for
 
@@ -400,6 +421,11 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--role", choices=["patient", "clinician", "admin"], required=True)
     create.add_argument("--full-name")
     create.set_defaults(handler=cmd_users_create)
+    reset = users.add_parser(
+        "reset", help="print a one-time link for the user to choose a new password"
+    )
+    reset.add_argument("email")
+    reset.set_defaults(handler=cmd_users_reset)
 
     articles = commands.add_parser("articles", help="the article library")
     article_actions = articles.add_subparsers(dest="action", required=True)

@@ -214,6 +214,8 @@ class AuditAction(StrEnum):
     deactivate = "deactivate"
     reactivate = "reactivate"
     role_change = "role_change"
+    password_reset_issue = "password_reset_issue"
+    password_reset = "password_reset"
 
 
 # A decision on a review item is audited under its own action.

@@ -557,6 +557,13 @@ class PasswordChange(_Schema):
     new_password: str = Field(min_length=8, max_length=256)
 
 
+class PasswordResetRead(_Schema):
+    """A one-time link for a user to choose a new password; shown once, to the admin."""
+
+    url: str
+    expires_at: dt.datetime
+
+
 class Token(_Schema):
     access_token: str
     token_type: str = "bearer"

@@ -120,6 +120,20 @@ class SignInSession(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
+class PasswordReset(Base):
+    """A one-time link an admin issues for a user to choose a new password. Only a hash of its
+    secret is kept, so the link cannot be read back from the database."""
+
+    __tablename__ = "password_resets"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_now)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
 class Patient(Base):
     __tablename__ = "patients"
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)

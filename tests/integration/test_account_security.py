@@ -4,6 +4,7 @@ between API processes, sign-up that reveals no account, one file per upload, tru
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -452,3 +453,75 @@ def test_users_create_reads_the_password_from_standard_input(app: App, tmp_path)
         check=False,
     )
     assert no_terminal.returncode == 2 and b"--password-stdin" in no_terminal.stderr
+
+
+# --- password reset by a one-time link -----------------------------------------------------
+
+
+def _user_id(client: TestClient, admin: dict[str, str], email: str) -> str:
+    return next(
+        u["id"] for u in client.get("/api/admin/users", headers=admin).json() if u["email"] == email
+    )
+
+
+def test_an_admin_issues_a_one_time_link_that_sets_a_new_password(app: App) -> None:
+    client = app.client()
+    admin = _token(client, app.account(Role.admin))
+    email = app.account()
+    old_session = _token(client, email)
+    assert (
+        client.post(
+            f"/api/admin/users/{_user_id(client, admin, email)}/reset", headers=old_session
+        ).status_code
+        == 403
+    ), "only an admin issues links"
+    issued = client.post(f"/api/admin/users/{_user_id(client, admin, email)}/reset", headers=admin)
+    assert issued.status_code == 201
+    path = issued.json()["url"].removeprefix("http://testserver")
+    browser = app.client()
+    weak = post_form(browser, path, {"new_password": "password1"}, page=path)
+    assert weak.status_code == 422 and "most common" in weak.text
+    done = post_form(browser, path, {"new_password": "a fresh reset passphrase"}, page=path)
+    assert "Your new password is set" in done.text
+    assert client.get("/api/documents", headers=old_session).status_code == 401
+    assert _token(client, email, "a fresh reset passphrase")
+    spent = app.client().get(path)
+    assert spent.status_code == 404 and "already used" in spent.text
+
+
+def test_a_newer_link_replaces_the_older_one(app: App) -> None:
+    client = app.client()
+    admin = _token(client, app.account(Role.admin))
+    user_id = _user_id(client, admin, app.account())
+    first = client.post(f"/api/admin/users/{user_id}/reset", headers=admin).json()["url"]
+    second = client.post(f"/api/admin/users/{user_id}/reset", headers=admin).json()["url"]
+    assert client.get(first.removeprefix("http://testserver")).status_code == 404
+    assert client.get(second.removeprefix("http://testserver")).status_code == 200
+    assert client.get("/reset/not-a-link").status_code == 404
+
+
+def test_the_command_line_prints_a_reset_link(app: App) -> None:
+    env = {
+        **os.environ,
+        "INTAKE_HOME": str(app.settings.home),
+        "INTAKE_SECRET_KEY": app.settings.secret_key,
+    }
+    if app.settings.database_url:
+        env["INTAKE_DATABASE_URL"] = app.settings.database_url
+    email = app.account(Role.clinician)
+    printed = subprocess.run(
+        [sys.executable, "-m", "intake.cli", "users", "reset", email],
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    assert printed.returncode == 0, printed.stderr
+    path = json.loads(printed.stdout)["path"]
+    assert app.client().get(path).status_code == 200
+    unknown = subprocess.run(
+        [sys.executable, "-m", "intake.cli", "users", "reset", "nobody@example.org"],
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    assert unknown.returncode == 1
