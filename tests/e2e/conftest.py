@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -44,6 +45,16 @@ class Server:
             check=True,
             capture_output=True,
         )
+
+    def reset_path(self, email: str) -> str:
+        """A one-time password-reset link for the user, as `intake users reset` prints it."""
+        printed = subprocess.run(
+            [sys.executable, "-m", "intake.cli", "users", "reset", email],
+            env=self.env,
+            check=True,
+            capture_output=True,
+        )
+        return str(json.loads(printed.stdout)["path"])
 
 
 def _free_port() -> int:

@@ -30,6 +30,7 @@ class World:
     document_id: str = ""
     patient_id: str = ""
     evidence_path: str = ""
+    reset_path: str = ""
     pages: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
@@ -74,6 +75,8 @@ def world(browser, server, tmp_path_factory) -> World:
     context.close()
     server.create_user("dr.lee@example.org", PASSWORD, "clinician")
     server.create_user("ops.kim@example.org", PASSWORD, "admin")
+    server.create_user("sam.wu@example.org", PASSWORD, "clinician")
+    world.reset_path = server.reset_path("sam.wu@example.org")
     return world
 
 
@@ -85,6 +88,7 @@ def _pages(role: str, world: World) -> list[tuple[str, str]]:
             ("sign-up", "/signup"),
             ("api-docs", "/docs"),
             ("not-found", "/no-such-page"),
+            ("password-reset", world.reset_path),
         ],
         "patient": [
             ("records", "/records"),
