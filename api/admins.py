@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
@@ -37,6 +38,17 @@ from models.schemas import (
 )
 from workers import monitor
 from workers.enqueue import enqueue_after_commit
+
+
+@dataclass(frozen=True)
+class FailedJobView:
+    """A failed job as the page lists it: the file's type and size, and why no retry."""
+
+    job: JobRead
+    content_type: str
+    size_bytes: int
+    retry_refusal: str | None
+
 
 router = APIRouter(prefix="/api/admin", tags=["admins"], responses=ERROR_RESPONSES)
 
@@ -165,7 +177,15 @@ def dashboard_page(
         settings,
         queues=read_queues(session, settings, admin),
         failures=jobs.failures_by_reason(session),
-        failed_jobs=list_jobs(session, admin, status=DocumentStatus.failed, limit=50),
+        failed_jobs=[
+            FailedJobView(
+                job=JobRead.model_validate(job),
+                content_type=document.content_type,
+                size_bytes=document.size_bytes,
+                retry_refusal=operations.retry_refusal(job.error_reason),
+            )
+            for job, document in jobs.list_failed_with_documents(session, limit=50)
+        ],
         active_jobs=[
             j
             for j in list_jobs(session, admin, status=None, limit=200)

@@ -34,6 +34,7 @@ from models.enums import FailureReason as FailureReason
 from models.enums import McodeProfile as McodeProfile
 from models.enums import Origin as Origin
 from models.enums import OverrideAction as OverrideAction
+from models.enums import PermanentFailure as PermanentFailure
 from models.enums import Queue as Queue
 from models.enums import ReadMethod as ReadMethod
 from models.enums import RecordRefusal as RecordRefusal

@@ -99,20 +99,39 @@ def test_clinician_reviews_and_corrects_from_the_page(api):
     assert "checked" in decided.text, "the decision shows in the history"
 
 
-def test_admin_sees_failures_and_retries_from_the_page(api):
+def test_admin_sees_failures_and_retries_only_what_can_pass(api):
     patient = api.user(Role.patient)
-    document_id = api.upload(patient, "zero.txt", b"  ")
-    api.process(document_id)
+    admin = api.user(Role.admin)
+    empty_id = api.upload(patient, "zero.txt", b"  ")
+    api.process(empty_id)
+    later_id = api.upload(patient, "later.txt", b"Seminoma of the testis.")
+    queued = api.client.get("/api/admin/jobs?status=queued", headers=admin).json()
+    later_job = next(j["id"] for j in queued if j["document_id"] == later_id)
+    api.client.post(f"/api/admin/jobs/{later_job}/cancel", headers=admin)
+    failed = api.client.get("/api/admin/jobs?status=failed", headers=admin).json()
+    empty_job = next(j["id"] for j in failed if j["document_id"] == empty_id)
     browser, csrf = _sign_in(api, Role.admin)
     page = browser.get("/admin").text
-    assert "empty_file" in page and "<svg" in page
-    job_id = re.search(r'action="/admin/jobs/([0-9a-f-]+)/retry"', page).group(1)
-    retried = browser.post(f"/admin/jobs/{job_id}/retry", data={"csrf_token": csrf})
+    assert "<svg" in page
+    empty_row = _row_of(page, '<td data-label="Reason">empty_file</td>')
+    assert "text/plain" in empty_row and "2 Bytes" in empty_row, "file type and size show"
+    assert "/retry" not in empty_row and "upload a corrected file" in empty_row
+    assert f'action="/admin/jobs/{empty_job}/retry"' not in page
+    assert f'action="/admin/jobs/{later_job}/retry"' in page
+    forced = browser.post(f"/admin/jobs/{empty_job}/retry", data={"csrf_token": csrf})
+    assert forced.status_code == 409 and "the file itself was refused" in forced.text
+    retried = browser.post(f"/admin/jobs/{later_job}/retry", data={"csrf_token": csrf})
     assert retried.status_code == 200
     assert (
-        api.client.get(f"/api/documents/{document_id}", headers=patient).json()["status"]
-        == "queued"
+        api.client.get(f"/api/documents/{later_id}", headers=patient).json()["status"] == "queued"
     )
+
+
+def _row_of(page: str, text: str) -> str:
+    """The table row of a page that holds a text."""
+    rows = [row for row in page.split("<tr>") if text in row]
+    assert rows, f"a row holds {text}"
+    return rows[0]
 
 
 def test_evidence_pages_the_document_lacks_are_not_found(api):
