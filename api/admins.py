@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated
+from urllib.parse import urlencode
 from uuid import UUID
 
-from fastapi import APIRouter, Form, Path, Request, Response, status
+from fastapi import APIRouter, Depends, Form, Path, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 from pydantic import ValidationError
@@ -17,7 +18,7 @@ from api.errors import ERROR_RESPONSES
 from api.forms import validated
 from api.pages import render
 from api.svg import bar_chart_svg
-from intake import accounts, operations
+from intake import accounts, audit_log, operations
 from intake.articles_library import retire_article, save_article
 from intake.matcher import Article
 from models.errors import InvalidInput, NotFound
@@ -26,7 +27,9 @@ from models.schemas import (
     ACTIVE_STATUSES,
     ArticleRead,
     ArticleWrite,
+    AuditAction,
     AuditEventRead,
+    AuditFilter,
     DocumentStatus,
     JobRead,
     QueueRead,
@@ -149,17 +152,40 @@ def retire(slug: str, session: SessionDep, admin: CurrentAdmin) -> ArticleRead:
     return ArticleRead.model_validate(retire_article(session, slug, actor_id=admin.id))
 
 
+def audit_filter(
+    actor: str | None = None,
+    action: str | None = None,
+    patient: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> AuditFilter:
+    """The audit filters of a query string; a page's blank field filters nothing."""
+    return validated(
+        lambda: AuditFilter(actor=actor, action=action, patient=patient, since=since, until=until),
+        reason="bad_filter",
+    )
+
+
+AuditFilterDep = Annotated[AuditFilter, Depends(audit_filter)]
+
+
 @router.get("/audit", response_model=list[AuditEventRead])
 def list_audit_events(
-    session: SessionDep, _admin: CurrentAdmin, limit: int = 100
+    session: SessionDep, _admin: CurrentAdmin, where: AuditFilterDep, limit: int = 100
 ) -> list[AuditEventRead]:
-    events = audit.list_recent(session, limit=min(limit, 1000))
-    return [AuditEventRead.model_validate(event) for event in events]
+    """Audit events, newest first; filter by actor email or patient name (parts of them),
+    action, and the days `since` to `until` (YYYY-MM-DD, both included)."""
+    found = audit.search(session, where, limit=max(1, min(limit, 1000)))
+    return [AuditEventRead.model_validate(event) for event, _, _ in found]
 
 
 # --- pages ---------------------------------------------------------------------------------
 
 pages = APIRouter(include_in_schema=False)
+
+# The page shows the newest rows of a filter; the CSV carries many more for an audit.
+AUDIT_PAGE_ROWS = 200
+AUDIT_CSV_ROWS = 50_000
 
 
 @pages.get("/admin", response_class=HTMLResponse)
@@ -205,6 +231,36 @@ def dashboard_page(
         ),
         users=list_users(session, admin),
         roles=[r.value for r in Role],
+    )
+
+
+@pages.get("/admin/audit", response_class=HTMLResponse)
+def audit_page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    _admin: CurrentAdmin,
+    where: AuditFilterDep,
+) -> Response:
+    return render(
+        request,
+        "admin_audit.html",
+        settings,
+        entries=audit_log.find_entries(session, where, limit=AUDIT_PAGE_ROWS),
+        where=where,
+        shown_limit=AUDIT_PAGE_ROWS,
+        actions=[a.value for a in AuditAction],
+        csv_query=urlencode(where.model_dump(mode="json", exclude_none=True)),
+    )
+
+
+@pages.get("/admin/audit.csv")
+def audit_csv(session: SessionDep, _admin: CurrentAdmin, where: AuditFilterDep) -> Response:
+    entries = audit_log.find_entries(session, where, limit=AUDIT_CSV_ROWS)
+    return Response(
+        audit_log.entries_csv(entries),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
     )
 
 

@@ -115,3 +115,27 @@ def test_admins_add_edit_and_retire_articles_and_profiles_follow(api):
     )
     assert bad.status_code == 422
     assert api.client.put("/api/admin/articles/x", json=article, headers=patient).status_code == 403
+
+
+def test_the_audit_api_keeps_its_fields_and_takes_the_filters(api):
+    admin = api.user(Role.admin)
+    patient = api.user(Role.patient)
+    document_id = api.upload(patient, "empty.txt", b"   ")
+    events = api.client.get("/api/admin/audit", params={"action": "upload"}, headers=admin).json()
+    assert events and {e["action"] for e in events} == {"upload"}
+    assert set(events[0]) == {
+        "id",
+        "actor_id",
+        "action",
+        "subject_type",
+        "subject_id",
+        "patient_id",
+        "at",
+    }
+    assert any(e["subject_id"] == document_id for e in events)
+    none = api.client.get(
+        "/api/admin/audit", params={"action": "upload", "since": "2999-01-01"}, headers=admin
+    )
+    assert none.json() == []
+    bad = api.client.get("/api/admin/audit", params={"action": "peek"}, headers=admin)
+    assert bad.status_code == 422 and bad.json()["reason"] == "bad_filter"

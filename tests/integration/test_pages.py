@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import re
+import uuid
 
 from fastapi.testclient import TestClient
 
@@ -152,3 +156,38 @@ def test_evidence_pages_the_document_lacks_are_not_found(api):
             response = get(f"{base}/{page}?start=0&end=99999999999999999999")
             assert response.status_code == 404, (base, page)
             assert "no such page" in response.text
+
+
+def test_admin_reads_filters_and_downloads_the_audit_log(api):
+    marker = uuid.uuid4().hex[:8]
+    patient = api.user(Role.patient, name=f"Audited{marker}")
+    api.upload(patient, "r.txt", RECORD)
+    api.client.get("/api/profile", headers=patient)
+    browser, _ = _sign_in(api, Role.admin)
+    page = browser.get("/admin/audit", params={"patient": f"audited{marker}"})
+    assert page.status_code == 200
+    rows = [row for row in page.text.split("<tr>")[2:] if "</td>" in row]
+    assert rows and all(f"Audited{marker}" in row for row in rows), "only that patient's events"
+    assert any(">upload</td>" in row for row in rows)
+    assert f"audited{marker}-" in page.text.lower(), "who: the actor's email"
+    uploads = browser.get(
+        "/admin/audit", params={"patient": f"Audited{marker}", "action": "upload"}
+    ).text
+    assert ">upload</td>" in uploads and ">read</td>" not in uploads
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    old = browser.get("/admin/audit", params={"patient": f"Audited{marker}", "until": yesterday})
+    assert "No events match." in old.text
+    blank = browser.get("/admin/audit", params={"actor": "", "since": "", "until": ""})
+    assert blank.status_code == 200, "a blank form field filters nothing"
+    assert browser.get("/admin/audit", params={"since": "soon"}).status_code == 422
+    assert f'href="/admin/audit.csv?patient=audited{marker}' in page.text
+    exported = browser.get("/admin/audit.csv", params={"patient": f"Audited{marker}"})
+    assert exported.headers["content-type"].startswith("text/csv")
+    lines = list(csv.reader(io.StringIO(exported.text)))
+    assert lines[0] == ["when", "actor_email", "action", "patient", "subject_type", "subject_id"]
+    assert len(lines) - 1 == len(rows)
+    assert {line[3] for line in lines[1:]} == {f"patient Audited{marker}"}
+    assert {"upload", "read"} <= {line[2] for line in lines[1:]}
+    patient_browser = TestClient(api.client.app)
+    patient_browser.headers.update(patient)
+    assert patient_browser.get("/admin/audit.csv").status_code in (401, 403)
