@@ -231,6 +231,8 @@ def dashboard_page(
         ),
         users=list_users(session, admin),
         roles=[r.value for r in Role],
+        # Staff move between these two roles; a patient account never becomes staff.
+        staff_moves={Role.clinician: Role.admin, Role.admin: Role.clinician},
     )
 
 
@@ -275,6 +277,25 @@ def job_action_page(
     else:
         raise NotFound("No such action.", reason="unknown_action")
     return RedirectResponse("/admin", status_code=303)
+
+
+@pages.post("/admin/users/{user_id}/{change}")
+def change_user_page(
+    user_id: UUID,
+    change: str,
+    session: SessionDep,
+    admin: CurrentAdmin,
+    role: Annotated[Role | None, Form()] = None,
+) -> Response:
+    """Deactivate, reactivate or change the role of an account from the page's buttons."""
+    if change in ("deactivate", "reactivate"):
+        body = UserUpdate(is_active=change == "reactivate")
+    elif change == "role" and role is not None:
+        body = UserUpdate(role=role)
+    else:
+        raise NotFound("No such change to an account.", reason="unknown_action")
+    update_user(user_id, body, session, admin)
+    return RedirectResponse("/admin#users", status_code=303)
 
 
 @pages.post("/admin/users")

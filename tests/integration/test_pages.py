@@ -191,3 +191,58 @@ def test_admin_reads_filters_and_downloads_the_audit_log(api):
     patient_browser = TestClient(api.client.app)
     patient_browser.headers.update(patient)
     assert patient_browser.get("/admin/audit.csv").status_code in (401, 403)
+
+
+REVIEW_ITEMS = "/api/review/items"
+
+
+def test_admin_deactivates_reactivates_and_moves_staff_from_the_page(api):
+    from models.db import session_scope
+    from models.repo import users
+    from models.tables import User
+
+    name = f"movable{uuid.uuid4().hex[:6]}"
+    doctor = api.user(Role.clinician, name=name)
+    browser, csrf = _sign_in(api, Role.admin)
+    listed = browser.get("/api/admin/users").json()
+    doctor_id = next(u["id"] for u in listed if u["email"].startswith(f"{name}-"))
+    page = browser.get("/admin").text
+    row = _row_of(page, f'action="/admin/users/{doctor_id}/deactivate"')
+    assert ">clinician</td>" in row and ">active</td>" in row and "Make admin" in row
+    assert api.client.get(REVIEW_ITEMS, headers=doctor).status_code == 200
+    forged = browser.post(f"/admin/users/{doctor_id}/deactivate")
+    assert forged.status_code == 403, "a form without its CSRF token is refused"
+    done = browser.post(f"/admin/users/{doctor_id}/deactivate", data={"csrf_token": csrf})
+    assert done.status_code == 200
+    assert ">deactivated</td>" in _row_of(done.text, f"/admin/users/{doctor_id}/reactivate")
+    assert api.client.get(REVIEW_ITEMS, headers=doctor).status_code == 401, "signed out"
+    browser.post(f"/admin/users/{doctor_id}/reactivate", data={"csrf_token": csrf})
+    moved = browser.post(
+        f"/admin/users/{doctor_id}/role", data={"role": "admin", "csrf_token": csrf}
+    )
+    row = _row_of(moved.text, f'action="/admin/users/{doctor_id}/deactivate"')
+    assert ">admin</td>" in row and ">active</td>" in row and "Make clinician" in row
+
+    me = _row_of(moved.text, "page-admin-")
+    my_id = re.search(r'/admin/users/([0-9a-f-]+)/deactivate"', me).group(1)
+    with session_scope(api.settings.resolved_database_url) as session:
+        others = [
+            u
+            for u in users.list_all(session)
+            if u.role == Role.admin and u.is_active and str(u.id) != my_id
+        ]
+        other_ids = [u.id for u in others]
+        for u in others:
+            u.is_active = False
+    try:
+        refused = browser.post(f"/admin/users/{my_id}/deactivate", data={"csrf_token": csrf})
+        assert refused.status_code == 409
+        assert "last active admin" in refused.text
+        demoted = browser.post(
+            f"/admin/users/{my_id}/role", data={"role": "clinician", "csrf_token": csrf}
+        )
+        assert demoted.status_code == 409 and "last active admin" in demoted.text
+    finally:
+        with session_scope(api.settings.resolved_database_url) as session:
+            for user_id in other_ids:
+                session.get(User, user_id).is_active = True
