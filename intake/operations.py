@@ -41,8 +41,8 @@ def retry_refusal(error_reason: str | None) -> str | None:
     if error_reason not in set(PermanentFailure):
         return None
     return (
-        f"Not retried: the file itself was refused ({error_reason}), and reading the same file "
-        "again fails the same way. The patient can upload a corrected file instead."
+        f"Not retryable: the file itself was refused ({error_reason}) and would fail the same "
+        "way again; a new upload is needed."
     )
 
 

@@ -119,7 +119,7 @@ def test_admin_sees_failures_and_retries_only_what_can_pass(api):
     assert "<svg" in page
     empty_row = _row_of(page, '<td data-label="Reason">empty_file</td>')
     assert "text/plain" in empty_row and "2 Bytes" in empty_row, "file type and size show"
-    assert "/retry" not in empty_row and "upload a corrected file" in empty_row
+    assert "/retry" not in empty_row and "a new upload is needed" in empty_row
     assert f'action="/admin/jobs/{empty_job}/retry"' not in page
     assert f'action="/admin/jobs/{later_job}/retry"' in page
     forced = browser.post(f"/admin/jobs/{empty_job}/retry", data={"csrf_token": csrf})
