@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated
+from urllib.parse import urlencode
 from uuid import UUID
 
-from fastapi import APIRouter, Form, Path, Request, Response, status
+from fastapi import APIRouter, Depends, Form, Path, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 from pydantic import ValidationError
@@ -16,7 +18,7 @@ from api.errors import ERROR_RESPONSES
 from api.forms import validated
 from api.pages import render
 from api.svg import bar_chart_svg
-from intake import accounts, operations
+from intake import accounts, audit_log, operations
 from intake.articles_library import retire_article, save_article
 from intake.matcher import Article
 from models.errors import InvalidInput, NotFound
@@ -25,7 +27,9 @@ from models.schemas import (
     ACTIVE_STATUSES,
     ArticleRead,
     ArticleWrite,
+    AuditAction,
     AuditEventRead,
+    AuditFilter,
     DocumentStatus,
     JobRead,
     QueueRead,
@@ -37,6 +41,17 @@ from models.schemas import (
 )
 from workers import monitor
 from workers.enqueue import enqueue_after_commit
+
+
+@dataclass(frozen=True)
+class FailedJobView:
+    """A failed job as the page lists it: the file's type and size, and why no retry."""
+
+    job: JobRead
+    content_type: str
+    size_bytes: int
+    retry_refusal: str | None
+
 
 router = APIRouter(prefix="/api/admin", tags=["admins"], responses=ERROR_RESPONSES)
 
@@ -137,17 +152,40 @@ def retire(slug: str, session: SessionDep, admin: CurrentAdmin) -> ArticleRead:
     return ArticleRead.model_validate(retire_article(session, slug, actor_id=admin.id))
 
 
+def audit_filter(
+    actor: str | None = None,
+    action: str | None = None,
+    patient: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> AuditFilter:
+    """The audit filters of a query string; a page's blank field filters nothing."""
+    return validated(
+        lambda: AuditFilter(actor=actor, action=action, patient=patient, since=since, until=until),
+        reason="bad_filter",
+    )
+
+
+AuditFilterDep = Annotated[AuditFilter, Depends(audit_filter)]
+
+
 @router.get("/audit", response_model=list[AuditEventRead])
 def list_audit_events(
-    session: SessionDep, _admin: CurrentAdmin, limit: int = 100
+    session: SessionDep, _admin: CurrentAdmin, where: AuditFilterDep, limit: int = 100
 ) -> list[AuditEventRead]:
-    events = audit.list_recent(session, limit=min(limit, 1000))
-    return [AuditEventRead.model_validate(event) for event in events]
+    """Audit events, newest first; filter by actor email or patient name (parts of them),
+    action, and the days `since` to `until` (YYYY-MM-DD, both included)."""
+    found = audit.search(session, where, limit=max(1, min(limit, 1000)))
+    return [AuditEventRead.model_validate(event) for event, _, _ in found]
 
 
 # --- pages ---------------------------------------------------------------------------------
 
 pages = APIRouter(include_in_schema=False)
+
+# The page shows the newest rows of a filter; the CSV carries many more for an audit.
+AUDIT_PAGE_ROWS = 200
+AUDIT_CSV_ROWS = 50_000
 
 
 @pages.get("/admin", response_class=HTMLResponse)
@@ -165,7 +203,15 @@ def dashboard_page(
         settings,
         queues=read_queues(session, settings, admin),
         failures=jobs.failures_by_reason(session),
-        failed_jobs=list_jobs(session, admin, status=DocumentStatus.failed, limit=50),
+        failed_jobs=[
+            FailedJobView(
+                job=JobRead.model_validate(job),
+                content_type=document.content_type,
+                size_bytes=document.size_bytes,
+                retry_refusal=operations.retry_refusal(job.error_reason),
+            )
+            for job, document in jobs.list_failed_with_documents(session, limit=50)
+        ],
         active_jobs=[
             j
             for j in list_jobs(session, admin, status=None, limit=200)
@@ -185,6 +231,38 @@ def dashboard_page(
         ),
         users=list_users(session, admin),
         roles=[r.value for r in Role],
+        # Staff move between these two roles; a patient account never becomes staff.
+        staff_moves={Role.clinician: Role.admin, Role.admin: Role.clinician},
+    )
+
+
+@pages.get("/admin/audit", response_class=HTMLResponse)
+def audit_page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    _admin: CurrentAdmin,
+    where: AuditFilterDep,
+) -> Response:
+    return render(
+        request,
+        "admin_audit.html",
+        settings,
+        entries=audit_log.find_entries(session, where, limit=AUDIT_PAGE_ROWS),
+        where=where,
+        shown_limit=AUDIT_PAGE_ROWS,
+        actions=[a.value for a in AuditAction],
+        csv_query=urlencode(where.model_dump(mode="json", exclude_none=True)),
+    )
+
+
+@pages.get("/admin/audit.csv")
+def audit_csv(session: SessionDep, _admin: CurrentAdmin, where: AuditFilterDep) -> Response:
+    entries = audit_log.find_entries(session, where, limit=AUDIT_CSV_ROWS)
+    return Response(
+        audit_log.entries_csv(entries),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
     )
 
 
@@ -199,6 +277,25 @@ def job_action_page(
     else:
         raise NotFound("No such action.", reason="unknown_action")
     return RedirectResponse("/admin", status_code=303)
+
+
+@pages.post("/admin/users/{user_id}/{change}")
+def change_user_page(
+    user_id: UUID,
+    change: str,
+    session: SessionDep,
+    admin: CurrentAdmin,
+    role: Annotated[Role | None, Form()] = None,
+) -> Response:
+    """Deactivate, reactivate or change the role of an account from the page's buttons."""
+    if change in ("deactivate", "reactivate"):
+        body = UserUpdate(is_active=change == "reactivate")
+    elif change == "role" and role is not None:
+        body = UserUpdate(role=role)
+    else:
+        raise NotFound("No such change to an account.", reason="unknown_action")
+    update_user(user_id, body, session, admin)
+    return RedirectResponse("/admin#users", status_code=303)
 
 
 @pages.post("/admin/users")

@@ -146,10 +146,11 @@ def set_active(session: Session, user: User, *, active: bool, by: UUID | None) -
 
 
 def update_user(
-    session: Session, user: User, *, active: bool | None, role: Role | None, by: UUID
+    session: Session, user: User, *, active: bool | None, role: Role | None, by: UUID | None
 ) -> None:
     """An admin's change to an account: deactivate or reactivate it, or move a member of staff
-    between the clinician and admin roles. The last active admin always stays."""
+    between the clinician and admin roles. The last active admin always stays. `by` is None
+    from the command line, where no one is signed in."""
     leaves_admins = user.role == Role.admin and (
         active is False or (role is not None and role != Role.admin)
     )

@@ -254,6 +254,26 @@ def cmd_users_reset(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users_set_active(args: argparse.Namespace) -> int:
+    """Deactivate (ending its sessions) or reactivate an account by its email."""
+    from intake.accounts import update_user
+    from models.db import session_scope
+    from models.repo import users
+
+    try:
+        with session_scope(_settings().resolved_database_url) as session:
+            user = users.find_by_email(session, args.email)
+            if user is None:
+                print(f"intake: no account has the email {args.email}", file=sys.stderr)
+                return 1
+            update_user(session, user, active=args.action == "activate", role=None, by=None)
+            print(json.dumps({"id": str(user.id), "email": user.email, "active": user.is_active}))
+    except IntakeError as error:
+        print(f"intake: {error.message} ({error.reason})", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_storage_rotate(_args: argparse.Namespace) -> int:
     from intake.storage import storage_for
 
@@ -426,6 +446,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reset.add_argument("email")
     reset.set_defaults(handler=cmd_users_reset)
+
+    for action, help_text in (
+        ("deactivate", "deactivate an account and end its sessions"),
+        ("activate", "reactivate an account"),
+    ):
+        toggle = users.add_parser(action, help=help_text)
+        toggle.add_argument("email")
+        toggle.set_defaults(handler=cmd_users_set_active)
 
     articles = commands.add_parser("articles", help="the article library")
     article_actions = articles.add_subparsers(dest="action", required=True)

@@ -17,6 +17,7 @@ from models.schemas import (
     AuditSubject,
     DocumentStatus,
     FailureReason,
+    PermanentFailure,
 )
 from models.tables import Job
 
@@ -26,10 +27,23 @@ def retry_job(session: Session, *, job_id: UUID, admin_id: UUID) -> Job:
     job = jobs.get(session, job_id)
     if job.status != DocumentStatus.failed:
         raise Conflict("Only failed jobs can be retried.", reason="not_failed")
+    refusal = retry_refusal(job.error_reason)
+    if refusal is not None:
+        raise Conflict(refusal, reason="not_retryable")
     # A person chose to try again: the crash-loop guard starts afresh.
     transitions.requeue(session, job, fresh_attempts=True)
     _record(session, AuditAction.retry, job_id=job_id, admin_id=admin_id)
     return job
+
+
+def retry_refusal(error_reason: str | None) -> str | None:
+    """Why retrying a job that failed for this reason cannot succeed, or None when it may."""
+    if error_reason not in set(PermanentFailure):
+        return None
+    return (
+        f"Not retryable: the file itself was refused ({error_reason}) and would fail the same "
+        "way again; a new upload is needed."
+    )
 
 
 def cancel_job(session: Session, *, job_id: UUID, admin_id: UUID) -> Job:

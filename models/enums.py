@@ -61,6 +61,32 @@ class FailureReason(StrEnum):
     cancelled = "cancelled"
 
 
+class PermanentFailure(StrEnum):
+    """Failure reasons a retry cannot change: the stored file itself was refused as read.
+
+    Retrying runs the same reader over the same bytes, so these fail the same way again; the
+    way out is a new upload. Reasons of the machinery (`timeout`, `storage_unavailable`, ...)
+    may pass on another attempt and stay retryable.
+    """
+
+    unsupported_type = "unsupported_type"
+    empty_file = "empty_file"
+    empty_pdf = "empty_pdf"
+    broken_pdf = "broken_pdf"
+    encrypted_pdf = "encrypted_pdf"
+    broken_image = "broken_image"
+    image_too_large = "image_too_large"
+    too_many_pages = "too_many_pages"
+    page_too_long = "page_too_long"
+    too_large = "too_large"
+    file_missing = "file_missing"
+    unsafe_xml = "unsafe_xml"
+    broken_record = "broken_record"
+    not_a_bundle = "not_a_bundle"
+    too_many_entries = "too_many_entries"
+    too_deeply_nested = "too_deeply_nested"
+
+
 class FactKind(StrEnum):
     diagnosis = "diagnosis"
     metastasis = "metastasis"

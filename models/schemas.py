@@ -34,6 +34,7 @@ from models.enums import FailureReason as FailureReason
 from models.enums import McodeProfile as McodeProfile
 from models.enums import Origin as Origin
 from models.enums import OverrideAction as OverrideAction
+from models.enums import PermanentFailure as PermanentFailure
 from models.enums import Queue as Queue
 from models.enums import ReadMethod as ReadMethod
 from models.enums import RecordRefusal as RecordRefusal
@@ -506,6 +507,26 @@ class AuditEventRead(_ReadSchema):
     subject_id: str | None
     patient_id: UUID | None
     at: dt.datetime
+
+
+def _blank_as_none(value: object) -> object:
+    # A page's filter form sends every field; an empty one filters nothing.
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+class AuditFilter(_Schema):
+    """Which audit events to show: by actor email or patient name (parts of them), action,
+    and the days from `since` to `until`, both included. A blank field is no filter."""
+
+    actor: Annotated[
+        Annotated[str, Field(max_length=320)] | None, BeforeValidator(_blank_as_none)
+    ] = None
+    action: Annotated[AuditAction | None, BeforeValidator(_blank_as_none)] = None
+    patient: Annotated[
+        Annotated[str, Field(max_length=200)] | None, BeforeValidator(_blank_as_none)
+    ] = None
+    since: Annotated[dt.date | None, BeforeValidator(_blank_as_none)] = None
+    until: Annotated[dt.date | None, BeforeValidator(_blank_as_none)] = None
 
 
 def _iso_date(value: object) -> object:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from models.errors import NotFound
 from models.schemas import ACTIVE_STATUSES, DocumentStatus, Queue
-from models.tables import Job
+from models.tables import Document, Job
 
 
 def get(session: Session, job_id: UUID) -> Job:
@@ -57,6 +57,18 @@ def list_by_status(
     if status is not None:
         query = query.where(Job.status == status)
     return list(session.scalars(query))
+
+
+def list_failed_with_documents(session: Session, *, limit: int = 50) -> list[tuple[Job, Document]]:
+    """Failed jobs, newest first, each with its document (for the file's type and size)."""
+    query = (
+        select(Job, Document)
+        .join(Document, Document.id == Job.document_id)
+        .where(Job.status == DocumentStatus.failed)
+        .order_by(Job.updated_at.desc())
+        .limit(limit)
+    )
+    return [(job, document) for job, document in session.execute(query)]
 
 
 def count_by_status(session: Session) -> dict[str, int]:

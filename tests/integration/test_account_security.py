@@ -525,3 +525,59 @@ def test_the_command_line_prints_a_reset_link(app: App) -> None:
         check=False,
     )
     assert unknown.returncode == 1
+
+
+def _cli_users(app: App, *args: str) -> subprocess.CompletedProcess[bytes]:
+    env = {
+        **os.environ,
+        "INTAKE_HOME": str(app.settings.home),
+        "INTAKE_SECRET_KEY": app.settings.secret_key,
+    }
+    if app.settings.database_url:
+        env["INTAKE_DATABASE_URL"] = app.settings.database_url
+    return subprocess.run(
+        [sys.executable, "-m", "intake.cli", "users", *args],
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+
+
+def test_users_deactivate_and_activate_from_the_command_line(app: App) -> None:
+    import json
+
+    from models.repo import users
+
+    email = app.account(Role.clinician)
+    client = app.client()
+    headers = _token(client, email)
+    off = _cli_users(app, "deactivate", email.upper())
+    assert off.returncode == 0, off.stderr
+    line = json.loads(off.stdout)
+    assert (line["email"], line["active"]) == (email, False)
+    assert client.get("/api/review/items", headers=headers).status_code == 401, "signed out"
+    on = _cli_users(app, "activate", email)
+    assert on.returncode == 0 and json.loads(on.stdout)["active"] is True
+    assert _token(client, email)
+    unknown = _cli_users(app, "deactivate", f"nobody-{uuid.uuid4().hex[:6]}@example.org")
+    assert unknown.returncode == 1 and b"no account" in unknown.stderr
+
+    admin = app.account(Role.admin)
+    with session_scope(app.settings.resolved_database_url) as session:
+        others = [
+            u
+            for u in users.list_all(session)
+            if u.role == Role.admin and u.is_active and u.email != admin
+        ]
+        other_ids = [u.id for u in others]
+        for u in others:
+            u.is_active = False
+    try:
+        refused = _cli_users(app, "deactivate", admin)
+        assert refused.returncode == 1
+        assert b"last active admin" in refused.stderr and refused.stdout == b""
+    finally:
+        with session_scope(app.settings.resolved_database_url) as session:
+            for user in users.list_all(session):
+                if user.id in other_ids:
+                    user.is_active = True

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from models.schemas import Role
 
 
-def test_a_failed_job_is_listed_and_retried(api):
+def test_a_failure_of_the_file_itself_is_listed_and_not_retried(api):
     admin = api.user(Role.admin)
     patient = api.user(Role.patient)
     document_id = api.upload(patient, "empty.txt", b"   ")
@@ -18,14 +18,35 @@ def test_a_failed_job_is_listed_and_retried(api):
     failed = api.client.get("/api/admin/jobs?status=failed", headers=admin).json()
     job = next(j for j in failed if j["document_id"] == document_id)
     assert job["error_reason"] == "empty_file"
+    refused = api.client.post(f"/api/admin/jobs/{job['id']}/retry", headers=admin)
+    assert refused.status_code == 409
+    assert refused.json()["reason"] == "not_retryable"
+    assert "empty_file" in refused.json()["detail"]
+    assert (
+        api.client.get(f"/api/documents/{document_id}", headers=patient).json()["status"]
+        == "failed"
+    ), "a refused retry leaves the job as it was"
+
+
+def test_a_failure_that_can_pass_is_retried_once(api):
+    admin = api.user(Role.admin)
+    patient = api.user(Role.patient)
+    document_id = api.upload(patient, "later.txt", b"Seminoma of the testis.")
+    job = next(
+        j
+        for j in api.client.get("/api/admin/jobs?status=queued", headers=admin).json()
+        if j["document_id"] == document_id
+    )
+    api.client.post(f"/api/admin/jobs/{job['id']}/cancel", headers=admin)
     retried = api.client.post(f"/api/admin/jobs/{job['id']}/retry", headers=admin)
-    assert retried.status_code == 200
+    assert retried.status_code == 200, retried.text
     assert retried.json()["status"] == "queued"
     assert (
         api.client.get(f"/api/documents/{document_id}", headers=patient).json()["status"]
         == "queued"
     )
-    assert api.client.post(f"/api/admin/jobs/{job['id']}/retry", headers=admin).status_code == 409
+    again = api.client.post(f"/api/admin/jobs/{job['id']}/retry", headers=admin)
+    assert again.status_code == 409 and again.json()["reason"] == "not_failed"
 
 
 def test_a_waiting_job_can_be_cancelled(api):
@@ -94,3 +115,27 @@ def test_admins_add_edit_and_retire_articles_and_profiles_follow(api):
     )
     assert bad.status_code == 422
     assert api.client.put("/api/admin/articles/x", json=article, headers=patient).status_code == 403
+
+
+def test_the_audit_api_keeps_its_fields_and_takes_the_filters(api):
+    admin = api.user(Role.admin)
+    patient = api.user(Role.patient)
+    document_id = api.upload(patient, "empty.txt", b"   ")
+    events = api.client.get("/api/admin/audit", params={"action": "upload"}, headers=admin).json()
+    assert events and {e["action"] for e in events} == {"upload"}
+    assert set(events[0]) == {
+        "id",
+        "actor_id",
+        "action",
+        "subject_type",
+        "subject_id",
+        "patient_id",
+        "at",
+    }
+    assert any(e["subject_id"] == document_id for e in events)
+    none = api.client.get(
+        "/api/admin/audit", params={"action": "upload", "since": "2999-01-01"}, headers=admin
+    )
+    assert none.json() == []
+    bad = api.client.get("/api/admin/audit", params={"action": "peek"}, headers=admin)
+    assert bad.status_code == 422 and bad.json()["reason"] == "bad_filter"

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import re
+import uuid
 
 from fastapi.testclient import TestClient
 
@@ -99,20 +103,39 @@ def test_clinician_reviews_and_corrects_from_the_page(api):
     assert "checked" in decided.text, "the decision shows in the history"
 
 
-def test_admin_sees_failures_and_retries_from_the_page(api):
+def test_admin_sees_failures_and_retries_only_what_can_pass(api):
     patient = api.user(Role.patient)
-    document_id = api.upload(patient, "zero.txt", b"  ")
-    api.process(document_id)
+    admin = api.user(Role.admin)
+    empty_id = api.upload(patient, "zero.txt", b"  ")
+    api.process(empty_id)
+    later_id = api.upload(patient, "later.txt", b"Seminoma of the testis.")
+    queued = api.client.get("/api/admin/jobs?status=queued", headers=admin).json()
+    later_job = next(j["id"] for j in queued if j["document_id"] == later_id)
+    api.client.post(f"/api/admin/jobs/{later_job}/cancel", headers=admin)
+    failed = api.client.get("/api/admin/jobs?status=failed", headers=admin).json()
+    empty_job = next(j["id"] for j in failed if j["document_id"] == empty_id)
     browser, csrf = _sign_in(api, Role.admin)
     page = browser.get("/admin").text
-    assert "empty_file" in page and "<svg" in page
-    job_id = re.search(r'action="/admin/jobs/([0-9a-f-]+)/retry"', page).group(1)
-    retried = browser.post(f"/admin/jobs/{job_id}/retry", data={"csrf_token": csrf})
+    assert "<svg" in page
+    empty_row = _row_of(page, '<td data-label="Reason">empty_file</td>')
+    assert "text/plain" in empty_row and "2 Bytes" in empty_row, "file type and size show"
+    assert "/retry" not in empty_row and "a new upload is needed" in empty_row
+    assert f'action="/admin/jobs/{empty_job}/retry"' not in page
+    assert f'action="/admin/jobs/{later_job}/retry"' in page
+    forced = browser.post(f"/admin/jobs/{empty_job}/retry", data={"csrf_token": csrf})
+    assert forced.status_code == 409 and "the file itself was refused" in forced.text
+    retried = browser.post(f"/admin/jobs/{later_job}/retry", data={"csrf_token": csrf})
     assert retried.status_code == 200
     assert (
-        api.client.get(f"/api/documents/{document_id}", headers=patient).json()["status"]
-        == "queued"
+        api.client.get(f"/api/documents/{later_id}", headers=patient).json()["status"] == "queued"
     )
+
+
+def _row_of(page: str, text: str) -> str:
+    """The table row of a page that holds a text."""
+    rows = [row for row in page.split("<tr>") if text in row]
+    assert rows, f"a row holds {text}"
+    return rows[0]
 
 
 def test_evidence_pages_the_document_lacks_are_not_found(api):
@@ -133,3 +156,93 @@ def test_evidence_pages_the_document_lacks_are_not_found(api):
             response = get(f"{base}/{page}?start=0&end=99999999999999999999")
             assert response.status_code == 404, (base, page)
             assert "no such page" in response.text
+
+
+def test_admin_reads_filters_and_downloads_the_audit_log(api):
+    marker = uuid.uuid4().hex[:8]
+    patient = api.user(Role.patient, name=f"Audited{marker}")
+    api.upload(patient, "r.txt", RECORD)
+    api.client.get("/api/profile", headers=patient)
+    browser, _ = _sign_in(api, Role.admin)
+    page = browser.get("/admin/audit", params={"patient": f"audited{marker}"})
+    assert page.status_code == 200
+    rows = [row for row in page.text.split("<tr>")[2:] if "</td>" in row]
+    assert rows and all(f"Audited{marker}" in row for row in rows), "only that patient's events"
+    assert any(">upload</td>" in row for row in rows)
+    assert f"audited{marker}-" in page.text.lower(), "who: the actor's email"
+    uploads = browser.get(
+        "/admin/audit", params={"patient": f"Audited{marker}", "action": "upload"}
+    ).text
+    assert ">upload</td>" in uploads and ">read</td>" not in uploads
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    old = browser.get("/admin/audit", params={"patient": f"Audited{marker}", "until": yesterday})
+    assert "No events match." in old.text
+    blank = browser.get("/admin/audit", params={"actor": "", "since": "", "until": ""})
+    assert blank.status_code == 200, "a blank form field filters nothing"
+    assert browser.get("/admin/audit", params={"since": "soon"}).status_code == 422
+    assert f'href="/admin/audit.csv?patient=audited{marker}' in page.text
+    exported = browser.get("/admin/audit.csv", params={"patient": f"Audited{marker}"})
+    assert exported.headers["content-type"].startswith("text/csv")
+    lines = list(csv.reader(io.StringIO(exported.text)))
+    assert lines[0] == ["when", "actor_email", "action", "patient", "subject_type", "subject_id"]
+    assert len(lines) - 1 == len(rows)
+    assert {line[3] for line in lines[1:]} == {f"patient Audited{marker}"}
+    assert {"upload", "read"} <= {line[2] for line in lines[1:]}
+    patient_browser = TestClient(api.client.app)
+    patient_browser.headers.update(patient)
+    assert patient_browser.get("/admin/audit.csv").status_code in (401, 403)
+
+
+REVIEW_ITEMS = "/api/review/items"
+
+
+def test_admin_deactivates_reactivates_and_moves_staff_from_the_page(api):
+    from models.db import session_scope
+    from models.repo import users
+    from models.tables import User
+
+    name = f"movable{uuid.uuid4().hex[:6]}"
+    doctor = api.user(Role.clinician, name=name)
+    browser, csrf = _sign_in(api, Role.admin)
+    listed = browser.get("/api/admin/users").json()
+    doctor_id = next(u["id"] for u in listed if u["email"].startswith(f"{name}-"))
+    page = browser.get("/admin").text
+    row = _row_of(page, f'action="/admin/users/{doctor_id}/deactivate"')
+    assert ">clinician</td>" in row and ">active</td>" in row and "Make admin" in row
+    assert api.client.get(REVIEW_ITEMS, headers=doctor).status_code == 200
+    forged = browser.post(f"/admin/users/{doctor_id}/deactivate")
+    assert forged.status_code == 403, "a form without its CSRF token is refused"
+    done = browser.post(f"/admin/users/{doctor_id}/deactivate", data={"csrf_token": csrf})
+    assert done.status_code == 200
+    assert ">deactivated</td>" in _row_of(done.text, f"/admin/users/{doctor_id}/reactivate")
+    assert api.client.get(REVIEW_ITEMS, headers=doctor).status_code == 401, "signed out"
+    browser.post(f"/admin/users/{doctor_id}/reactivate", data={"csrf_token": csrf})
+    moved = browser.post(
+        f"/admin/users/{doctor_id}/role", data={"role": "admin", "csrf_token": csrf}
+    )
+    row = _row_of(moved.text, f'action="/admin/users/{doctor_id}/deactivate"')
+    assert ">admin</td>" in row and ">active</td>" in row and "Make clinician" in row
+
+    me = _row_of(moved.text, "page-admin-")
+    my_id = re.search(r'/admin/users/([0-9a-f-]+)/deactivate"', me).group(1)
+    with session_scope(api.settings.resolved_database_url) as session:
+        others = [
+            u
+            for u in users.list_all(session)
+            if u.role == Role.admin and u.is_active and str(u.id) != my_id
+        ]
+        other_ids = [u.id for u in others]
+        for u in others:
+            u.is_active = False
+    try:
+        refused = browser.post(f"/admin/users/{my_id}/deactivate", data={"csrf_token": csrf})
+        assert refused.status_code == 409
+        assert "last active admin" in refused.text
+        demoted = browser.post(
+            f"/admin/users/{my_id}/role", data={"role": "clinician", "csrf_token": csrf}
+        )
+        assert demoted.status_code == 409 and "last active admin" in demoted.text
+    finally:
+        with session_scope(api.settings.resolved_database_url) as session:
+            for user_id in other_ids:
+                session.get(User, user_id).is_active = True

@@ -64,6 +64,20 @@ def test_retrying_a_failed_job_requeues_it_sends_it_and_is_audited(api: Api) -> 
     assert [(e["action"], e["subject_type"]) for e in listed] == [("retry", "job")]
 
 
+def test_a_failure_of_the_file_itself_is_not_retried_sent_or_audited(api: Api) -> None:
+    document_id, job_id = _failed_job(api)
+    with api.session() as session:
+        session.get(Job, job_id).error_reason = "unsupported_type"
+    api.sign_in(api.add_user(Role.admin, "admin@example.org"))
+    response = api.client.post(f"/api/admin/jobs/{job_id}/retry")
+    assert (response.status_code, response.json()["reason"]) == (409, "not_retryable")
+    assert "unsupported_type" in response.json()["detail"]
+    assert api.sent.tasks == []
+    with api.session() as session:
+        assert session.get(Document, document_id).status == DocumentStatus.failed
+        assert session.scalars(select(AuditEvent)).all() == []
+
+
 def test_only_failed_jobs_are_retried_and_finished_jobs_not_cancelled(api: Api) -> None:
     patient_id = api.patient_of(api.add_user(Role.patient, "patient@example.org"))
     _, done = api.add_document(patient_id, status=DocumentStatus.done)
