@@ -35,6 +35,23 @@ def issue_password_reset(
     return PasswordResetRead(url=url, expires_at=issued.expires_at)
 
 
+@pages.post("/admin/password-resets", response_class=HTMLResponse)
+def issue_password_reset_page(
+    user_id: Annotated[UUID, Form()],
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    admin: CurrentAdmin,
+) -> Response:
+    """The admin page's "Reset link" button: the link, shown this once."""
+    user = users.get(session, user_id)
+    issued = issue_reset(session, user, by=admin.id)
+    url = str(request.base_url).rstrip("/") + issued.path
+    return render(
+        request, "admin_reset_link.html", settings, user=user, url=url, expires_at=issued.expires_at
+    )
+
+
 @pages.get("/reset/{token}", response_class=HTMLResponse)
 def reset_page(
     token: str, request: Request, session: SessionDep, settings: SettingsDep

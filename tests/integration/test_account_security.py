@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -581,3 +582,21 @@ def test_users_deactivate_and_activate_from_the_command_line(app: App) -> None:
             for user in users.list_all(session):
                 if user.id in other_ids:
                     user.is_active = True
+
+
+def test_an_admin_gets_a_reset_link_from_the_page(app: App) -> None:
+    browser = app.client()
+    post_form(browser, "/login", {"email": app.account(Role.admin), "password": PASSWORD})
+    email = app.account(Role.clinician)
+    dashboard = browser.get("/admin").text
+    assert f'aria-label="Password reset link for {email}"' in dashboard
+    user_id = re.search(
+        r'name="user_id" value="([0-9a-f-]+)"><button aria-label="Password reset link for '
+        + re.escape(email)
+        + '"',
+        dashboard,
+    ).group(1)
+    shown = post_form(browser, "/admin/password-resets", {"user_id": user_id}, page="/admin")
+    assert shown.status_code == 200 and "shown only now" in shown.text
+    link = re.search(r'value="http://testserver(/reset/[^"]+)"', shown.text).group(1)
+    assert app.client().get(link).status_code == 200
