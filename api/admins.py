@@ -31,6 +31,7 @@ from models.schemas import (
     AuditEventRead,
     AuditFilter,
     DocumentStatus,
+    FailureGroupRetry,
     JobRead,
     QueueRead,
     QueuesRead,
@@ -71,9 +72,33 @@ def list_jobs(
     _admin: CurrentAdmin,
     status: DocumentStatus | None = None,
     limit: int = 100,
+    document_id: UUID | None = None,
+    patient_id: UUID | None = None,
+    error_reason: str | None = None,
 ) -> list[JobRead]:
-    found = jobs.list_by_status(session, status=status, limit=min(limit, 500))
+    """Jobs, newest change first; narrowed by state, document, patient or failure reason."""
+    found = jobs.list_by_status(
+        session,
+        status=status,
+        limit=min(limit, 500),
+        document_id=document_id,
+        patient_id=patient_id,
+        error_reason=error_reason,
+    )
     return [JobRead.model_validate(job) for job in found]
+
+
+@router.post("/jobs/retry", response_model=list[JobRead])
+def retry_failure_group(
+    body: FailureGroupRetry, session: SessionDep, settings: SettingsDep, admin: CurrentAdmin
+) -> list[JobRead]:
+    """Retry every failed job of one failure reason (409 when that reason cannot pass)."""
+    retried = operations.retry_failure_group(
+        session, error_reason=body.error_reason, admin_id=admin.id
+    )
+    for job in retried:
+        enqueue_after_commit(session, job.document_id, settings=settings, queue=job.queue)
+    return [JobRead.model_validate(job) for job in retried]
 
 
 @router.post("/jobs/{job_id}/retry", response_model=JobRead)
@@ -203,6 +228,7 @@ def dashboard_page(
         settings,
         queues=read_queues(session, settings, admin),
         failures=jobs.failures_by_reason(session),
+        retry_refusal=operations.retry_refusal,
         failed_jobs=[
             FailedJobView(
                 job=JobRead.model_validate(job),
@@ -264,6 +290,17 @@ def audit_csv(session: SessionDep, _admin: CurrentAdmin, where: AuditFilterDep) 
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
     )
+
+
+@pages.post("/admin/failures/retry")
+def retry_failure_group_page(
+    error_reason: Annotated[str, Form(min_length=1, max_length=50)],
+    session: SessionDep,
+    settings: SettingsDep,
+    admin: CurrentAdmin,
+) -> Response:
+    retry_failure_group(FailureGroupRetry(error_reason=error_reason), session, settings, admin)
+    return RedirectResponse("/admin", status_code=303)
 
 
 @pages.post("/admin/jobs/{job_id}/{action}")

@@ -36,6 +36,25 @@ def retry_job(session: Session, *, job_id: UUID, admin_id: UUID) -> Job:
     return job
 
 
+# At most this many jobs are retried by one request: a larger group is retried in rounds.
+GROUP_RETRY_LIMIT = 500
+
+
+def retry_failure_group(session: Session, *, error_reason: str, admin_id: UUID) -> list[Job]:
+    """Retry every failed job of one failure reason (a group on the admin page), each audited
+    as a retry of its own; refused as a whole when that reason cannot pass on a retry."""
+    refusal = retry_refusal(error_reason)
+    if refusal is not None:
+        raise Conflict(refusal, reason="not_retryable")
+    failed = jobs.list_by_status(
+        session,
+        status=DocumentStatus.failed,
+        error_reason=error_reason,
+        limit=GROUP_RETRY_LIMIT,
+    )
+    return [retry_job(session, job_id=job.id, admin_id=admin_id) for job in failed]
+
+
 def retry_refusal(error_reason: str | None) -> str | None:
     """Why retrying a job that failed for this reason cannot succeed, or None when it may."""
     if error_reason not in set(PermanentFailure):

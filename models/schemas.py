@@ -442,6 +442,12 @@ class JobRead(_ReadSchema):
     finished_at: dt.datetime | None = None
 
 
+class FailureGroupRetry(_Schema):
+    """Which failure group to retry: every failed job with this reason."""
+
+    error_reason: str = Field(min_length=1, max_length=50)
+
+
 class QueueRead(_Schema):
     name: Annotated[str, _member_of(Queue)]
     depth: int | None = Field(description="messages waiting in the broker; None when unknown")

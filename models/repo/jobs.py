@@ -51,11 +51,25 @@ def create(session: Session, *, document_id: UUID, pipeline_version: str, queue:
 
 
 def list_by_status(
-    session: Session, *, status: DocumentStatus | None, limit: int = 100
+    session: Session,
+    *,
+    status: DocumentStatus | None,
+    limit: int = 100,
+    document_id: UUID | None = None,
+    patient_id: UUID | None = None,
+    error_reason: str | None = None,
 ) -> list[Job]:
+    """Jobs, newest change first, narrowed by state, document, patient or failure reason."""
     query = select(Job).order_by(Job.updated_at.desc()).limit(limit)
     if status is not None:
         query = query.where(Job.status == status)
+    if document_id is not None:
+        query = query.where(Job.document_id == document_id)
+    if patient_id is not None:
+        owned = select(Document.id).where(Document.patient_id == patient_id)
+        query = query.where(Job.document_id.in_(owned))
+    if error_reason is not None:
+        query = query.where(Job.error_reason == error_reason)
     return list(session.scalars(query))
 
 

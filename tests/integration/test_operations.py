@@ -139,3 +139,40 @@ def test_the_audit_api_keeps_its_fields_and_takes_the_filters(api):
     assert none.json() == []
     bad = api.client.get("/api/admin/audit", params={"action": "peek"}, headers=admin)
     assert bad.status_code == 422 and bad.json()["reason"] == "bad_filter"
+
+
+def test_jobs_are_found_by_document_and_by_patient(api):
+    admin = api.user(Role.admin)
+    patient, other = api.user(Role.patient), api.user(Role.patient)
+    first = api.upload(patient, "one.txt", b"Seminoma of the testis, first.")
+    second = api.upload(patient, "two.txt", b"Seminoma of the testis, second.")
+    theirs = api.upload(other, "three.txt", b"Seminoma of the testis, third.")
+    by_document = api.client.get(f"/api/admin/jobs?document_id={first}", headers=admin).json()
+    assert [j["document_id"] for j in by_document] == [first]
+    patient_id = api.patient_id(patient)
+    by_patient = api.client.get(f"/api/admin/jobs?patient_id={patient_id}", headers=admin).json()
+    assert {j["document_id"] for j in by_patient} == {first, second}
+    assert theirs not in {j["document_id"] for j in by_patient}
+
+
+def test_a_failure_group_is_retried_together_unless_it_cannot_pass(api):
+    admin = api.user(Role.admin)
+    patient = api.user(Role.patient)
+    documents = [api.upload(patient, f"g{i}.txt", f"Seminoma, copy {i}.".encode()) for i in (1, 2)]
+    for job in api.client.get("/api/admin/jobs?status=queued", headers=admin).json():
+        if job["document_id"] in documents:
+            api.client.post(f"/api/admin/jobs/{job['id']}/cancel", headers=admin)
+    retried = api.client.post(
+        "/api/admin/jobs/retry", json={"error_reason": "cancelled"}, headers=admin
+    )
+    assert retried.status_code == 200
+    assert {j["document_id"] for j in retried.json()} >= set(documents)
+    assert {j["status"] for j in retried.json()} == {"queued"}
+    permanent = api.client.post(
+        "/api/admin/jobs/retry", json={"error_reason": "empty_file"}, headers=admin
+    )
+    assert permanent.status_code == 409 and permanent.json()["reason"] == "not_retryable"
+    patient_tries = api.client.post(
+        "/api/admin/jobs/retry", json={"error_reason": "cancelled"}, headers=patient
+    )
+    assert patient_tries.status_code == 403

@@ -122,13 +122,22 @@ def test_admin_sees_failures_and_retries_only_what_can_pass(api):
     assert "/retry" not in empty_row and "a new upload is needed" in empty_row
     assert f'action="/admin/jobs/{empty_job}/retry"' not in page
     assert f'action="/admin/jobs/{later_job}/retry"' in page
+    # A failure group is retried together only where its reason can pass.
+    assert 'aria-label="Retry all 1 failed with cancelled"' in page
+    assert "failed with empty_file" not in page
     forced = browser.post(f"/admin/jobs/{empty_job}/retry", data={"csrf_token": csrf})
     assert forced.status_code == 409 and "the file itself was refused" in forced.text
-    retried = browser.post(f"/admin/jobs/{later_job}/retry", data={"csrf_token": csrf})
+    retried = browser.post(
+        "/admin/failures/retry", data={"error_reason": "cancelled", "csrf_token": csrf}
+    )
     assert retried.status_code == 200
     assert (
         api.client.get(f"/api/documents/{later_id}", headers=patient).json()["status"] == "queued"
     )
+    refused = browser.post(
+        "/admin/failures/retry", data={"error_reason": "empty_file", "csrf_token": csrf}
+    )
+    assert refused.status_code == 409
 
 
 def _row_of(page: str, text: str) -> str:
