@@ -218,6 +218,10 @@ def dashboard_page(
     request: Request, session: SessionDep, settings: SettingsDep, admin: CurrentAdmin
 ) -> Response:
     now = dt.datetime.now(dt.UTC)
+    queues = read_queues(session, settings, admin)
+    # Which worker runs which task, so a job that seems stuck names where it is (or that no
+    # worker holds it: the reaper will requeue it).
+    worker_of_task = {task: worker for worker, tasks in queues.workers.items() for task in tasks}
     buckets = operations.throughput(
         jobs.list_finished_since(session, since=now - dt.timedelta(hours=1)), now=now
     )
@@ -226,7 +230,8 @@ def dashboard_page(
         request,
         "admin_dashboard.html",
         settings,
-        queues=read_queues(session, settings, admin),
+        queues=queues,
+        worker_of_task=worker_of_task,
         failures=jobs.failures_by_reason(session),
         retry_refusal=operations.retry_refusal,
         failed_jobs=[

@@ -440,6 +440,9 @@ class JobRead(_ReadSchema):
     updated_at: dt.datetime
     started_at: dt.datetime | None = None
     finished_at: dt.datetime | None = None
+    claimed_by: str | None = Field(
+        default=None, description="the Celery task id that last took the job"
+    )
 
 
 class FailureGroupRetry(_Schema):

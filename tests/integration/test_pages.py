@@ -114,8 +114,16 @@ def test_admin_sees_failures_and_retries_only_what_can_pass(api):
     api.client.post(f"/api/admin/jobs/{later_job}/cancel", headers=admin)
     failed = api.client.get("/api/admin/jobs?status=failed", headers=admin).json()
     empty_job = next(j["id"] for j in failed if j["document_id"] == empty_id)
+    waiting_id = api.upload(patient, "waiting.txt", b"Seminoma of the testis, waiting.")
+    waiting_job = next(
+        j["id"]
+        for j in api.client.get("/api/admin/jobs?status=queued", headers=admin).json()
+        if j["document_id"] == waiting_id
+    )
     browser, csrf = _sign_in(api, Role.admin)
     page = browser.get("/admin").text
+    # A waiting job says whether any worker holds it.
+    assert "not started" in _row_of(page, f"Cancel job {waiting_job}")
     assert "<svg" in page
     empty_row = _row_of(page, '<td data-label="Reason">empty_file</td>')
     assert "text/plain" in empty_row and "2 Bytes" in empty_row, "file type and size show"
