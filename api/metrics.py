@@ -33,7 +33,12 @@ LATENCY = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
     registry=REGISTRY,
 )
+# Read from the same queries as the admin page's job states and failure groups, so the two
+# always show the same numbers.
 JOBS = Gauge("intake_jobs", "Jobs by state", ["status"], registry=REGISTRY)
+FAILED_JOBS = Gauge(
+    "intake_failed_jobs", "Failed jobs by failure reason", ["reason"], registry=REGISTRY
+)
 
 
 def _is_loopback(host: str | None) -> bool:
@@ -70,5 +75,8 @@ def metrics(session: SessionDep) -> Response:
     JOBS.clear()
     for status, count in jobs.count_by_status(session).items():
         JOBS.labels(status).set(count)
+    FAILED_JOBS.clear()
+    for reason, count in jobs.failures_by_reason(session).items():
+        FAILED_JOBS.labels(reason).set(count)
     body = generate_latest(REGISTRY) + generate_latest(PROCESS_REGISTRY)
     return Response(body, media_type=CONTENT_TYPE_LATEST)

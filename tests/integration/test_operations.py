@@ -176,3 +176,21 @@ def test_a_failure_group_is_retried_together_unless_it_cannot_pass(api):
         "/api/admin/jobs/retry", json={"error_reason": "cancelled"}, headers=patient
     )
     assert patient_tries.status_code == 403
+
+
+def test_metrics_and_the_admin_page_count_the_same_jobs(api):
+    from prometheus_client.parser import text_string_to_metric_families
+
+    admin = api.user(Role.admin)
+    patient = api.user(Role.patient)
+    api.process(api.upload(patient, "blank.txt", b"   "))  # fails: empty_file
+    api.upload(patient, "queued.txt", b"Seminoma of the testis, for the count.")
+    loopback = TestClient(api.client.app, client=("127.0.0.1", 50000))
+    families = {f.name: f for f in text_string_to_metric_families(loopback.get("/metrics").text)}
+    by_state = {s.labels["status"]: s.value for s in families["intake_jobs"].samples}
+    failed = {s.labels["reason"]: s.value for s in families["intake_failed_jobs"].samples}
+    queues = api.client.get("/api/admin/queues", headers=admin).json()
+    assert by_state == {k: float(v) for k, v in queues["jobs_by_status"].items()}
+    assert failed.get("empty_file", 0) >= 1
+    browser_page = api.client.get("/api/admin/jobs?status=failed", headers=admin).json()
+    assert sum(failed.values()) == len([j for j in browser_page if j["status"] == "failed"])
