@@ -8,7 +8,7 @@ from typing import Annotated
 from urllib.parse import urlencode
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Form, Path, Request, Response, status
+from fastapi import APIRouter, Depends, Form, Path, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 from pydantic import ValidationError
@@ -215,7 +215,11 @@ AUDIT_CSV_ROWS = 50_000
 
 @pages.get("/admin", response_class=HTMLResponse)
 def dashboard_page(
-    request: Request, session: SessionDep, settings: SettingsDep, admin: CurrentAdmin
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    admin: CurrentAdmin,
+    retried: Annotated[int | None, Query(ge=0)] = None,
 ) -> Response:
     now = dt.datetime.now(dt.UTC)
     queues = read_queues(session, settings, admin)
@@ -231,6 +235,7 @@ def dashboard_page(
         "admin_dashboard.html",
         settings,
         queues=queues,
+        retried=retried,
         worker_of_task=worker_of_task,
         failures=jobs.failures_by_reason(session),
         retry_refusal=operations.retry_refusal,
@@ -304,8 +309,10 @@ def retry_failure_group_page(
     settings: SettingsDep,
     admin: CurrentAdmin,
 ) -> Response:
-    retry_failure_group(FailureGroupRetry(error_reason=error_reason), session, settings, admin)
-    return RedirectResponse("/admin", status_code=303)
+    retried = retry_failure_group(
+        FailureGroupRetry(error_reason=error_reason), session, settings, admin
+    )
+    return RedirectResponse(f"/admin?retried={len(retried)}", status_code=303)
 
 
 @pages.post("/admin/jobs/{job_id}/{action}")
@@ -314,11 +321,11 @@ def job_action_page(
 ) -> Response:
     if action == "retry":
         retry_job(job_id, session, settings, admin)
-    elif action == "cancel":
+        return RedirectResponse("/admin?retried=1", status_code=303)
+    if action == "cancel":
         cancel_job(job_id, session, admin)
-    else:
-        raise NotFound("No such action.", reason="unknown_action")
-    return RedirectResponse("/admin", status_code=303)
+        return RedirectResponse("/admin", status_code=303)
+    raise NotFound("No such action.", reason="unknown_action")
 
 
 @pages.post("/admin/users/{user_id}/{change}")

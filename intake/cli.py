@@ -255,19 +255,31 @@ def cmd_users_reset(args: argparse.Namespace) -> int:
 
 
 def cmd_users_set_active(args: argparse.Namespace) -> int:
-    """Deactivate (ending its sessions) or reactivate an account by its email."""
+    """Deactivate (ending its sessions), reactivate, or change the role of an account."""
     from intake.accounts import update_user
     from models.db import session_scope
     from models.repo import users
+    from models.schemas import Role
 
+    active = {"activate": True, "deactivate": False}.get(args.action)
+    role = Role(args.role) if args.action == "role" else None
     try:
         with session_scope(_settings().resolved_database_url) as session:
             user = users.find_by_email(session, args.email)
             if user is None:
                 print(f"intake: no account has the email {args.email}", file=sys.stderr)
                 return 1
-            update_user(session, user, active=args.action == "activate", role=None, by=None)
-            print(json.dumps({"id": str(user.id), "email": user.email, "active": user.is_active}))
+            update_user(session, user, active=active, role=role, by=None)
+            print(
+                json.dumps(
+                    {
+                        "id": str(user.id),
+                        "email": user.email,
+                        "active": user.is_active,
+                        "role": str(user.role),
+                    }
+                )
+            )
     except IntakeError as error:
         print(f"intake: {error.message} ({error.reason})", file=sys.stderr)
         return 1
@@ -454,6 +466,10 @@ def build_parser() -> argparse.ArgumentParser:
         toggle = users.add_parser(action, help=help_text)
         toggle.add_argument("email")
         toggle.set_defaults(handler=cmd_users_set_active)
+    move = users.add_parser("role", help="move a member of staff between clinician and admin")
+    move.add_argument("email")
+    move.add_argument("role", choices=["clinician", "admin"])
+    move.set_defaults(handler=cmd_users_set_active)
 
     articles = commands.add_parser("articles", help="the article library")
     article_actions = articles.add_subparsers(dest="action", required=True)

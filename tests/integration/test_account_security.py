@@ -560,6 +560,10 @@ def test_users_deactivate_and_activate_from_the_command_line(app: App) -> None:
     on = _cli_users(app, "activate", email)
     assert on.returncode == 0 and json.loads(on.stdout)["active"] is True
     assert _token(client, email)
+    promoted = _cli_users(app, "role", email, "admin")
+    assert promoted.returncode == 0 and json.loads(promoted.stdout)["role"] == "admin"
+    assert client.get("/api/admin/users", headers=_token(client, email)).status_code == 200
+    assert _cli_users(app, "role", email, "clinician").returncode == 0
     unknown = _cli_users(app, "deactivate", f"nobody-{uuid.uuid4().hex[:6]}@example.org")
     assert unknown.returncode == 1 and b"no account" in unknown.stderr
 

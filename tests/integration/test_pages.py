@@ -139,6 +139,7 @@ def test_admin_sees_failures_and_retries_only_what_can_pass(api):
         "/admin/failures/retry", data={"error_reason": "cancelled", "csrf_token": csrf}
     )
     assert retried.status_code == 200
+    assert "1 job queued again" in retried.text, "the page says what the retry did"
     assert (
         api.client.get(f"/api/documents/{later_id}", headers=patient).json()["status"] == "queued"
     )
