@@ -10,7 +10,7 @@ import threading
 import pdfplumber
 import pytest
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import axe_violations, screenshot
 from tests.factories import RECORD_PAGE_1, RECORD_PAGE_2, text_pdf
 
 pytestmark = pytest.mark.e2e
@@ -115,6 +115,36 @@ def test_admin_sees_the_queues_and_jobs(page, server):
     assert page.get_by_role("heading", name="Queues").is_visible()
     assert page.locator("svg").count() >= 2
     screenshot(page, "admin-dashboard")
+
+
+def test_admin_manages_a_clinicians_account_from_the_page(page, server):
+    server.create_user("lead@example.org", PASSWORD, "admin")
+    server.create_user("locum@example.org", PASSWORD, "clinician")
+    _sign_in(page, server, "lead@example.org")
+    page.wait_for_url(re.compile(r".*/admin$"))
+    page.get_by_role("button", name="Deactivate locum@example.org").click()
+    page.wait_for_url(re.compile(r".*/admin(#users)?$"))
+    assert page.get_by_role("button", name="Reactivate locum@example.org").is_visible()
+    page.get_by_role("button", name="Make locum@example.org an admin").click()
+    page.wait_for_url(re.compile(r".*/admin(#users)?$"))
+    assert page.get_by_role("button", name="Make locum@example.org a clinician").is_visible()
+    page.get_by_role("button", name="Password reset link for locum@example.org").click()
+    assert page.get_by_role(
+        "heading", name="Password reset link for locum@example.org"
+    ).is_visible()
+    link = page.get_by_label("Link").input_value()
+    assert "/reset/" in link
+    assert axe_violations(page) == []
+    screenshot(page, "admin-reset-link")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "admin-reset-link-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{server.url}/admin/audit")
+    what = page.locator("td[data-label=What]")
+    for action in ("password_reset_issue", "role_change", "deactivate"):
+        assert what.filter(has_text=action).count() >= 1, action
+    screenshot(page, "admin-audit-after-changes")
 
 
 def test_a_sign_in_form_on_another_site_cannot_sign_this_browser_in(page, server):
