@@ -292,6 +292,47 @@ def audit_page(
     )
 
 
+def _optional_id(value: str | None, name: str) -> UUID | None:
+    if not value or not value.strip():
+        return None
+    try:
+        return UUID(value.strip())
+    except ValueError:
+        raise InvalidInput(f"The {name} is not an id.", reason="bad_filter") from None
+
+
+@pages.get("/admin/jobs", response_class=HTMLResponse)
+def jobs_page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    admin: CurrentAdmin,
+    document_id: str | None = None,
+    patient_id: str | None = None,
+) -> Response:
+    """Find a document's or a patient's jobs, with their state and the worker holding them."""
+    document, patient = (
+        _optional_id(document_id, "document id"),
+        _optional_id(patient_id, "patient id"),
+    )
+    searched = document is not None or patient is not None
+    found = (
+        list_jobs(session, admin, status=None, limit=200, document_id=document, patient_id=patient)
+        if searched
+        else []
+    )
+    return render(
+        request,
+        "admin_jobs.html",
+        settings,
+        jobs=found,
+        searched=searched,
+        document_id=document_id or "",
+        patient_id=patient_id or "",
+        retry_refusal=operations.retry_refusal,
+    )
+
+
 @pages.get("/admin/audit.csv")
 def audit_csv(session: SessionDep, _admin: CurrentAdmin, where: AuditFilterDep) -> Response:
     entries = audit_log.find_entries(session, where, limit=AUDIT_CSV_ROWS)

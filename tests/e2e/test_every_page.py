@@ -102,7 +102,12 @@ def _pages(role: str, world: World) -> list[tuple[str, str]]:
             ("evidence", f"{review}/documents/{world.document_id}/pages/1"),
             ("forbidden", "/records"),
         ],
-        "admin": [("dashboard", "/admin"), ("audit", "/admin/audit"), ("forbidden", "/review")],
+        "admin": [
+            ("dashboard", "/admin"),
+            ("audit", "/admin/audit"),
+            ("jobs", f"/admin/jobs?document_id={world.document_id}"),
+            ("forbidden", "/review"),
+        ],
     }[role]
 
 

@@ -264,3 +264,18 @@ def test_admin_deactivates_reactivates_and_moves_staff_from_the_page(api):
         with session_scope(api.settings.resolved_database_url) as session:
             for user_id in other_ids:
                 session.get(User, user_id).is_active = True
+
+
+def test_admin_finds_a_documents_and_a_patients_jobs(api):
+    patient = api.user(Role.patient)
+    first = api.upload(patient, "find-1.txt", b"Seminoma of the testis, to be found.")
+    second = api.upload(patient, "find-2.txt", b"Seminoma of the testis, found too.")
+    browser, _csrf = _sign_in(api, Role.admin)
+    by_document = browser.get("/admin/jobs", params={"document_id": first}).text
+    assert first[:12] in by_document and second[:12] not in by_document
+    by_patient = browser.get("/admin/jobs", params={"patient_id": api.patient_id(patient)}).text
+    assert first[:12] in by_patient and second[:12] in by_patient
+    assert "Jobs found" not in browser.get("/admin/jobs").text, "nothing searched, nothing listed"
+    bad = browser.get("/admin/jobs", params={"document_id": "not-an-id"})
+    assert bad.status_code == 422 and "is not an id" in bad.text
+    assert browser.get("/admin/jobs", params={"document_id": str(uuid.uuid4())}).status_code == 200
