@@ -24,7 +24,14 @@ from intake.fact_labels import label_fact
 from intake.matcher import Article, match_articles
 from intake.mcode import ExportInput, PatientDetails, SourceDocument, profile_bundle
 from intake.profile import apply_overrides, assemble_profile, fact_key
-from intake.review import DocumentInfo, ReviewInputs, flag_for_review, mismatched_documents
+from intake.review import (
+    DocumentInfo,
+    ReviewInputs,
+    flag_for_review,
+    mismatched_documents,
+    shown_facts,
+    shown_value,
+)
 from intake.summary import summarize_profile
 from models.repo import audit, documents, facts, overrides, profiles, review, users
 from models.schemas import (
@@ -191,21 +198,30 @@ def profile_view(session: Session, *, patient_id: UUID) -> ProfileRead:
         articles=articles,
         review_flags=flags,
         summary=summarize_profile(profile, flags),
-        checked=_fact_checks(session, patient_id=patient_id),
+        checked=_fact_checks(session, patient_id=patient_id, profile=profile),
     )
 
 
 _CHECKED_BY = {OverrideAction.correct: "corrected", OverrideAction.add: "added"}
 
 
-def _fact_checks(session: Session, *, patient_id: UUID) -> list[FactCheck]:
-    """The facts a clinician confirmed, corrected or added, each with its latest date."""
+def _fact_checks(session: Session, *, patient_id: UUID, profile: Profile) -> list[FactCheck]:
+    """The facts a clinician confirmed, corrected or added, each with its latest date.
+
+    A confirmation stands only while the profile shows the value that was confirmed: once a
+    newer record changes it, the new value is the system's reading until a clinician checks it.
+    """
     checks: dict[str, FactCheck] = {}
+    shown = shown_facts(profile)
     for item in review.list_decided_for_patient(session, patient_id=patient_id):
         if item.status != ReviewStatus.confirmed or item.decided_at is None:
             continue
         for fact in item.facts:
-            key = fact_key(_FACT.validate_python(fact))
+            confirmed = _FACT.validate_python(fact)
+            key = fact_key(confirmed)
+            now = shown.get(key)
+            if now is None or shown_value(now) != shown_value(confirmed):
+                continue
             check = FactCheck(fact=key, action="confirmed", on=item.decided_at.date())
             if key not in checks or checks[key].on < check.on:
                 checks[key] = check

@@ -185,18 +185,10 @@ def _contradicts_correction(_profile: Profile, inputs: ReviewInputs) -> Iterable
 def _changed_since_review(profile: Profile, inputs: ReviewInputs) -> Iterable[ReviewFlag]:
     """A fact a clinician confirmed now reads otherwise in the profile, after a newer record."""
     confirmed = {fact_key(fact): fact for fact in inputs.confirmed}
-    # The profile's own AJCC stage, listed last, stands for the key "stage".
-    shown: list[Fact] = [*profile.diagnoses, *profile.stages, *profile.biomarkers]
-    if profile.stage is not None:
-        shown.append(profile.stage)
-    current = {fact_key(fact): fact for fact in shown}
+    current = shown_facts(profile)
     for key, before in confirmed.items():
         now = current.get(key)
-        if (
-            now is None
-            or now.origin is Origin.clinician
-            or _shown_value(now) == _shown_value(before)
-        ):
+        if now is None or now.origin is Origin.clinician or shown_value(now) == shown_value(before):
             continue
         yield ReviewFlag(
             reason=ReviewReason.changed_since_review,
@@ -207,7 +199,24 @@ def _changed_since_review(profile: Profile, inputs: ReviewInputs) -> Iterable[Re
         )
 
 
-def _shown_value(fact: Fact) -> tuple[object, ...]:
+def shown_facts(profile: Profile) -> dict[str, Fact]:
+    """The fact the profile shows for each key (`fact_key`). The profile's own AJCC stage,
+    listed last, stands for the key "stage" among the stages the records give."""
+    listed: list[Fact] = [
+        *profile.diagnoses,
+        *profile.metastases,
+        *profile.stages,
+        *profile.biomarkers,
+        *profile.treatments,
+        *profile.family_history,
+        *profile.risk_scores,
+    ]
+    if profile.stage is not None:
+        listed.append(profile.stage)
+    return {fact_key(fact): fact for fact in listed}
+
+
+def shown_value(fact: Fact) -> tuple[object, ...]:
     """What the patient reads of a fact: the whole stage group, a marker's result, a code."""
     if isinstance(fact, StageFact):
         return (fact.group,)

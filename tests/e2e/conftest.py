@@ -12,6 +12,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 
@@ -55,6 +56,26 @@ class Server:
             capture_output=True,
         )
         return str(json.loads(printed.stdout)["path"])
+
+    def fail_job(self, document_id: str, reason: str) -> None:
+        """End a document's job as failed for a reason of the machinery (a worker ran out of
+        time), in the server's own database: the one failure a page cannot cause on purpose."""
+        from intake import transitions
+        from intake.pipeline import PIPELINE_VERSION
+        from intake.settings import Settings
+        from models.db import session_scope
+        from models.errors import IntakeError
+        from models.repo import jobs
+
+        settings = Settings(home=Path(self.env["INTAKE_HOME"]))
+        with session_scope(settings.resolved_database_url) as session:
+            job = jobs.find_for_document(
+                session, document_id=UUID(document_id), pipeline_version=PIPELINE_VERSION
+            )
+            assert job is not None, document_id
+            transitions.fail(
+                session, job, IntakeError("The worker ran out of time.", reason=reason)
+            )
 
 
 def _free_port() -> int:
@@ -139,6 +160,7 @@ def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 BLOCKING_IMPACTS = {"serious", "critical"}
+SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
 def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
@@ -150,3 +172,33 @@ def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
         for v in Axe().run(page).response["violations"]
         if v["impact"] in BLOCKING_IMPACTS
     ]
+
+
+def check_page(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Screenshot the page at desktop and phone width; axe-core and the width checked at each."""
+    problems = []
+    for size, viewport in SIZES.items():
+        page.set_viewport_size(viewport)
+        screenshot(page, f"{name}-{size}")
+        problems += [f"[{size}] {v}" for v in axe_violations(page)]
+        width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        if width[0] > width[1]:
+            problems.append(f"[{size}] {width[0]} px wide on a {width[1]} px screen")
+    page.set_viewport_size(SIZES["desktop"])
+    assert not problems, "\n".join(problems)
+
+
+def documents_settled(page, count: int, *, timeout: float = 120.0) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    """Wait until the signed-in patient has `count` documents, each read or failed; their list.
+
+    Polled from Python with the page's cookies: `wait_for_function` takes a returned Promise as
+    a truthy value at once, so it cannot wait on a `fetch`.
+    """
+    base = page.url.split("/", 3)[:3]
+    deadline = time.monotonic() + timeout
+    while True:
+        listed = page.request.get("/".join(base) + "/api/documents").json()
+        if len(listed) == count and all(d["status"] in ("done", "failed") for d in listed):
+            return list(listed)
+        assert time.monotonic() < deadline, f"documents not settled: {listed}"
+        time.sleep(0.3)

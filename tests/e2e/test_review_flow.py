@@ -7,46 +7,53 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import axe_violations, screenshot
+from tests.e2e.conftest import SIZES, check_page, documents_settled, screenshot
+from tests.factories import RECORD_PAGE_1
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "a long enough password"
-SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 ER_POSITIVE = "Invasive ductal carcinoma of the breast.\nEstrogen receptor: positive (90%).\n"
 ER_NEGATIVE = "Invasive ductal carcinoma of the breast.\nEstrogen receptor: negative (0%).\n"
+
+
+def _signs_up(browser, server, *, name: str, email: str, born: str):  # type: ignore[no-untyped-def]
+    """A patient creates an account from the page and signs in; their browser page."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{server.url}/signup")
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("Date of birth").fill(born)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password (at least 8 characters").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(re.compile(r".*/\?notice=signed_up$"))
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r".*/records$"))
+    return page
+
+
+def _uploads(page, path, *, count: int) -> None:  # type: ignore[no-untyped-def]
+    """Upload a file from the records page and wait until all `count` records are read."""
+    page.set_input_files("#file", str(path))
+    listed = documents_settled(page, count)
+    assert {d["status"] for d in listed} == {"done"}, listed
 
 
 @pytest.fixture(scope="module")
 def conflicted(browser, server, tmp_path_factory) -> str:
     """A patient whose two records disagree about ER; the clinician's email."""
     folder = tmp_path_factory.mktemp("conflict")
-    files = []
-    for name, text in (("first.txt", ER_POSITIVE), ("second.txt", ER_NEGATIVE)):
+    page = _signs_up(
+        browser, server, name="Robin Okafor", email="robin@example.org", born="1958-07-21"
+    )
+    for count, (name, text) in enumerate(
+        (("first.txt", ER_POSITIVE), ("second.txt", ER_NEGATIVE)), 1
+    ):
         (folder / name).write_text(text)
-        files.append(str(folder / name))
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(f"{server.url}/signup")
-    page.get_by_label("Full name").fill("Robin Okafor")
-    page.get_by_label("Date of birth").fill("1958-07-21")
-    page.get_by_label("Email").fill("robin@example.org")
-    page.get_by_label("Password (at least 8 characters").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_url(re.compile(r".*/\?notice=signed_up$"))
-    page.get_by_label("Email").fill("robin@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r".*/records$"))
-    for count, path in enumerate(files, start=1):
-        page.set_input_files("#file", path)
-        page.wait_for_function(
-            "n => fetch('/api/documents').then(r => r.json())"
-            ".then(ds => ds.length === n && ds.every(d => d.status === 'done'))",
-            arg=count,
-            timeout=120_000,
-            polling=500,
-        )
-    context.close()
+        _uploads(page, folder / name, count=count)
+    page.context.close()
     server.create_user("dr.okoye@example.org", PASSWORD, "clinician")
     return "dr.okoye@example.org"
 
@@ -60,20 +67,6 @@ def _signed_in(browser, server, email: str, size: str = "desktop"):  # type: ign
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r".*/review$"))
     return context, page
-
-
-def _checked(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    """Screenshot the page at both widths and check it with axe-core at each."""
-    problems = []
-    for size, viewport in SIZES.items():
-        page.set_viewport_size(viewport)
-        screenshot(page, f"review-{name}-{size}")
-        problems += [f"[{size}] {v}" for v in axe_violations(page)]
-        width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-        if width[0] > width[1]:
-            problems.append(f"[{size}] {width[0]} px wide on a {width[1]} px screen")
-    page.set_viewport_size(SIZES["desktop"])
-    assert not problems, "\n".join(problems)
 
 
 def test_clinician_finds_the_patient_and_filters_the_queue(browser, server, conflicted):
@@ -91,7 +84,7 @@ def test_clinician_finds_the_patient_and_filters_the_queue(browser, server, conf
     for text in rows.all_inner_texts():
         assert "reported both" in text
     assert "ER: positive 90%" in page.locator("#queue").inner_text()
-    _checked(page, "queue-filtered")
+    check_page(page, "review-queue-filtered")
     context.close()
 
 
@@ -104,7 +97,7 @@ def test_clinician_resolves_the_conflict_by_keyboard_and_moves_on(browser, serve
     first_id = items.first.get_attribute("id")
     assert page.evaluate("document.activeElement.id") == first_id
     assert page.locator("input[name=decision]:checked").count() == 0, "nothing chosen"
-    _checked(page, "patient-items")
+    check_page(page, "review-patient-items")
     page.keyboard.press("j")
     assert page.evaluate("document.activeElement.id") == items.nth(1).get_attribute("id")
     page.keyboard.press("k")
@@ -132,7 +125,7 @@ def test_clinician_resolves_the_conflict_by_keyboard_and_moves_on(browser, serve
     assert (
         "checked with the lab" in page.locator("text=Decisions so far").locator("..").inner_text()
     )
-    _checked(page, "after-decision")
+    check_page(page, "review-after-decision")
     context.close()
 
 
@@ -164,7 +157,7 @@ def test_clinician_adds_a_missed_fact_from_selected_text(browser, server, confli
     assert biomarker.locator("[data-end]").input_value() == "8"
     assert biomarker.locator("input[name=oncotree_code]").count() == 0, "only its own fields"
     assert biomarker.locator("input[name=marker]").get_attribute("list") == "add-vocab-marker"
-    _checked(page, "evidence-add-fact")
+    check_page(page, "review-evidence-add-fact")
     biomarker.get_by_label("marker").fill("PRR")
     biomarker.get_by_label("result").fill("negative")
     biomarker.get_by_role("button", name="Add biomarker").click()
@@ -182,4 +175,55 @@ def test_clinician_adds_a_missed_fact_from_selected_text(browser, server, confli
     biomarkers = page.locator("p.fact").all_inner_texts()
     added = [line for line in biomarkers if line.startswith("PR") and ": negative" in line]
     assert added and "Checked by a clinician (added" in added[0], biomarkers
+    context.close()
+
+
+def test_clinician_sees_what_a_newer_record_changed_and_their_decisions_today(
+    browser, server, tmp_path
+):
+    patient = _signs_up(
+        browser, server, name="Sam Adeyemi", email="sam@example.org", born="1966-02-11"
+    )
+    (tmp_path / "pathology.txt").write_text(RECORD_PAGE_1)
+    _uploads(patient, tmp_path / "pathology.txt", count=1)
+    server.create_user("dr.lindqvist@example.org", PASSWORD, "clinician")
+    context, page = _signed_in(browser, server, "dr.lindqvist@example.org")
+    assert "My decisions today (0)" in page.locator("#today-heading").inner_text()
+    page.get_by_label("Patient: name, date of birth or MRN").fill("adeyemi")
+    page.get_by_role("button", name="Show").click()
+    page.locator("#patients a", has_text="Sam Adeyemi").click()
+    page.wait_for_selector("text=Items to review")
+    patient_page = page.url
+    derived = page.locator("[data-review-item]", has_text="derived")
+    derived.focus()
+    was = derived.locator(".about").inner_text().removeprefix("About: ")
+    page.keyboard.press("c")
+    assert derived.locator("input[name=decision]:checked").get_attribute("value") == "confirm"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    later = tmp_path / "later.txt"
+    later.write_text(
+        "Invasive ductal carcinoma of the left breast.\n"
+        "Pathologic stage: pT3 pN2a M0, stage IIIA.\n"
+    )
+    _uploads(patient, later, count=2)
+    patient.context.close()
+
+    page.goto(patient_page)
+    changed = page.locator("[data-review-item]", has_text="What changed")
+    assert changed.count() == 1, page.locator("main").inner_text()
+    said = changed.inner_text()
+    assert (
+        f"it was {was} (confirmed on" in said and "a newer record now gives Stage: IIIA" in said
+    ), said
+    stage = page.locator("p.fact", has_text="AJCC stage").inner_text()
+    assert "IIIA" in stage and "not yet checked" in stage, "the new value was never checked"
+    check_page(page, "review-what-changed")
+    page.goto(f"{server.url}/review")
+    assert "My decisions today (1)" in page.locator("#today-heading").inner_text()
+    today = page.locator("#today tbody").inner_text()
+    assert "Sam Adeyemi" in today and "confirmed" in today
+    assert "(changed: was" in page.locator("#queue").inner_text()
+    check_page(page, "review-decisions-today")
     context.close()

@@ -179,6 +179,12 @@ class TestCorrectionsAreChecked:
         assert "pembrolizumab" in names
 
 
+def _checked(api, patient) -> dict[str, str]:
+    """The facts the patient's profile shows as checked by a clinician, and how."""
+    view = api.client.get("/api/profile", headers=patient).json()
+    return {check["fact"]: check["action"] for check in view["checked"]}
+
+
 class TestWhatChanged:
     def test_a_newer_record_changing_a_confirmed_stage_says_what_it_was_and_is(self, api):
         clinician = api.user(Role.clinician)
@@ -187,6 +193,7 @@ class TestWhatChanged:
             i for i in _items_for(api, clinician, patient_id) if i["reason"] == "stage_derived"
         )
         assert _decide(api, clinician, derived["id"], decision="confirm").status_code == 200
+        assert _checked(api, patient) == {"stage": "confirmed"}
         api.process(
             api.upload(
                 patient,
@@ -207,6 +214,7 @@ class TestWhatChanged:
             "/api/review/items", params={"reason": "changed_since_review"}, headers=clinician
         ).json()
         assert changed["id"] in [i["id"] for i in queue]
+        assert _checked(api, patient) == {}, "IIIA was never checked: the page must not say so"
 
     def test_an_item_about_a_fact_never_decided_has_no_earlier_value(self, api):
         clinician = api.user(Role.clinician)
