@@ -117,13 +117,19 @@ def change_password(
     """Change a user's own password; every session of theirs ends, this one included."""
     if not verify_password(user.password_hash, current_password):
         raise NotAuthenticated("The current password is not right.", reason="bad_credentials")
+    set_password(session, user, new_password, action=AuditAction.password_change)
+
+
+def set_password(session: Session, user: User, new_password: str, *, action: AuditAction) -> None:
+    """Check and store a user's new password, end every session of theirs, and audit it as
+    `action` (a change by the user, a reset from a link)."""
     check_password(new_password, user_inputs=(user.email, user.full_name))
     user.password_hash = hash_password(new_password)
     end_all_sessions(session, user_id=user.id)
     audit.record(
         session,
         actor_id=user.id,
-        action=AuditAction.password_change,
+        action=action,
         subject_type=AuditSubject.user,
         subject_id=str(user.id),
     )

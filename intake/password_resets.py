@@ -15,8 +15,7 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
-from intake.accounts import end_all_sessions, hash_password
-from intake.passwords import check_password
+from intake.accounts import set_password
 from models.errors import NotFound
 from models.repo import audit, password_resets, users
 from models.schemas import AuditAction, AuditSubject
@@ -70,15 +69,6 @@ def complete_reset(session: Session, token: str, *, new_password: str) -> User:
     """Set the new password from a live link, end every session, and spend the link."""
     row = find_reset(session, token)
     user = users.get(session, row.user_id)
-    check_password(new_password, user_inputs=(user.email, user.full_name))
-    user.password_hash = hash_password(new_password)
-    end_all_sessions(session, user_id=user.id)
+    set_password(session, user, new_password, action=AuditAction.password_reset)
     password_resets.remove(session, row)
-    audit.record(
-        session,
-        actor_id=user.id,
-        action=AuditAction.password_reset,
-        subject_type=AuditSubject.user,
-        subject_id=str(user.id),
-    )
     return user

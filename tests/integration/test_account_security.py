@@ -40,6 +40,17 @@ class App:
         app.dependency_overrides[app_settings] = lambda: settings
         return TestClient(app, raise_server_exceptions=False)
 
+    def cli_env(self) -> dict[str, str]:
+        """The environment an `intake` command needs to reach this app's database."""
+        env = {
+            **os.environ,
+            "INTAKE_HOME": str(self.settings.home),
+            "INTAKE_SECRET_KEY": self.settings.secret_key,
+        }
+        if self.settings.database_url:
+            env["INTAKE_DATABASE_URL"] = self.settings.database_url
+        return env
+
     def account(self, role: Role = Role.patient) -> str:
         email = f"{role.value}-{uuid.uuid4().hex[:10]}@example.org"
         with session_scope(self.settings.resolved_database_url) as session:
@@ -389,13 +400,7 @@ def test_a_trusted_proxy_makes_cookies_secure_and_adds_hsts(app: App) -> None:
 
 
 def test_users_create_reads_the_password_from_standard_input(app: App, tmp_path) -> None:
-    env = {
-        **os.environ,
-        "INTAKE_HOME": str(app.settings.home),
-        "INTAKE_SECRET_KEY": app.settings.secret_key,
-    }
-    if app.settings.database_url:
-        env["INTAKE_DATABASE_URL"] = app.settings.database_url
+    env = app.cli_env()
     email = f"cli-{uuid.uuid4().hex[:8]}@example.org"
     created = subprocess.run(
         [
@@ -502,13 +507,7 @@ def test_a_newer_link_replaces_the_older_one(app: App) -> None:
 
 
 def test_the_command_line_prints_a_reset_link(app: App) -> None:
-    env = {
-        **os.environ,
-        "INTAKE_HOME": str(app.settings.home),
-        "INTAKE_SECRET_KEY": app.settings.secret_key,
-    }
-    if app.settings.database_url:
-        env["INTAKE_DATABASE_URL"] = app.settings.database_url
+    env = app.cli_env()
     email = app.account(Role.clinician)
     printed = subprocess.run(
         [sys.executable, "-m", "intake.cli", "users", "reset", email],
@@ -529,13 +528,7 @@ def test_the_command_line_prints_a_reset_link(app: App) -> None:
 
 
 def _cli_users(app: App, *args: str) -> subprocess.CompletedProcess[bytes]:
-    env = {
-        **os.environ,
-        "INTAKE_HOME": str(app.settings.home),
-        "INTAKE_SECRET_KEY": app.settings.secret_key,
-    }
-    if app.settings.database_url:
-        env["INTAKE_DATABASE_URL"] = app.settings.database_url
+    env = app.cli_env()
     return subprocess.run(
         [sys.executable, "-m", "intake.cli", "users", *args],
         env=env,
