@@ -79,6 +79,13 @@ def roman_numeral(numeral: str) -> str:
     return _ROMAN_BY_DIGIT.get(numeral, numeral.upper())
 
 
+def group_label(numeral: str, letters: str) -> str:
+    """Write a stage group as the AJCC tables do: "2", "b" -> "IIB"; stage 0's noninvasive
+    groups in lower case: "0", "is" -> "0is", "0", "A" -> "0a" (urothelial, renal pelvis)."""
+    numeral = roman_numeral(numeral)
+    return numeral + (letters.lower() if numeral == "0" else letters.upper())
+
+
 def stage_numeral(group: str | None) -> str | None:
     """Return the numeral a stage group starts with: "IIIA" -> "III", "ib1" -> "I", "0is" -> "0".
 

@@ -9,6 +9,7 @@ organ of a pair ("metastases to the contralateral lung", AJCC 8th ed. M1a).
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -79,7 +80,15 @@ def extract_metastases(
         if primary_site is not None:
             for label, start, end in _specimen_sites(page, primary_site):
                 add(page, label, start, end)
-        sites = [s for s in page.matches_of(TermCategory.site) if s.key not in _NOT_DISTANT]
+        every_site = page.matches_of(TermCategory.site)
+        # A region written before a node names the node group ("mediastinal lymph nodes"): that
+        # is nodal spread, not a metastasis to the organ the region is named after.
+        node_regions = {
+            id(site)
+            for site, following in itertools.pairwise(every_site)
+            if following.key in _NOT_DISTANT and 0 <= following.start - site.end <= 1
+        }
+        sites = [s for s in every_site if s.key not in _NOT_DISTANT and id(s) not in node_regions]
         starts = [site.start for site in sites]
         for match in _METASTASIS.finditer(page.text):
             sentence_start, sentence_end = page.context.sentence(match.start())

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from extractors import vocab
+from extractors.stage.systems import staging_systems
 from extractors.vocab.loader import load_entries
 from models.schemas import BiomarkerResult
 
@@ -28,6 +29,8 @@ _SYSTEMS = {
     "2.16.840.1.113883.6.88": "rxnorm",
     "http://cancerstaging.org": "ajcc",
     "http://oncotree.mskcc.org": "oncotree",
+    "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl": "ncit",
+    "2.16.840.1.113883.3.26.1.1": "ncit",
     "http://terminology.hl7.org/CodeSystem/v3-RoleCode": "role",
     "2.16.840.1.113883.5.111": "role",
 }
@@ -38,6 +41,7 @@ _LABELS = {
     "rxnorm": "RxNorm",
     "ajcc": "AJCC",
     "oncotree": "OncoTree",
+    "ncit": "NCI Thesaurus",
 }
 
 
@@ -56,7 +60,7 @@ def system_label(system: str) -> str:
 class ClinicalCode(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    system: Literal["loinc", "snomed"]
+    system: Literal["loinc", "snomed", "ncit"]
     code: str
     marker: str | None = None
     method: str | None = None
@@ -64,12 +68,15 @@ class ClinicalCode(BaseModel):
     classification: Literal["clinical", "pathologic"] | None = None
     result: BiomarkerResult | None = None
     edition: int | None = None
+    staging_system: str | None = None
 
     @model_validator(mode="after")
     def _one_meaning(self) -> ClinicalCode:
-        meanings = [self.marker, self.stage, self.result, self.edition]
+        meanings = [self.marker, self.stage, self.result, self.edition, self.staging_system]
         if sum(meaning is not None for meaning in meanings) != 1:
-            raise ValueError(f"{self.code} must mean one of marker, stage, result or edition")
+            raise ValueError(
+                f"{self.code} must mean one of marker, stage, result, edition or staging_system"
+            )
         return self
 
 
@@ -79,6 +86,10 @@ def clinical_codes() -> dict[tuple[str, str], ClinicalCode]:
     vocab.require_known_markers(
         "clinical_codes.yaml", (entry.marker for entry in entries if entry.marker)
     )
+    systems = {system.system for system in staging_systems()}
+    unknown = {e.staging_system for e in entries if e.staging_system} - systems
+    if unknown:
+        raise ValueError(f"clinical_codes.yaml names staging systems it does not know: {unknown}")
     table: dict[tuple[str, str], ClinicalCode] = {}
     for entry in entries:
         key = (entry.system, entry.code)

@@ -176,10 +176,12 @@ def _result(item: PlacedEntry) -> list[Fact]:
     )
     if meaning is None or meaning.marker is None:
         read = extract_biomarkers(_read(item.head))
-        if not read and entry.text in marker_entries():
-            # A gene the record names by its symbol (a genomic finding's "gene studied"),
-            # which the text readers take only with context when it is also a word (ATM, MET).
-            read = [_symbol_result(entry, entry.text)]
+        named = _marker_named(entry.text)
+        if not read and named is not None:
+            # A marker the record names by its symbol or label (a genomic finding's "gene
+            # studied", a stain's "SMA"), which the text readers take only with context when it
+            # is also a word (ATM, MET) or an abbreviation of something else.
+            read = [_symbol_result(entry, named)]
         # One finding per marker, result and variant: with the record's result applied, two
         # readings of one line ("not detected" and "p.R132H") are the same finding.
         recorded: dict[tuple[str, str | None, str | None], BiomarkerFact] = {}
@@ -187,6 +189,14 @@ def _result(item: PlacedEntry) -> list[Fact]:
             recorded.setdefault((fact.marker, fact.result, fact.variant), fact)
         return [_coded(fact, entry, item.start) for fact in recorded.values()]
     return [_coded(_coded_result(entry, meaning, meaning.marker), entry, item.start)]
+
+
+def _marker_named(name: str) -> str | None:
+    """The key of the marker a coded result names by its key or its label ("ACTA2", "SMA")."""
+    entries = marker_entries()
+    if name in entries:
+        return name
+    return next((key for key, e in entries.items() if e.label == name), None)
 
 
 def _symbol_result(entry: Entry, key: str) -> BiomarkerFact:

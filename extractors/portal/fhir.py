@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import json
 from typing import Any
 
@@ -173,6 +174,9 @@ class _Reader:
         self.record = record
         self.resources = resources
         self.members: set[int] = set()  # observations read as part of a stage group
+        # TNM categories coded as observations of their own, with no stage group over them,
+        # gathered by classification and day into one stage each (flushed by `read`).
+        self.loose_categories: dict[tuple[str | None, dt.date | None], list[dict[str, str]]] = {}
 
     def read(self, ordered: list[Any]) -> None:
         for resource in ordered:
@@ -188,6 +192,19 @@ class _Reader:
             reader = getattr(self, f"_{kind}", None)
             if reader is not None:
                 reader(resource)
+        for (classification, day), stages in self.loose_categories.items():
+            for categories in stages:
+                self.record.entries.append(
+                    Entry(
+                        EntryKind.stage,
+                        "TNM stage",
+                        classification=classification,
+                        t=categories.get("t"),
+                        n=categories.get("n"),
+                        m=categories.get("m"),
+                        start=day,
+                    )
+                )
 
     # -- the patient ---------------------------------------------------------------------
 
@@ -246,7 +263,11 @@ class _Reader:
                 if _tnm_part(observation) is not None:
                     continue  # read as a TNM stage group in its own right
                 self.members.add(id(observation))
-                system = _text(observation.method) or _text(observation.code)
+                system = (
+                    _staging_system(observation)
+                    or _text(observation.method)
+                    or _text(observation.code)
+                )
                 value = _stage_value(observation)
                 if system and value:
                     self.record.entries.append(
@@ -268,6 +289,20 @@ class _Reader:
         )
         if meaning is not None and meaning.stage is not None:
             self._stage(observation, meaning.stage, meaning.classification)
+            return
+        system = _staging_system(observation)
+        if system is not None:  # a stage of FIGO, Ann Arbor, ISS ... on its own
+            value = _stage_value(observation)
+            if value:
+                self.record.entries.append(
+                    Entry(
+                        EntryKind.stage,
+                        system,
+                        system=system,
+                        value_text=value,
+                        start=parse_date(observation.effectiveDateTime),
+                    )
+                )
             return
         text = _text(observation.code)
         value_text, value_codings = _value(observation)
@@ -294,6 +329,9 @@ class _Reader:
     def _stage(self, observation: Any, part: str, classification: str | None) -> None:
         categories: dict[str, str | None] = {"stage_group": None, "t": None, "n": None, "m": None}
         categories[part] = _stage_value(observation)
+        if part != "stage_group" and not observation.hasMember:
+            self._gather_category(observation, part, classification, categories[part])
+            return
         for reference in observation.hasMember or ():
             member = self.resources.get(str(reference.reference))
             if member is None:
@@ -331,6 +369,21 @@ class _Reader:
                 start=parse_date(observation.effectiveDateTime),
             )
         )
+
+    def _gather_category(
+        self, observation: Any, part: str, classification: str | None, value: str | None
+    ) -> None:
+        """Keep a T, N or M category that no stage group holds with the others of its
+        classification and day: a record may code the three and no group ("pT1b", "pN0")."""
+        if not value:
+            return
+        day = parse_date(observation.effectiveDateTime)
+        stages = self.loose_categories.setdefault((classification, day), [])
+        free = next((categories for categories in stages if part not in categories), None)
+        if free is None:  # a second T of that day: another stage, not a merge
+            free = {}
+            stages.append(free)
+        free[part] = value
 
     # -- medications ---------------------------------------------------------------------
 
@@ -538,6 +591,15 @@ def _tnm_part(observation: Any) -> str | None:
         meaning = code_meaning(coding.system, coding.code)
         if meaning is not None and meaning.stage is not None:
             return meaning.stage
+    return None
+
+
+def _staging_system(observation: Any) -> str | None:
+    """The staging system other than TNM an observation's code or method names, if any."""
+    for coding in (*_codings(observation.code), *_codings(observation.method)):
+        meaning = code_meaning(coding.system, coding.code)
+        if meaning is not None and meaning.staging_system is not None:
+            return meaning.staging_system
     return None
 
 

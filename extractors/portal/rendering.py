@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from extractors.portal.codes import system_label
 from extractors.portal.entries import Attachment, Entry, EntryKind, PortalRecord
 from extractors.portal.markup import xhtml_text
+from extractors.stage.systems import Notation, system_named
 from models.errors import IntakeError
 from models.schemas import Page, ReadMethod
 
@@ -164,7 +165,12 @@ def _block(entry: Entry) -> tuple[str, list[str]]:
 
 def _stage_words(entry: Entry) -> str:
     if entry.system:
-        return f"{entry.system} {entry.value_text or ''}".strip()
+        value = entry.value_text or ""
+        known = system_named(entry.system)
+        if known is not None and known.notation is Notation.grade_group and value.isdigit():
+            # A bare "Gleason 3" could be a pattern; the coded value is the grade group.
+            return f"{entry.system} grade group {value}"
+        return f"{entry.system} {value}".strip()
     # Categories as the record writes them ("pT2", or "T2" with the classification beside).
     categories = " ".join(value for value in (entry.t, entry.n, entry.m) if value)
     group = entry.value_text

@@ -14,7 +14,7 @@ from extractors.document import AnalyzedPage
 from extractors.sections import SectionKind
 from extractors.stage.non_cancer import names_other_condition
 from extractors.stage.timing import Timing, read_timing
-from extractors.tnm import roman_numeral
+from extractors.tnm import group_label
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,7 +31,7 @@ class StatedGroup:
 
 _GROUP = re.compile(
     r"stage(?:\s+group(?:ing)?)?(?:\s*\([^)]{0,30}\))?\s*(?:is|of|:|=|-)?\s*(?:stage\s*)?"
-    r"(?P<group>iv|iii|ii|i|[0-4])(?P<sub>[a-c][12]?)?(?![a-z0-9])"
+    r"(?P<group>iv|iii|ii|i|[0-4])(?P<sub>(?<=0)is|[a-c][12]?)?(?![a-z0-9])"
 )
 # "fibrosis (stage 3)", "chronic hepatitis, grade 2, stage 2": liver fibrosis, not cancer stage.
 _FIBROSIS_NEAR = re.compile(r"fibros|hepatitis|cirrho|steato|ishak|batts|metavir|scheuer|ludwig")
@@ -64,7 +64,7 @@ def read_groups(page: AnalyzedPage) -> list[StatedGroup]:
             continue
         figo = bool(_FIGO_BEFORE.search(before))
         numeral = match.group("group")
-        label = roman_numeral(numeral) + (match.group("sub") or "").upper()
+        label = group_label(numeral, match.group("sub") or "")
         clinical = bool(_CLINICAL_BEFORE.search(before)) or (
             page.section(match.start()) is SectionKind.clinical_history
             and not _PATHOLOGIC_BEFORE.search(before)

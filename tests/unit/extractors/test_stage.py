@@ -157,6 +157,14 @@ class TestReadingTnm:
 
 
 class TestStatedGroup:
+    @pytest.mark.parametrize(
+        ("text", "group"),
+        [("Pathologic stage: pTa, stage 0a.", "0a"), ("Stage 0is (pTis N0 M0).", "0is")],
+    )
+    def test_stage_zero_groups_are_written_as_ajcc_writes_them(self, text: str, group: str):
+        # AJCC 8th ed. ch. 62 (bladder) writes the noninvasive groups in lower case.
+        assert _stage(text, BLADDER).group == group
+
     def test_stated_group_beats_derived(self) -> None:
         stage = _stage("Pathologic TNM stage: T3 N1 MX, stage IIIA.")
         assert (stage.group, stage.method) == ("IIIA", "stated")

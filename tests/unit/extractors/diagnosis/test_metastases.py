@@ -24,6 +24,13 @@ def test_lymph_nodes_are_not_a_distant_site() -> None:
     assert _sites("Metastatic carcinoma in two lymph nodes.") == []
 
 
+def test_a_region_naming_a_node_group_is_not_an_organ_site() -> None:
+    # "Mediastinal lymph nodes" are nodes (N2 in a lung cancer), not the mediastinum (M1).
+    assert _sites("Carcinoma metastatic to mediastinal lymph nodes.") == []
+    assert _sites("Metastatic to the liver and retroperitoneal lymph nodes.") == ["Liver"]
+    assert _sites("Metastases to the mediastinum and to hilar nodes.") == ["Mediastinum"]
+
+
 def _sites_beside_primary(text: str) -> list[str]:
     from extractors.diagnosis import extract_diagnoses
 

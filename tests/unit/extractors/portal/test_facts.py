@@ -257,3 +257,37 @@ class TestCodedOverWords:
         resource(bundle, "stage-t")["valueCodeableConcept"] = {"text": "T1c"}
         (stage,) = [f for f in _structured(encoded(bundle)) if isinstance(f, StageFact)]
         assert (stage.group, stage.t, stage.classification) == ("IIA", "T1c", "pathologic")
+
+    def test_a_stain_named_by_its_label_is_read_with_its_coded_result(self, bundle: dict[str, Any]):
+        # "SMA" in running text may be the superior mesenteric artery; as the name of a coded
+        # result it is the smooth muscle actin stain.
+        stain = {
+            "resourceType": "Observation",
+            "id": "sma",
+            "status": "final",
+            "code": {"text": "SMA"},
+            "valueCodeableConcept": {"text": "positive"},
+        }
+        bundle["entry"].append({"resource": stain})
+        results = {
+            (f.marker, f.result)
+            for f in _structured(encoded(bundle))
+            if isinstance(f, BiomarkerFact)
+        }
+        assert ("SMA", "positive") in results
+
+    def test_a_coded_grade_group_is_a_gleason_stage(self, bundle: dict[str, Any]):
+        condition = resource(bundle, "breast-cancer")
+        condition["code"] = {"text": "Adenocarcinoma of prostate"}
+        grade = {
+            "resourceType": "Observation",
+            "id": "gleason",
+            "status": "final",
+            "code": {"coding": [{"system": "http://snomed.info/sct", "code": "385377005"}]},
+            "valueCodeableConcept": {"text": "3"},
+        }
+        bundle["entry"].append({"resource": grade})
+        stages = {
+            (f.system, f.group) for f in _structured(encoded(bundle)) if isinstance(f, StageFact)
+        }
+        assert ("Gleason", "3") in stages

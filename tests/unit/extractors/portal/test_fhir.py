@@ -249,3 +249,57 @@ def test_a_stage_of_another_system_is_read_from_the_conditions_assessment(
     assert ("FIGO", "IIIC1r") in [(s.system, s.value_text) for s in stages]
     # Read once, as the stage it is, not again as a result.
     assert not any(e.text == "FIGO stage" for e in _of(EntryKind.result, encoded(bundle)))
+
+
+def _observation(name: str, code: dict[str, Any], value: str, **more: Any) -> dict[str, Any]:
+    return {
+        "resourceType": "Observation",
+        "id": name,
+        "status": "final",
+        "code": code,
+        "valueCodeableConcept": {"text": value},
+        **more,
+    }
+
+
+SNOMED = "http://snomed.info/sct"
+LOINC = "http://loinc.org"
+
+
+def test_a_stage_of_another_system_no_condition_points_to_is_read_by_its_code(
+    bundle: dict[str, Any],
+):
+    iss = _observation(
+        "iss",
+        {"text": "Myeloma stage"},
+        "II",
+        method={"coding": [{"system": SNOMED, "code": "1149162008"}]},
+    )
+    gleason = _observation("gleason", {"coding": [{"system": SNOMED, "code": "385377005"}]}, "3")
+    bundle["entry"] += [{"resource": iss}, {"resource": gleason}]
+    stages = _of(EntryKind.stage, encoded(bundle))
+    assert {("ISS", "II"), ("Gleason", "3")} <= {(s.system, s.value_text) for s in stages}
+    results = _of(EntryKind.result, encoded(bundle))
+    assert not any(e.text in ("Myeloma stage", "3") for e in results), "not read as results"
+
+
+def test_tnm_categories_with_no_stage_group_are_read_as_one_stage(bundle: dict[str, Any]):
+    day = {"effectiveDateTime": "2025-03-02"}
+    bundle["entry"] += [
+        {
+            "resource": _observation(
+                "t", {"coding": [{"system": LOINC, "code": "21899-0"}]}, "pT1b", **day
+            )
+        },
+        {
+            "resource": _observation(
+                "n", {"coding": [{"system": LOINC, "code": "21900-6"}]}, "pN0(sn)", **day
+            )
+        },
+        # A clinical T of another day is another stage, not a part of this one.
+        {"resource": _observation("ct", {"coding": [{"system": LOINC, "code": "21905-5"}]}, "cT2")},
+    ]
+    stages = [s for s in _of(EntryKind.stage, encoded(bundle)) if s.value_text is None]
+    read = {(s.classification, s.t, s.n, s.m, s.start) for s in stages}
+    assert ("pathologic", "pT1b", "pN0(sn)", None, dt.date(2025, 3, 2)) in read
+    assert ("clinical", "cT2", None, None, None) in read

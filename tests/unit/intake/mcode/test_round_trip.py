@@ -22,9 +22,11 @@ from models.schemas import FactKind, Profile, TreatmentStatus
 from tests.unit.intake.mcode.conftest import RECORDS, export, profile_of_record
 
 # Records whose facts all come back exactly, of the 64: a drop means the export or the reader
-# lost something. Known differences: a stage group's letter case (0a, 0A), an endometrial
-# stage's T and N beside FIGO, ISS and Gleason stages, a metastasis site's name, two markers.
-EXACT_FLOOR = 56
+# lost something. Known differences: a RAD51C allele fraction the record gives apart from its
+# variant (the variant comes back), and regional nodes named in a "sites of disease" list (a
+# SecondaryCancerCondition "Metastasis to retroperitoneal lymph nodes" is nodal spread, which
+# the text reader does not take for a distant site).
+EXACT_FLOOR = 62
 POSITIVE = {"positive", "mutated", "detected", "amplified", "high", "rearranged", "present"}
 NEGATIVE = {"negative", "not detected", "wild type", "absent", "low", "no loss", "retained"}
 
@@ -35,6 +37,11 @@ def _key(fact: Any) -> tuple[object, ...]:
         return (kind, fact.oncotree_code)
     if kind == FactKind.metastasis:
         return (kind, fact.site.lower())
+    if kind == FactKind.stage and fact.system != "AJCC":
+        # A FIGO or other stage carries the TNM categories written beside it; the export
+        # gives them to the AJCC stage (mCODE's CancerStage has no T, N and M), and they are
+        # compared there.
+        return (kind, fact.system, fact.group)
     if kind == FactKind.stage:
         return (kind, fact.system, fact.group, fact.t, fact.n, fact.m)
     if kind == FactKind.biomarker:
@@ -114,6 +121,6 @@ def test_every_diagnosis_biomarker_and_given_treatment_comes_back(trips) -> None
         for name, (before, after) in trips.items()
     }
     lost = {name: facts for name, facts in lost.items() if facts}
-    # Two markers the reader does not yet take back from a bundle: SMA (a muscle actin stain)
-    # and a RAD51C finding the record gives with no result word.
-    assert sum(len(facts) for facts in lost.values()) <= 2, lost
+    # One marker the reader does not take back from a bundle: a RAD51C allele fraction the
+    # record gives with no result word, apart from the variant it belongs to.
+    assert sum(len(facts) for facts in lost.values()) <= 1, lost
