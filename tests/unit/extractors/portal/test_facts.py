@@ -261,13 +261,9 @@ class TestCodedOverWords:
     def test_a_stain_named_by_its_label_is_read_with_its_coded_result(self, bundle: dict[str, Any]):
         # "SMA" in running text may be the superior mesenteric artery; as the name of a coded
         # result it is the smooth muscle actin stain.
-        stain = {
-            "resourceType": "Observation",
-            "id": "sma",
-            "status": "final",
-            "code": {"text": "SMA"},
-            "valueCodeableConcept": {"text": "positive"},
-        }
+        from tests.unit.extractors.portal.test_fhir import _observation
+
+        stain = _observation("sma", {"text": "SMA"}, "positive")
         bundle["entry"].append({"resource": stain})
         results = {
             (f.marker, f.result)
@@ -279,13 +275,9 @@ class TestCodedOverWords:
     def test_a_coded_grade_group_is_a_gleason_stage(self, bundle: dict[str, Any]):
         condition = resource(bundle, "breast-cancer")
         condition["code"] = {"text": "Adenocarcinoma of prostate"}
-        grade = {
-            "resourceType": "Observation",
-            "id": "gleason",
-            "status": "final",
-            "code": {"coding": [{"system": "http://snomed.info/sct", "code": "385377005"}]},
-            "valueCodeableConcept": {"text": "3"},
-        }
+        from tests.unit.extractors.portal.test_fhir import SNOMED, _observation
+
+        grade = _observation("gleason", {"coding": [{"system": SNOMED, "code": "385377005"}]}, "3")
         bundle["entry"].append({"resource": grade})
         stages = {
             (f.system, f.group) for f in _structured(encoded(bundle)) if isinstance(f, StageFact)
