@@ -255,7 +255,10 @@ def dashboard_page(
         ],
         throughput_chart=Markup(
             bar_chart_svg(
-                [float(b.finished) for b in buckets], labels, title="Documents done per 5 minutes"
+                [float(b.finished) for b in buckets],
+                labels,
+                title="Documents done per 5 minutes",
+                when_empty="No document finished in the last hour.",
             )
         ),
         latency_chart=Markup(
@@ -263,6 +266,7 @@ def dashboard_page(
                 [round(b.mean_latency_seconds or 0, 1) for b in buckets],
                 labels,
                 title="Mean upload-to-done seconds per 5 minutes",
+                when_empty="No document finished in the last hour.",
             )
         ),
         users=list_users(session, admin),

@@ -272,7 +272,7 @@ def clinician_evidence_page(
 
 # The kinds of fact a clinician adds from a page, each with only its own fields.
 ADD_FACT_FIELDS: dict[FactKind, tuple[str, ...]] = {
-    FactKind.diagnosis: ("oncotree_code", "grade", "laterality"),
+    FactKind.diagnosis: ("oncotree_code", "grade", "laterality", "principal"),
     FactKind.stage: ("group", "t", "n", "m"),
     FactKind.biomarker: ("marker", "result", "value", "method"),
     FactKind.treatment: ("name", "status"),

@@ -6,9 +6,16 @@ from html import escape
 
 
 def bar_chart_svg(
-    values: list[float], labels: list[str], *, title: str, width: int = 760, height: int = 180
+    values: list[float],
+    labels: list[str],
+    *,
+    title: str,
+    when_empty: str = "Nothing to show.",
+    width: int = 760,
+    height: int = 180,
 ) -> str:
-    """Draw a labelled bar chart; used for throughput and latency over the last hour."""
+    """Draw a labelled bar chart; used for throughput and latency over the last hour. With no
+    value above zero it says `when_empty` where the bars would be, not an empty frame."""
     top = max(values, default=0) or 1
     bar_width = (width - 40) / max(len(values), 1)
     parts = [
@@ -25,5 +32,12 @@ def bar_chart_svg(
             f'fill="#1f6feb"><title>{escape(label)}: {value:g}</title></rect>'
         )
         parts.append(f'<text x="{x:.1f}" y="{height + 16}" font-size="10">{escape(label)}</text>')
-    parts.append(f'<text x="30" y="12" font-size="12">max {top:g}</text></svg>')
+    if any(values):
+        parts.append(f'<text x="30" y="12" font-size="12">max {top:g}</text>')
+    else:
+        parts.append(
+            f'<text x="{width / 2:.0f}" y="{height / 2:.0f}" font-size="14" '
+            f'text-anchor="middle" fill="#4a5563">{escape(when_empty)}</text>'
+        )
+    parts.append("</svg>")
     return "".join(parts)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from intake import transitions
 from models.errors import Conflict, IntakeError
-from models.repo import audit, jobs
+from models.repo import audit, documents, jobs
 from models.schemas import (
     FINISHED_STATUSES,
     AuditAction,
@@ -32,7 +32,7 @@ def retry_job(session: Session, *, job_id: UUID, admin_id: UUID) -> Job:
         raise Conflict(refusal, reason="not_retryable")
     # A person chose to try again: the crash-loop guard starts afresh.
     transitions.requeue(session, job, fresh_attempts=True)
-    _record(session, AuditAction.retry, job_id=job_id, admin_id=admin_id)
+    _record(session, AuditAction.retry, job=job, admin_id=admin_id)
     return job
 
 
@@ -74,7 +74,7 @@ def cancel_job(session: Session, *, job_id: UUID, admin_id: UUID) -> Job:
         "Processing was cancelled by an administrator.", reason=FailureReason.cancelled
     )
     transitions.fail(session, job, cancelled)
-    _record(session, AuditAction.cancel, job_id=job_id, admin_id=admin_id)
+    _record(session, AuditAction.cancel, job=job, admin_id=admin_id)
     return job
 
 
@@ -86,13 +86,16 @@ def requeue_stuck(session: Session, *, now: dt.datetime, stuck_after: dt.timedel
     return stuck
 
 
-def _record(session: Session, action: AuditAction, *, job_id: UUID, admin_id: UUID) -> None:
+def _record(session: Session, action: AuditAction, *, job: Job, admin_id: UUID) -> None:
+    """Audit an action on a job, naming whose document it reads, so the log can be filtered
+    by patient."""
     audit.record(
         session,
         actor_id=admin_id,
         action=action,
         subject_type=AuditSubject.job,
-        subject_id=str(job_id),
+        subject_id=str(job.id),
+        patient_id=documents.get(session, job.document_id).patient_id,
     )
 
 

@@ -83,6 +83,7 @@ def test_admin_retries_only_what_can_pass_and_follows_the_job_to_its_end(browser
     what = page.locator("td[data-label=What]").all_inner_texts()
     assert what and set(what) == {"retry"}
     assert "oncall@example.org" in page.locator("td[data-label=Who]").first.inner_text()
+    assert page.locator("td[data-label=Patient]").first.inner_text() == "casey@example.org"
     check_page(page, "admin-audit-retries")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()

@@ -47,6 +47,9 @@ def test_a_failure_that_can_pass_is_retried_once(api):
     )
     again = api.client.post(f"/api/admin/jobs/{job['id']}/retry", headers=admin)
     assert again.status_code == 409 and again.json()["reason"] == "not_failed"
+    audited = api.client.get("/api/admin/audit", params={"action": "retry"}, headers=admin)
+    retry = next(e for e in audited.json() if e["subject_id"] == job["id"])
+    assert retry["patient_id"] == str(api.patient_id(patient)), "the log names whose job it was"
 
 
 def test_a_waiting_job_can_be_cancelled(api):

@@ -110,6 +110,23 @@ def test_a_missed_fact_is_added_from_its_kind_form_and_checked(api, conflicted):
     ]
 
 
+def test_the_main_diagnosis_is_chosen_from_a_list_not_typed(api, conflicted):
+    browser, csrf = _browser(api, Role.clinician)
+    base = f"/review/patients/{conflicted['id']}/documents/{conflicted['document']}/pages/1"
+    form = browser.get(base).text.split('value="diagnosis"')[1].split("</form>")[0]
+    assert '<select name="principal">' in form and '<input name="principal"' not in form
+    options = re.findall(r'<option value="([a-z]*)"', form.split('name="principal"')[1])
+    assert options[:3] == ["", "true", "false"], "blank leaves the usual rule to decide"
+    added = browser.post(
+        f"{base}/facts",
+        data={"fact": "diagnosis", "oncotree_code": "ILC", "principal": "true", "start": "0",
+              "end": "8", "csrf_token": csrf},
+    )  # fmt: skip
+    assert added.status_code == 200, added.text[:300]
+    diagnoses = api.client.get("/api/profile", headers=conflicted["headers"]).json()["profile"]
+    assert diagnoses["diagnoses"][0]["oncotree_code"] == "ILC"
+
+
 def test_a_text_pdf_page_is_shown_as_an_image_beside_its_text(api):
     patient = api.user(Role.patient)
     response = api.client.post(
