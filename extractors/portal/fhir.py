@@ -268,12 +268,7 @@ class _Reader:
                     or _text(observation.method)
                     or _text(observation.code)
                 )
-                value = _stage_value(observation)
-                if system and value:
-                    self.record.entries.append(
-                        Entry(EntryKind.stage, system, system=system, value_text=value)
-                    )
-                    read = True
+                read = self._other_stage(observation, system) or read
             summary = _text(stage.summary)
             if not read and summary and not assessments:
                 self.record.entries.append(Entry(EntryKind.stage, summary, value_text=summary))
@@ -291,18 +286,8 @@ class _Reader:
             self._stage(observation, meaning.stage, meaning.classification)
             return
         system = _staging_system(observation)
-        if system is not None:  # a stage of FIGO, Ann Arbor, ISS ... on its own
-            value = _stage_value(observation)
-            if value:
-                self.record.entries.append(
-                    Entry(
-                        EntryKind.stage,
-                        system,
-                        system=system,
-                        value_text=value,
-                        start=parse_date(observation.effectiveDateTime),
-                    )
-                )
+        if system is not None:  # a stage of FIGO, Ann Arbor, ISS ... no condition points to
+            self._other_stage(observation, system)
             return
         text = _text(observation.code)
         value_text, value_codings = _value(observation)
@@ -325,6 +310,22 @@ class _Reader:
                 details=(f"Method: {method}",) if method else (),
             )
         )
+
+    def _other_stage(self, observation: Any, system: str | None) -> bool:
+        """Read a stage of a system other than TNM; whether it had a system and a value."""
+        value = _stage_value(observation)
+        if not (system and value):
+            return False
+        self.record.entries.append(
+            Entry(
+                EntryKind.stage,
+                system,
+                system=system,
+                value_text=value,
+                start=parse_date(observation.effectiveDateTime),
+            )
+        )
+        return True
 
     def _stage(self, observation: Any, part: str, classification: str | None) -> None:
         categories: dict[str, str | None] = {"stage_group": None, "t": None, "n": None, "m": None}
